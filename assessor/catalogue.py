@@ -1,0 +1,257 @@
+"""Load a questionnaire folder, validate every file, and cross-check references.
+
+Layout of a questionnaire folder::
+
+    catalogue.yaml   identity, scoring rules, roles, control-answer labels
+    guidance.yaml    registry of guidance ids with a short citation
+    profile.yaml     the organisation and platform profile
+    actions.yaml     shared recommended actions, by id
+    helplines.yaml   emergency numbers and helplines by nation
+    areas/*.yaml     one risk area per file, in file-name order
+
+All problems in all files are collected and raised together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from assessor.conditions import tests_in
+from assessor.errors import Problem, SourceErrors
+from assessor.questionnaire import (
+    Action,
+    Catalogue,
+    CatalogueMeta,
+    GuidanceItem,
+    Kind,
+    Nation,
+    Profile,
+    Question,
+    RiskArea,
+)
+from assessor.sourcemap import SourceMap, read_file
+from assessor.validation import validate
+
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
+
+FILES: dict[str, Any] = {
+    "catalogue.yaml": CatalogueMeta,
+    "guidance.yaml": TypeAdapter(dict[str, GuidanceItem]),
+    "profile.yaml": Profile,
+    "actions.yaml": TypeAdapter(dict[str, Action]),
+    "helplines.yaml": TypeAdapter(dict[str, Nation]),
+}
+GUIDANCE_ID = r"^\d{3}\.[A-Z]+\d+[a-z]?$"
+
+
+@dataclass
+class _Source:
+    data: Any
+    smap: SourceMap
+    model: Any
+
+    def at(self, loc: tuple[Any, ...], message: str, key: bool = False) -> Problem:
+        return self.smap.problem(self.data, loc, message, key=key)
+
+
+def _read(path: Path, model: Any, problems: list[Problem]) -> _Source | None:
+    try:
+        data, smap = read_file(path)
+        return _Source(data, smap, validate(model, data, smap))
+    except SourceErrors as exc:
+        problems.extend(exc.problems)
+    except OSError as exc:
+        problems.append(Problem(str(path), 1, 1, f"cannot read file: {exc.strerror}"))
+    return None
+
+
+def load_catalogue(folder: Path | str = DEFAULT_DIR) -> Catalogue:
+    """Load and cross-check a questionnaire folder; raise SourceErrors listing every problem."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise SourceErrors([Problem(str(folder), 1, 1, "not a questionnaire folder")])
+    problems: list[Problem] = []
+    sources: dict[str, _Source | None] = {}
+    for name, model in FILES.items():
+        path = folder / name
+        if not path.exists():
+            problems.append(Problem(str(path), 1, 1, "required file is missing"))
+            sources[name] = None
+            continue
+        sources[name] = _read(path, model, problems)
+    area_paths = sorted((folder / "areas").glob("*.yaml"))
+    if not area_paths:
+        problems.append(Problem(str(folder / "areas"), 1, 1, "no risk area files (areas/*.yaml)"))
+    areas = [_read(p, RiskArea, problems) for p in area_paths]
+    if problems or any(s is None for s in sources.values()) or any(a is None for a in areas):
+        raise SourceErrors(problems)
+    checker = _CrossCheck(sources, [a for a in areas if a is not None])  # type: ignore[arg-type]
+    checker.run()
+    if checker.problems:
+        raise SourceErrors(checker.problems)
+    return Catalogue(
+        meta=sources["catalogue.yaml"].model,  # type: ignore[union-attr]
+        guidance=sources["guidance.yaml"].model,  # type: ignore[union-attr]
+        profile=sources["profile.yaml"].model,  # type: ignore[union-attr]
+        areas=[a.model for a in areas],  # type: ignore[union-attr]
+        actions={k: v.model_copy(update={"id": k}) for k, v in sources["actions.yaml"].model.items()},  # type: ignore[union-attr]
+        nations=sources["helplines.yaml"].model,  # type: ignore[union-attr]
+    )
+
+
+@lru_cache(maxsize=4)
+def default_catalogue() -> Catalogue:
+    """The bundled questionnaire, loaded once per process (it is immutable)."""
+    return load_catalogue(DEFAULT_DIR)
+
+
+class _CrossCheck:
+    """Checks that span files: ids, references, ordering, guidance, roles."""
+
+    def __init__(self, sources: dict[str, _Source], areas: list[_Source]) -> None:
+        self.src = sources
+        self.areas = areas
+        self.meta: CatalogueMeta = sources["catalogue.yaml"].model
+        self.guidance: dict[str, GuidanceItem] = sources["guidance.yaml"].model
+        self.actions: dict[str, Action] = sources["actions.yaml"].model
+        self.problems: list[Problem] = []
+        self.seen: dict[str, Question] = {}  # questions met so far, in order
+
+    def run(self) -> None:
+        import re
+
+        g = self.src["guidance.yaml"]
+        for gid in self.guidance:
+            if not re.match(GUIDANCE_ID, gid):
+                self.problems.append(g.at((gid,), f"'{gid}' is not a guidance id like 003.H5", key=True))
+        self._check_actions()
+        self._check_nations()
+        profile = self.src["profile.yaml"]
+        self._check_sections(profile, profile.model.sections, (), prefix="profile.", in_profile=True)
+        meta = self.src["catalogue.yaml"]
+        self._check_condition(meta, ("scoring", "audit_when"), self.meta.scoring.audit_when, profile_only=True)
+        area_ids: dict[str, str] = {}
+        for src in self.areas:
+            area: RiskArea = src.model
+            if area.id in area_ids:
+                self.problems.append(
+                    src.at(("id",), f"risk area id '{area.id}' is already used in {area_ids[area.id]}")
+                )
+            area_ids[area.id] = src.smap.path
+            self._check_guidance(src, ("guidance",), area.guidance)
+            self._check_condition(src, ("show_if",), area.show_if, profile_only=True)
+            for axis in ("likelihood", "impact"):
+                for i, mod in enumerate(getattr(area.inherent, axis).modifiers):
+                    loc = ("inherent", axis, "modifiers", i)
+                    self._check_condition(src, loc + ("when",), mod.when, profile_only=True)
+                    self._check_guidance(src, loc + ("guidance",), mod.guidance)
+            self._check_sections(src, area.sections, (), prefix=f"{area.id}.", in_profile=False)
+            if not any(q.scored for s in area.sections for q in s.questions):
+                self.problems.append(src.at(("sections",), f"risk area '{area.id}' has no scored question"))
+
+    # -- pieces -------------------------------------------------------------
+
+    def _check_guidance(self, src: _Source, loc: tuple[Any, ...], ids: list[str]) -> None:
+        for i, gid in enumerate(ids):
+            if gid not in self.guidance:
+                self.problems.append(src.at(loc + (i,), f"unknown guidance id '{gid}'"))
+
+    def _check_role(self, src: _Source, loc: tuple[Any, ...], role: str | None) -> None:
+        if role is not None and role not in self.meta.roles:
+            known = ", ".join(sorted(self.meta.roles))
+            self.problems.append(src.at(loc, f"unknown owner role '{role}' (known: {known})"))
+
+    def _check_action(self, src: _Source, loc: tuple[Any, ...], action: Action) -> None:
+        self._check_guidance(src, loc + ("guidance",), action.guidance)
+        self._check_role(src, loc + ("owner",), action.owner)
+        if action.audit is not None:
+            self._check_guidance(src, loc + ("audit", "guidance"), action.audit.guidance)
+            self._check_role(src, loc + ("audit", "owner"), action.audit.owner)
+
+    def _check_actions(self) -> None:
+        src = self.src["actions.yaml"]
+        for aid, action in self.actions.items():
+            if action.id is not None:
+                self.problems.append(src.at((aid, "id"), "leave out 'id' here: the key is the id", key=True))
+            self._check_action(src, (aid,), action)
+
+    def _check_nations(self) -> None:
+        src = self.src["helplines.yaml"]
+        for code, nation in self.src["helplines.yaml"].model.items():
+            for i, line in enumerate(nation.helplines):
+                self._check_guidance(src, (code, "helplines", i, "guidance"), line.guidance)
+
+    def _check_condition(
+        self, src: _Source, loc: tuple[Any, ...], cond: Any, *, profile_only: bool
+    ) -> None:
+        if cond is None:
+            return
+        for test in tests_in(cond):
+            target = self.seen.get(test.q)
+            if target is None:
+                where = "a profile question" if profile_only else "an earlier question"
+                problem = f"'{test.q}' is not {where}"
+                if not profile_only and self._defined_later(test.q):
+                    problem = f"'{test.q}' comes later; show_if can only look at earlier questions"
+                self.problems.append(src.at(loc, problem))
+                continue
+            if profile_only and not test.q.startswith("profile."):
+                self.problems.append(src.at(loc, f"'{test.q}' is not a profile question"))
+            if target.scored:
+                self.problems.append(
+                    src.at(loc, f"'{test.q}' is scored; conditions may only use unscored questions")
+                )
+            values = {o.value for o in target.options}
+            for v in test.values():
+                if values and v not in values:
+                    self.problems.append(
+                        src.at(loc, f"'{v}' is not an option of '{test.q}' (options: {', '.join(sorted(values))})")
+                    )
+
+    def _defined_later(self, qid: str) -> bool:
+        all_ids = {q.id for s in self.src["profile.yaml"].model.sections for q in s.questions}
+        for a in self.areas:
+            all_ids |= {q.id for s in a.model.sections for q in s.questions}
+        return qid in all_ids
+
+    def _check_sections(
+        self, src: _Source, sections: list[Any], loc: tuple[Any, ...], *, prefix: str, in_profile: bool
+    ) -> None:
+        section_ids: set[str] = set()
+        for si, section in enumerate(sections):
+            sloc = loc + ("sections", si)
+            if section.id in section_ids:
+                self.problems.append(src.at(sloc + ("id",), f"duplicate section id '{section.id}'"))
+            section_ids.add(section.id)
+            self._check_condition(src, sloc + ("show_if",), section.show_if, profile_only=in_profile)
+            for qi, q in enumerate(section.questions):
+                qloc = sloc + ("questions", qi)
+                self._check_question(src, qloc, q, prefix=prefix, in_profile=in_profile)
+
+    def _check_question(
+        self, src: _Source, loc: tuple[Any, ...], q: Question, *, prefix: str, in_profile: bool
+    ) -> None:
+        if not q.id.startswith(prefix):
+            self.problems.append(src.at(loc + ("id",), f"question id '{q.id}' must start with '{prefix}'"))
+        if q.id in self.seen:
+            self.problems.append(src.at(loc + ("id",), f"duplicate question id '{q.id}'"))
+        if in_profile and q.kind == Kind.control:
+            self.problems.append(src.at(loc + ("kind",), "profile questions cannot be controls"))
+        self._check_condition(src, loc + ("show_if",), q.show_if, profile_only=in_profile)
+        self._check_guidance(src, loc + ("guidance",), q.guidance)
+        values: set[str] = set()
+        for oi, option in enumerate(q.options):
+            if option.value in values:
+                self.problems.append(src.at(loc + ("options", oi, "value"), f"duplicate option '{option.value}'"))
+            values.add(option.value)
+            self._check_guidance(src, loc + ("options", oi, "guidance"), option.guidance)
+        if isinstance(q.action, str) and q.action not in self.actions:
+            self.problems.append(src.at(loc + ("action",), f"unknown action id '{q.action}' (see actions.yaml)"))
+        elif isinstance(q.action, Action):
+            self._check_action(src, loc + ("action",), q.action)
+        self.seen.setdefault(q.id, q)

@@ -119,8 +119,8 @@ class Question(Strict):
             raise ValueError(f"a {self.kind.value} question takes no options")
         if self.kind == Kind.control and self.weight is None:
             raise ValueError("a control question needs a weight")
-        if self.kind == Kind.control and self.action is None:
-            raise ValueError("a control question needs an action for when it is a gap")
+        if self.weight is not None and self.action is None:
+            raise ValueError("a scored question needs an action for when it is a gap")
         scored_options = [o for o in self.options if o.strength is not None]
         if scored_options and self.kind != Kind.single:
             raise ValueError("only single-choice questions can give options a strength")

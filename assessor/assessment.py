@@ -1,0 +1,266 @@
+"""The assessment file: one organisation's answers, as a YAML document.
+
+Top-level keys: ``schema_version``, ``organisation``, ``profile``, ``answers``,
+``meta`` and optionally ``plan`` (owner and due-date overrides per action) and
+``sign_off``. Structure is checked by pydantic; values are then checked
+against the questionnaire so that an unknown question id or an invalid option
+is reported with its line and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from assessor.errors import Problem, SourceErrors
+from assessor.questionnaire import Catalogue, ControlAnswer, Kind, Question
+from assessor.sourcemap import SourceMap, read_bytes
+from assessor.validation import validate
+
+SCHEMA_VERSION = 1
+MAX_TEXT = 100_000  # characters in any one free-text value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Person(_Model):
+    name: str = ""
+    role: str = ""
+    email: str = ""
+    phone: str = ""
+
+    def is_empty(self) -> bool:
+        return not any((self.name, self.role, self.email, self.phone))
+
+
+class Organisation(_Model):
+    name: str = Field(min_length=1, max_length=MAX_TEXT)
+    charity_number: str | None = None
+    address: str | None = None
+    website: str | None = None
+
+
+class Answer(_Model):
+    value: str | list[str] | dt.date | Person | None = None
+    note: str | None = Field(None, max_length=MAX_TEXT)
+
+
+class Meta(_Model):
+    assessor: str | None = None
+    assessed_on: dt.date = Field(default_factory=dt.date.today)
+    questionnaire_version: str | None = None
+    next_review: dt.date | None = None
+
+    def review_date(self) -> dt.date:
+        """The next review date: as given, or twelve months after the assessment."""
+        if self.next_review is not None:
+            return self.next_review
+        d = self.assessed_on
+        try:
+            return d.replace(year=d.year + 1)
+        except ValueError:  # 29 February
+            return d.replace(year=d.year + 1, day=28)
+
+
+class PlanEntry(_Model):
+    """The organisation's own owner and due date for one action."""
+
+    owner: str | None = None
+    due: dt.date | None = None
+
+
+class SignOff(_Model):
+    name: str = ""
+    role: str = ""
+    date: dt.date | None = None
+
+
+class Assessment(_Model):
+    schema_version: int = SCHEMA_VERSION
+    organisation: Organisation
+    profile: dict[str, Any] = Field(default_factory=dict)
+    answers: dict[str, Answer] = Field(default_factory=dict)
+    meta: Meta = Field(default_factory=Meta)
+    plan: dict[str, PlanEntry] = Field(default_factory=dict)
+    sign_off: list[SignOff] = Field(default_factory=list)
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, v: int) -> int:
+        if v > SCHEMA_VERSION:
+            raise ValueError(
+                f"this file uses schema_version {v}, newer than this program understands "
+                f"({SCHEMA_VERSION}); update the program to open it"
+            )
+        if v < 1:
+            raise ValueError("schema_version must be 1 or more")
+        return v
+
+    def responses(self) -> dict[str, Any]:
+        """All answer values in one namespace, as conditions see them."""
+        out: dict[str, Any] = {f"profile.{k}": v for k, v in self.profile.items()}
+        out.update({k: a.value for k, a in self.answers.items()})
+        return out
+
+    def to_data(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json", exclude_none=True)
+        for key in ("plan", "sign_off"):
+            if not data.get(key):
+                data.pop(key, None)
+        return data
+
+    def to_yaml(self) -> str:
+        return dump_yaml(self.to_data())
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+# -- checking values against the questionnaire ---------------------------------
+
+
+def _check_value(q: Question, value: Any) -> str | None:
+    """Why ``value`` is not a valid answer to ``q``, or None when it is."""
+    if value is None:
+        return None
+    options = [o.value for o in q.options]
+    if q.kind == Kind.control:
+        allowed = [a.value for a in ControlAnswer]
+        if value not in allowed:
+            return f"'{value}' is not a valid answer to {q.id}; use one of: {', '.join(allowed)}"
+    elif q.kind == Kind.single:
+        if not isinstance(value, str) or value not in options:
+            return f"'{value}' is not an option of {q.id}; use one of: {', '.join(options)}"
+    elif q.kind == Kind.multi:
+        if not isinstance(value, list):
+            return f"{q.id} takes a list of options, e.g. [{options[0]}]"
+        bad = [v for v in value if v not in options]
+        if bad:
+            return f"{', '.join(map(str, bad))} not an option of {q.id}; use: {', '.join(options)}"
+    elif q.kind in (Kind.text, Kind.long_text):
+        if not isinstance(value, str):
+            return f"{q.id} takes text"
+        if len(value) > MAX_TEXT:
+            return f"{q.id} is longer than {MAX_TEXT:,} characters"
+    elif q.kind == Kind.date:
+        if not isinstance(value, dt.date):
+            return f"{q.id} takes a date written as YYYY-MM-DD"
+    elif q.kind == Kind.person:
+        if not isinstance(value, Person):
+            return f"{q.id} takes a person: {{name, role, email, phone}}"
+    return None
+
+
+def _coerce(q: Question, raw: Any) -> Any:
+    """Parse a raw YAML value for ``q`` (person mappings and dates)."""
+    if q.kind == Kind.person and isinstance(raw, dict):
+        return Person.model_validate(raw)
+    if q.kind == Kind.date and isinstance(raw, str):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            return raw
+    return raw
+
+
+def check_against(
+    assessment: Assessment, catalogue: Catalogue, data: Any, smap: SourceMap
+) -> tuple[Assessment, list[Problem]]:
+    """Check ids and values against the questionnaire; return a typed copy and problems."""
+    problems: list[Problem] = []
+    profile: dict[str, Any] = {}
+    for key, raw in assessment.profile.items():
+        qid = f"profile.{key}"
+        if qid not in catalogue.index:
+            problems.append(smap.problem(data, ("profile", key), f"unknown profile question '{key}'", key=True))
+            continue
+        q = catalogue.index[qid]
+        try:
+            value = _coerce(q, raw)
+        except Exception as exc:  # pydantic error on a person mapping
+            problems.append(smap.problem(data, ("profile", key), f"{key}: {_first_error(exc)}"))
+            continue
+        why = _check_value(q, value)
+        if why:
+            problems.append(smap.problem(data, ("profile", key), why))
+        profile[key] = value
+    answers = {}
+    for qid, answer in assessment.answers.items():
+        if qid.startswith("profile.") or qid not in catalogue.index:
+            hint = " (profile answers go under 'profile:')" if qid.startswith("profile.") else ""
+            problems.append(smap.problem(data, ("answers", qid), f"unknown question id '{qid}'{hint}", key=True))
+            continue
+        q = catalogue.index[qid]
+        try:
+            value = _coerce(q, answer.value.model_dump() if isinstance(answer.value, Person) else answer.value)
+        except Exception as exc:
+            problems.append(smap.problem(data, ("answers", qid, "value"), f"{qid}: {_first_error(exc)}"))
+            continue
+        why = _check_value(q, value)
+        if why:
+            problems.append(smap.problem(data, ("answers", qid, "value"), why))
+        answers[qid] = answer.model_copy(update={"value": value})
+    for aid, entry in assessment.plan.items():
+        if entry.owner and len(entry.owner) > MAX_TEXT:
+            problems.append(smap.problem(data, ("plan", aid, "owner"), "owner is too long"))
+    typed = assessment.model_copy(update={"profile": profile, "answers": answers})
+    return typed, problems
+
+
+def _first_error(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return f"{where}: {first['msg']}" if where else first["msg"]
+    return str(exc)
+
+
+# -- migration, loading, saving ---------------------------------------------
+
+
+def migrate(data: Any) -> Any:
+    """Bring an older file up to SCHEMA_VERSION. Version 0 was the unversioned draft format."""
+    if isinstance(data, dict) and data.get("schema_version", SCHEMA_VERSION) == 0:
+        data = dict(data)
+        # v0 kept the assessor and dates at the top level.
+        meta = dict(data.get("meta") or {})
+        for key in ("assessor", "assessed_on", "next_review"):
+            if key in data:
+                meta[key] = data.pop(key)
+        data["meta"] = meta
+        data["schema_version"] = 1
+    return data
+
+
+def parse_assessment(raw: bytes | str, catalogue: Catalogue, name: str = "<assessment>") -> Assessment:
+    """Parse and fully check an assessment; raise SourceErrors naming every problem."""
+    raw_bytes = raw.encode("utf-8") if isinstance(raw, str) else raw
+    data, smap = read_bytes(raw_bytes, name)
+    if not isinstance(data, dict):
+        raise SourceErrors([Problem(name, 1, 1, "an assessment file must be a mapping with keys like 'organisation:'")])
+    data = migrate(data)
+    assessment = validate(Assessment, data, smap)
+    typed, problems = check_against(assessment, catalogue, data, smap)
+    if problems:
+        raise SourceErrors(problems)
+    return typed
+
+
+def load_assessment(path: Path, catalogue: Catalogue) -> Assessment:
+    return parse_assessment(Path(path).read_bytes(), catalogue, str(path))
+
+
+def save_assessment(assessment: Assessment, path: Path) -> None:
+    """Write atomically: a crash mid-write leaves the previous file intact."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(assessment.to_yaml(), encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,111 @@
+"""Questionnaire loading: every problem reported at once, each with file:line:col."""
+
+from __future__ import annotations
+
+import pytest
+
+from assessor.catalogue import load_catalogue
+from assessor.errors import SourceErrors
+
+
+def problems(folder) -> list[str]:
+    with pytest.raises(SourceErrors) as exc:
+        load_catalogue(folder)
+    return [str(p).split("mini/", 1)[1] for p in exc.value.problems]
+
+
+def edit(folder, name, old, new):
+    path = folder / name
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_bundled_questionnaire_loads(catalogue):
+    assert len(catalogue.areas) == 14
+    assert all(q.id.startswith("profile.") for s in catalogue.profile.sections for q in s.questions)
+
+
+def test_unknown_key_is_pointed_at(mini_copy):
+    edit(mini_copy, "areas/02-images.yaml", "        weight: 1\n", "        wieght: 1\n")
+    assert problems(mini_copy) == ["areas/02-images.yaml:16:9: unknown key 'wieght'"]
+
+
+def test_duplicate_key(mini_copy):
+    edit(mini_copy, "areas/02-images.yaml", "        weight: 1\n", "        weight: 1\n        weight: 2\n")
+    assert problems(mini_copy) == ["areas/02-images.yaml:17:9: duplicate key 'weight' (first given at line 16)"]
+
+
+def test_bad_yaml_syntax(mini_copy):
+    edit(mini_copy, "areas/02-images.yaml", "title: Images", "title: [Images")
+    (p,) = problems(mini_copy)
+    assert p.startswith("areas/02-images.yaml:") and "not valid YAML" in p
+
+
+def test_every_error_in_every_file_at_once(mini_copy):
+    edit(mini_copy, "areas/02-images.yaml", "kind: operating", "kind: operational")
+    edit(mini_copy, "areas/01-contact.yaml", "base: 2", "base: 7")
+    edit(mini_copy, "profile.yaml", "kind: person", "kind: persona")
+    found = problems(mini_copy)
+    assert "areas/01-contact.yaml:7:11: base: Input should be less than or equal to 5" in found
+    assert any(p.startswith("areas/02-images.yaml:3:7: kind:") for p in found)
+    assert any(p.startswith("profile.yaml:20:15: kind:") for p in found)
+    assert len(found) == 3
+
+
+def test_cross_references(mini_copy):
+    edit(mini_copy, "areas/02-images.yaml", '["003.B3"]', '["003.B9"]')
+    edit(mini_copy, "areas/02-images.yaml", "includes: media}", "includes: video}")
+    edit(mini_copy, "areas/01-contact.yaml", "action: fix\n", "action: fixx\n")
+    edit(mini_copy, "areas/01-contact.yaml", "owner: moderation_lead", "owner: janitor")
+    assert problems(mini_copy) == [
+        "areas/01-contact.yaml:34:17: unknown action id 'fixx' (see actions.yaml)",
+        "areas/01-contact.yaml:39:63: unknown owner role 'janitor' (known: community_manager, "
+        "data_protection_lead, moderation_lead, recruitment_lead, safeguarding_lead, technical_lead, trustees)",
+        "areas/02-images.yaml:5:10: 'video' is not an option of 'profile.features' (options: dms, media)",
+        "areas/02-images.yaml:17:20: unknown guidance id '003.B9'",
+    ]
+
+
+def test_show_if_must_point_backwards_at_unscored_questions(mini_copy):
+    edit(
+        mini_copy,
+        "areas/01-contact.yaml",
+        "      - id: contact.c2\n",
+        "      - id: contact.c2\n        show_if: {q: contact.info, answered: true}\n",
+    )
+    edit(
+        mini_copy,
+        "areas/02-images.yaml",
+        "        weight: 1\n",
+        "        weight: 1\n        show_if: {q: contact.c1, equals: in_place}\n",
+    )
+    assert problems(mini_copy) == [
+        "areas/01-contact.yaml:36:18: 'contact.info' comes later; show_if can only look at earlier questions",
+        "areas/02-images.yaml:17:18: 'contact.c1' is scored; conditions may only use unscored questions",
+    ]
+
+
+def test_duplicate_ids_and_empty_area(mini_copy):
+    edit(mini_copy, "areas/02-images.yaml", "id: images\n", "id: contact\n")
+    edit(mini_copy, "areas/02-images.yaml", "- id: images.consent", "- id: contact.c1")
+    found = problems(mini_copy)
+    assert "areas/02-images.yaml:1:5: risk area id 'contact' is already used in " in found[0]
+    assert "areas/02-images.yaml:13:13: duplicate question id 'contact.c1'" in found
+
+
+def test_area_without_scored_question(mini_copy):
+    edit(mini_copy, "areas/02-images.yaml", "        kind: control\n        text: Consent is recorded.\n        weight: 1\n", "        kind: text\n        text: Consent is recorded.\n")
+    edit(mini_copy, "areas/02-images.yaml", "        action: fix\n", "")
+    assert problems(mini_copy) == ["areas/02-images.yaml:10:3: risk area 'images' has no scored question"]
+
+
+def test_aliases_refused(mini_copy):
+    edit(mini_copy, "areas/02-images.yaml", "title: Images", "title: &t Images\nsummary2: *t")
+    (p,) = problems(mini_copy)
+    assert "anchors and aliases" in p
+
+
+def test_missing_file(mini_copy):
+    (mini_copy / "actions.yaml").unlink()
+    assert problems(mini_copy)[0] == "actions.yaml:1:1: required file is missing"

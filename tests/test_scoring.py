@@ -1,0 +1,115 @@
+"""Scoring worked out by hand on the small fixture questionnaire (tests/fixtures/mini)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from assessor.assessment import parse_assessment
+from assessor.scoring import round_half_up, score
+
+
+def make(mini, profile: str, answers: str = "{}", extra: str = ""):
+    text = f"""
+schema_version: 1
+organisation: {{name: Test Org}}
+profile: {profile}
+answers: {answers}
+meta: {{assessed_on: 2026-01-10}}
+{extra}
+"""
+    return parse_assessment(text, mini, "test.yaml")
+
+
+def test_youth_profile_by_hand(mini):
+    a = make(
+        mini,
+        "{relationship: runs, audience: [child], features: [dms]}",
+        "{contact.c1: {value: in_place}, contact.c2: {value: partly}, contact.choice: {value: none}}",
+    )
+    r = score(a, mini)
+    (contact,) = r.areas
+    # Likelihood 2 +1 (children) +1 (children with DMs) = 4; impact 4 raised to at least 5.
+    assert (contact.inherent.likelihood, contact.inherent.impact) == (4, 5)
+    assert contact.inherent.band == "red"
+    # S = (3*1 + 1*0.5 + 2*0) / 6 = 0.5833; L: 4 - round(1.75) = 2; I: 5 - round(0.58) = 4.
+    assert contact.control_strength == pytest.approx(0.5833, abs=1e-4)
+    assert (contact.residual.likelihood, contact.residual.impact, contact.residual.score) == (2, 4, 8)
+    assert contact.residual.band == "amber"
+    assert r.overall == "amber"
+    assert r.not_applicable == ["images"]
+    assert [f.because for f in contact.raised_by] == [
+        "Children take part.",
+        "Children can message each other privately.",
+        "Harm to a child is most serious.",
+    ]
+    assert {f.question_id for f in contact.lowered_by} == {"contact.c1", "contact.c2"}
+    assert {f.question_id for f in contact.gaps} == {"contact.c2", "contact.choice"}
+    # Amber raises both actions to "high" (30 days); the shared action appears once.
+    assert [(x.id, x.priority.value) for x in r.actions] == [("contact.c2", "high"), ("fix", "high")]
+    assert r.actions[1].due_date == dt.date(2026, 2, 9)
+    assert r.actions[1].owner == "safeguarding_lead"
+
+
+def test_adult_profile_fully_controlled_is_green(mini):
+    a = make(
+        mini,
+        "{relationship: runs, audience: [adult], features: []}",
+        "{contact.c1: {value: in_place}, contact.c2: {value: in_place}, contact.choice: {value: strong}}",
+    )
+    (contact,) = score(a, mini).areas
+    assert (contact.inherent.likelihood, contact.inherent.impact) == (2, 4)
+    # S = 1: L 2-3 -> 1 (floor), I 4-1 = 3.
+    assert (contact.residual.likelihood, contact.residual.impact) == (1, 3)
+    assert contact.residual.band == "green"
+    assert contact.gaps == []
+
+
+def test_not_applicable_everywhere_is_never_perfect(mini):
+    a = make(
+        mini,
+        "{relationship: runs, audience: [child], features: []}",
+        "{contact.c1: {value: not_applicable}, contact.c2: {value: not_applicable}}",
+    )
+    (contact,) = score(a, mini).areas
+    # contact.choice is unanswered and still counts as a gap, so S = 0.
+    assert contact.control_strength == 0
+    assert contact.residual == contact.inherent
+
+
+def test_dont_know_is_a_gap_to_find_out(mini):
+    a = make(
+        mini,
+        "{relationship: runs, audience: [adult], features: [media]}",
+        "{images.consent: {value: dont_know}, contact.c1: {value: not_in_place}}",
+    )
+    r = score(a, mini)
+    images = next(x for x in r.areas if x.id == "images")
+    assert images.control_strength == 0
+    assert [f.question_id for f in r.to_find_out] == ["images.consent"]
+    fix = next(x for x in r.actions if x.id == "fix")
+    # "fix" closes gaps in two areas; one is a known gap, so it is not "find out first".
+    assert set(fix.areas) == {"contact", "images"}
+    assert not fix.find_out_first
+
+
+def test_audit_wording_and_plan_override(mini):
+    a = make(
+        mini,
+        "{relationship: audit, audience: [child], features: [dms]}",
+        "{contact.c1: {value: not_in_place}}",
+        "plan: {fix: {owner: Jo Bloggs, due: 2026-03-01}}",
+    )
+    r = score(a, mini)
+    assert r.audit
+    fix = next(x for x in r.actions if x.id == "fix")
+    assert fix.text == "Tell members about the shared thing."
+    assert fix.owner_label == "Jo Bloggs" and fix.owner_is_custom
+    assert fix.due_date == dt.date(2026, 3, 1)
+    # Red area: every action is critical, due on the assessment date.
+    assert {x.priority.value for x in r.actions} == {"critical"}
+
+
+def test_round_half_up():
+    assert [round_half_up(x) for x in (0.49, 0.5, 1.5, 2.5, 1.75)] == [0, 1, 2, 3, 2]

@@ -152,9 +152,8 @@ def _check_value(q: Question, value: Any) -> str | None:
     elif q.kind == Kind.date:
         if not isinstance(value, dt.date):
             return f"{q.id} takes a date written as YYYY-MM-DD"
-    elif q.kind == Kind.person:
-        if not isinstance(value, Person):
-            return f"{q.id} takes a person: {{name, role, email, phone}}"
+    elif q.kind == Kind.person and not isinstance(value, Person):
+        return f"{q.id} takes a person: {{name, role, email, phone}}"
     return None
 
 
@@ -179,7 +178,9 @@ def check_against(
     for key, raw in assessment.profile.items():
         qid = f"profile.{key}"
         if qid not in catalogue.index:
-            problems.append(smap.problem(data, ("profile", key), f"unknown profile question '{key}'", key=True))
+            problems.append(
+                smap.problem(data, ("profile", key), f"unknown profile question '{key}'", key=True)
+            )
             continue
         q = catalogue.index[qid]
         try:
@@ -195,11 +196,15 @@ def check_against(
     for qid, answer in assessment.answers.items():
         if qid.startswith("profile.") or qid not in catalogue.index:
             hint = " (profile answers go under 'profile:')" if qid.startswith("profile.") else ""
-            problems.append(smap.problem(data, ("answers", qid), f"unknown question id '{qid}'{hint}", key=True))
+            problems.append(
+                smap.problem(data, ("answers", qid), f"unknown question id '{qid}'{hint}", key=True)
+            )
             continue
         q = catalogue.index[qid]
         try:
-            value = _coerce(q, answer.value.model_dump() if isinstance(answer.value, Person) else answer.value)
+            value = _coerce(
+                q, answer.value.model_dump() if isinstance(answer.value, Person) else answer.value
+            )
         except Exception as exc:
             problems.append(smap.problem(data, ("answers", qid, "value"), f"{qid}: {_first_error(exc)}"))
             continue
@@ -245,7 +250,9 @@ def parse_assessment(raw: bytes | str, catalogue: Catalogue, name: str = "<asses
     raw_bytes = raw.encode("utf-8") if isinstance(raw, str) else raw
     data, smap = read_bytes(raw_bytes, name)
     if not isinstance(data, dict):
-        raise SourceErrors([Problem(name, 1, 1, "an assessment file must be a mapping with keys like 'organisation:'")])
+        raise SourceErrors(
+            [Problem(name, 1, 1, "an assessment file must be a mapping with keys like 'organisation:'")]
+        )
     data = migrate(data)
     assessment = validate(Assessment, data, smap)
     typed, problems = check_against(assessment, catalogue, data, smap)

@@ -134,7 +134,9 @@ class _CrossCheck:
         profile = self.src["profile.yaml"]
         self._check_sections(profile, profile.model.sections, (), prefix="profile.", in_profile=True)
         meta = self.src["catalogue.yaml"]
-        self._check_condition(meta, ("scoring", "audit_when"), self.meta.scoring.audit_when, profile_only=True)
+        self._check_condition(
+            meta, ("scoring", "audit_when"), self.meta.scoring.audit_when, profile_only=True
+        )
         area_ids: dict[str, str] = {}
         for src in self.areas:
             area: RiskArea = src.model
@@ -148,8 +150,8 @@ class _CrossCheck:
             for axis in ("likelihood", "impact"):
                 for i, mod in enumerate(getattr(area.inherent, axis).modifiers):
                     loc = ("inherent", axis, "modifiers", i)
-                    self._check_condition(src, loc + ("when",), mod.when, profile_only=True)
-                    self._check_guidance(src, loc + ("guidance",), mod.guidance)
+                    self._check_condition(src, (*loc, "when"), mod.when, profile_only=True)
+                    self._check_guidance(src, (*loc, "guidance"), mod.guidance)
             self._check_sections(src, area.sections, (), prefix=f"{area.id}.", in_profile=False)
             if not any(q.scored for s in area.sections for q in s.questions):
                 self.problems.append(src.at(("sections",), f"risk area '{area.id}' has no scored question"))
@@ -159,7 +161,7 @@ class _CrossCheck:
     def _check_guidance(self, src: _Source, loc: tuple[Any, ...], ids: list[str]) -> None:
         for i, gid in enumerate(ids):
             if gid not in self.guidance:
-                self.problems.append(src.at(loc + (i,), f"unknown guidance id '{gid}'"))
+                self.problems.append(src.at((*loc, i), f"unknown guidance id '{gid}'"))
 
     def _check_role(self, src: _Source, loc: tuple[Any, ...], role: str | None) -> None:
         if role is not None and role not in self.meta.roles:
@@ -167,11 +169,11 @@ class _CrossCheck:
             self.problems.append(src.at(loc, f"unknown owner role '{role}' (known: {known})"))
 
     def _check_action(self, src: _Source, loc: tuple[Any, ...], action: Action) -> None:
-        self._check_guidance(src, loc + ("guidance",), action.guidance)
-        self._check_role(src, loc + ("owner",), action.owner)
+        self._check_guidance(src, (*loc, "guidance"), action.guidance)
+        self._check_role(src, (*loc, "owner"), action.owner)
         if action.audit is not None:
-            self._check_guidance(src, loc + ("audit", "guidance"), action.audit.guidance)
-            self._check_role(src, loc + ("audit", "owner"), action.audit.owner)
+            self._check_guidance(src, (*loc, "audit", "guidance"), action.audit.guidance)
+            self._check_role(src, (*loc, "audit", "owner"), action.audit.owner)
 
     def _check_actions(self) -> None:
         src = self.src["actions.yaml"]
@@ -186,9 +188,7 @@ class _CrossCheck:
             for i, line in enumerate(nation.helplines):
                 self._check_guidance(src, (code, "helplines", i, "guidance"), line.guidance)
 
-    def _check_condition(
-        self, src: _Source, loc: tuple[Any, ...], cond: Any, *, profile_only: bool
-    ) -> None:
+    def _check_condition(self, src: _Source, loc: tuple[Any, ...], cond: Any, *, profile_only: bool) -> None:
         if cond is None:
             return
         for test in tests_in(cond):
@@ -210,7 +210,10 @@ class _CrossCheck:
             for v in test.values():
                 if values and v not in values:
                     self.problems.append(
-                        src.at(loc, f"'{v}' is not an option of '{test.q}' (options: {', '.join(sorted(values))})")
+                        src.at(
+                            loc,
+                            f"'{v}' is not an option of '{test.q}' (options: {', '.join(sorted(values))})",
+                        )
                     )
 
     def _defined_later(self, qid: str) -> bool:
@@ -224,34 +227,38 @@ class _CrossCheck:
     ) -> None:
         section_ids: set[str] = set()
         for si, section in enumerate(sections):
-            sloc = loc + ("sections", si)
+            sloc = (*loc, "sections", si)
             if section.id in section_ids:
-                self.problems.append(src.at(sloc + ("id",), f"duplicate section id '{section.id}'"))
+                self.problems.append(src.at((*sloc, "id"), f"duplicate section id '{section.id}'"))
             section_ids.add(section.id)
-            self._check_condition(src, sloc + ("show_if",), section.show_if, profile_only=in_profile)
+            self._check_condition(src, (*sloc, "show_if"), section.show_if, profile_only=in_profile)
             for qi, q in enumerate(section.questions):
-                qloc = sloc + ("questions", qi)
+                qloc = (*sloc, "questions", qi)
                 self._check_question(src, qloc, q, prefix=prefix, in_profile=in_profile)
 
     def _check_question(
         self, src: _Source, loc: tuple[Any, ...], q: Question, *, prefix: str, in_profile: bool
     ) -> None:
         if not q.id.startswith(prefix):
-            self.problems.append(src.at(loc + ("id",), f"question id '{q.id}' must start with '{prefix}'"))
+            self.problems.append(src.at((*loc, "id"), f"question id '{q.id}' must start with '{prefix}'"))
         if q.id in self.seen:
-            self.problems.append(src.at(loc + ("id",), f"duplicate question id '{q.id}'"))
+            self.problems.append(src.at((*loc, "id"), f"duplicate question id '{q.id}'"))
         if in_profile and q.kind == Kind.control:
-            self.problems.append(src.at(loc + ("kind",), "profile questions cannot be controls"))
-        self._check_condition(src, loc + ("show_if",), q.show_if, profile_only=in_profile)
-        self._check_guidance(src, loc + ("guidance",), q.guidance)
+            self.problems.append(src.at((*loc, "kind"), "profile questions cannot be controls"))
+        self._check_condition(src, (*loc, "show_if"), q.show_if, profile_only=in_profile)
+        self._check_guidance(src, (*loc, "guidance"), q.guidance)
         values: set[str] = set()
         for oi, option in enumerate(q.options):
             if option.value in values:
-                self.problems.append(src.at(loc + ("options", oi, "value"), f"duplicate option '{option.value}'"))
+                self.problems.append(
+                    src.at((*loc, "options", oi, "value"), f"duplicate option '{option.value}'")
+                )
             values.add(option.value)
-            self._check_guidance(src, loc + ("options", oi, "guidance"), option.guidance)
+            self._check_guidance(src, (*loc, "options", oi, "guidance"), option.guidance)
         if isinstance(q.action, str) and q.action not in self.actions:
-            self.problems.append(src.at(loc + ("action",), f"unknown action id '{q.action}' (see actions.yaml)"))
+            self.problems.append(
+                src.at((*loc, "action"), f"unknown action id '{q.action}' (see actions.yaml)")
+            )
         elif isinstance(q.action, Action):
-            self._check_action(src, loc + ("action",), q.action)
+            self._check_action(src, (*loc, "action"), q.action)
         self.seen.setdefault(q.id, q)

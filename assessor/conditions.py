@@ -12,7 +12,7 @@ A test names exactly one operator: ``equals``, ``in``, ``includes``,
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Annotated, Any, Union
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
@@ -29,9 +29,7 @@ class Test(_Strict):
     q: str = Field(description="Id of the question whose answer is tested.")
     equals: str | bool | None = Field(None, description="The answer is exactly this value.")
     in_: list[str] | None = Field(None, alias="in", description="The answer is one of these values.")
-    includes: str | None = Field(
-        None, description="A multiple-choice answer includes this value."
-    )
+    includes: str | None = Field(None, description="A multiple-choice answer includes this value.")
     includes_any: list[str] | None = Field(
         None, description="A multiple-choice answer includes at least one of these values."
     )
@@ -106,12 +104,10 @@ def _kind(value: Any) -> str:
 
 
 Condition = Annotated[
-    Union[
-        Annotated[Test, Tag("test")],
-        Annotated[All, Tag("all")],
-        Annotated[Any_, Tag("any")],
-        Annotated[Not, Tag("not")],
-    ],
+    Annotated[Test, Tag("test")]
+    | Annotated[All, Tag("all")]
+    | Annotated[Any_, Tag("any")]
+    | Annotated[Not, Tag("not")],
     Discriminator(_kind),
 ]
 

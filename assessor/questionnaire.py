@@ -7,7 +7,7 @@ forbids unknown keys so a typo never passes silently. The JSON Schema in
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
 from typing import Literal
 
@@ -23,7 +23,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     single = "single"
     multi = "multi"
     control = "control"
@@ -33,7 +33,7 @@ class Kind(str, Enum):
     person = "person"
 
 
-class Priority(str, Enum):
+class Priority(StrEnum):
     critical = "critical"
     high = "high"
     medium = "medium"
@@ -43,7 +43,7 @@ class Priority(str, Enum):
 PRIORITY_ORDER = [Priority.critical, Priority.high, Priority.medium, Priority.low]
 
 
-class Band(str, Enum):
+class Band(StrEnum):
     green = "green"
     amber = "amber"
     red = "red"
@@ -52,7 +52,7 @@ class Band(str, Enum):
 BAND_ORDER = [Band.green, Band.amber, Band.red]
 
 
-class ControlAnswer(str, Enum):
+class ControlAnswer(StrEnum):
     in_place = "in_place"
     partly = "partly"
     not_in_place = "not_in_place"
@@ -240,9 +240,7 @@ class Scoring(Strict):
     def _complete(self) -> Scoring:
         if sorted(self.matrix) != [1, 2, 3, 4, 5] or any(len(r) != 5 for r in self.matrix.values()):
             raise ValueError("matrix needs rows 1-5, each with 5 bands")
-        missing = {a for a in ControlAnswer if a != ControlAnswer.not_applicable} - set(
-            self.answer_strength
-        )
+        missing = {a for a in ControlAnswer if a != ControlAnswer.not_applicable} - set(self.answer_strength)
         if missing:
             raise ValueError(f"answer_strength is missing {sorted(m.value for m in missing)}")
         for name, collection, enum in (

@@ -55,7 +55,7 @@ def format_result(result: Result, assessment: Assessment, catalogue: Catalogue) 
         out.append(f"Not applicable to this profile: {', '.join(result.not_applicable)}")
     out += ["", "WHY", ""]
     for a in result.areas:
-        out += _area_block(a, catalogue) + [""]
+        out += [*_area_block(a, catalogue), ""]
     out += ["ACTION PLAN", ""]
     for n, act in enumerate(result.actions, 1):
         flag = " (find out first)" if act.find_out_first else ""
@@ -65,7 +65,7 @@ def format_result(result: Result, assessment: Assessment, catalogue: Catalogue) 
             f" From: {', '.join(act.sources)}"
         )
     if result.to_find_out:
-        out += ["", "TO FIND OUT (answered \"don't know\")", ""]
+        out += ["", 'TO FIND OUT (answered "don\'t know")', ""]
         out += [_wrap(f"- {f.text} ({f.question_id})", "") for f in result.to_find_out]
     if result.unanswered:
         out += ["", f"UNANSWERED ({len(result.unanswered)})", ""]

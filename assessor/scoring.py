@@ -242,7 +242,9 @@ def _inherent(
                 v = max(v, mod.at_least or 1)
                 change = f"at least {mod.at_least}"
             if v != before or mod.at_least is not None:
-                factors.append(Factor(axis=axis, change=change, because=mod.because, guidance=list(mod.guidance)))
+                factors.append(
+                    Factor(axis=axis, change=change, because=mod.because, guidance=list(mod.guidance))
+                )
         values[axis] = v
     return values["likelihood"], values["impact"], factors
 

@@ -44,10 +44,9 @@ class SourceMap:
         path: list[str | int] = []
         node = data
         for part in loc:
-            if isinstance(node, dict) and part in node:
-                path.append(part)
-                node = node[part]
-            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            if (isinstance(node, dict) and part in node) or (
+                isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+            ):
                 path.append(part)
                 node = node[part]
         p = tuple(path)
@@ -90,14 +89,14 @@ class _Builder:
                     continue
                 key = key_node.value  # the text as written: "000" stays "000"
                 if key in out:
-                    first = self.smap.keys[path + (key,)]
+                    first = self.smap.keys[(*path, key)]
                     self._fail(key_node, f"duplicate key '{key}' (first given at line {first[0]})")
                     continue
-                self.smap.keys[path + (key,)] = _mark(key_node)
-                out[key] = self.build(value_node, path + (key,), depth + 1)
+                self.smap.keys[(*path, key)] = _mark(key_node)
+                out[key] = self.build(value_node, (*path, key), depth + 1)
             return out
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(n, path + (i,), depth + 1) for i, n in enumerate(node.value)]
+            return [self.build(n, (*path, i), depth + 1) for i, n in enumerate(node.value)]
         try:
             value = self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
@@ -116,7 +115,7 @@ class _Builder:
 
 
 class _NoAliasComposer(yaml.SafeLoader):
-    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML signature
+    def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(

@@ -13,14 +13,17 @@ T = TypeVar("T")
 
 
 def _describe(err: dict[str, Any]) -> tuple[str, bool]:
-    """Message for one pydantic error, and whether it points at a key."""
+    """Message for one pydantic error, and whether to point at a key.
+
+    An unknown key points at itself; a missing key at the key of its parent.
+    """
     loc = [p for p in err["loc"] if isinstance(p, (str, int))]
     name = next((p for p in reversed(loc) if isinstance(p, str)), None)
     kind = err["type"]
     if kind == "extra_forbidden":
         return f"unknown key '{name}'", True
     if kind == "missing":
-        return f"missing required key '{name}'", False
+        return f"missing required key '{name}'", True
     message = err["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]

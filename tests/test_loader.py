@@ -33,7 +33,9 @@ def test_unknown_key_is_pointed_at(mini_copy):
 
 def test_duplicate_key(mini_copy):
     edit(mini_copy, "areas/02-images.yaml", "        weight: 1\n", "        weight: 1\n        weight: 2\n")
-    assert problems(mini_copy) == ["areas/02-images.yaml:17:9: duplicate key 'weight' (first given at line 16)"]
+    assert problems(mini_copy) == [
+        "areas/02-images.yaml:17:9: duplicate key 'weight' (first given at line 16)"
+    ]
 
 
 def test_bad_yaml_syntax(mini_copy):
@@ -95,7 +97,12 @@ def test_duplicate_ids_and_empty_area(mini_copy):
 
 
 def test_area_without_scored_question(mini_copy):
-    edit(mini_copy, "areas/02-images.yaml", "        kind: control\n        text: Consent is recorded.\n        weight: 1\n", "        kind: text\n        text: Consent is recorded.\n")
+    edit(
+        mini_copy,
+        "areas/02-images.yaml",
+        "        kind: control\n        text: Consent is recorded.\n        weight: 1\n",
+        "        kind: text\n        text: Consent is recorded.\n",
+    )
     edit(mini_copy, "areas/02-images.yaml", "        action: fix\n", "")
     assert problems(mini_copy) == ["areas/02-images.yaml:10:3: risk area 'images' has no scored question"]
 

@@ -36,6 +36,7 @@ from assessor.questionnaire import (
     Question,
     RiskArea,
 )
+from assessor.visibility import Visibility, is_answered
 
 
 class Rating(BaseModel):
@@ -136,45 +137,6 @@ def _clamp(v: int) -> int:
     return max(1, min(5, v))
 
 
-def _answered(value: Any) -> bool:
-    if isinstance(value, Person):
-        return not value.is_empty()
-    return value not in (None, "", [])
-
-
-class _Visibility:
-    """Which areas, sections and questions are shown, given the current answers."""
-
-    def __init__(self, catalogue: Catalogue, responses: dict[str, Any]) -> None:
-        self.catalogue = catalogue
-        self.responses = responses
-
-    def holds(self, cond: Any) -> bool:
-        return cond is None or cond.holds(self.responses)
-
-    def sections(self, sections: list[Any]) -> list[tuple[Any, list[Question]]]:
-        out = []
-        for section in sections:
-            if not self.holds(section.show_if):
-                continue
-            questions = [q for q in section.questions if self.holds(q.show_if)]
-            if questions:
-                out.append((section, questions))
-        return out
-
-    def areas(self) -> list[RiskArea]:
-        return [a for a in self.catalogue.areas if self.holds(a.show_if)]
-
-
-def visible_questions(catalogue: Catalogue, assessment: Assessment) -> list[Question]:
-    """Every question shown for these answers, profile first, in questionnaire order."""
-    vis = _Visibility(catalogue, assessment.responses())
-    out = [q for _, qs in vis.sections(catalogue.profile.sections) for q in qs]
-    for area in vis.areas():
-        out.extend(q for _, qs in vis.sections(area.sections) for q in qs)
-    return out
-
-
 def _strength(catalogue: Catalogue, q: Question, value: Any) -> float | None:
     """Control strength of an answer: None when the question does not count."""
     if q.kind == Kind.control:
@@ -187,8 +149,8 @@ def _strength(catalogue: Catalogue, q: Question, value: Any) -> float | None:
     return 0.0 if option is None else option.strength
 
 
-def _answer_label(catalogue: Catalogue, q: Question, value: Any) -> str | None:
-    if not _answered(value):
+def answer_label(catalogue: Catalogue, q: Question, value: Any) -> str | None:
+    if not is_answered(value):
         return None
     if q.kind == Kind.control:
         return catalogue.meta.control_answers[ControlAnswer(value)]
@@ -215,7 +177,7 @@ def _finding(
         section=section,
         area_id=area,
         answer=value if isinstance(value, str) else None,
-        answer_label=_answer_label(catalogue, q, value),
+        answer_label=answer_label(catalogue, q, value),
         strength=strength,
         weight=q.weight,
         note=note,
@@ -257,7 +219,7 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
     """Score an assessment. Pure and deterministic: same input, same result."""
     rules = catalogue.meta.scoring
     responses = assessment.responses()
-    vis = _Visibility(catalogue, responses)
+    vis = Visibility(catalogue, responses)
     audit = rules.audit_when.holds(responses)
 
     area_results: list[AreaResult] = []

@@ -1,0 +1,173 @@
+"""One widget per question kind. Widgets mirror the assessment; callbacks write back and save."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+
+from assessor.assessment import Answer, Person
+from assessor.questionnaire import Catalogue, ControlAnswer, Kind, Question
+from assessor.visibility import Visibility, answer_value
+from ui import state
+
+PERSON_FIELDS = (("name", "Name"), ("role", "Role"), ("email", "Email"), ("phone", "Phone"))
+
+
+def _key(qid: str, part: str = "") -> str:
+    # Keys include the draft so that switching drafts never shows another draft's widget state.
+    return f"{state.draft_id()}|{qid}|{part}"
+
+
+def _set(qid: str, value: Any) -> None:
+    a = state.assessment()
+    if qid.startswith("profile."):
+        key = qid.removeprefix("profile.")
+        if value in (None, "", []):
+            a.profile.pop(key, None)
+        else:
+            a.profile[key] = value
+    else:
+        old = a.answers.get(qid) or Answer()
+        new = old.model_copy(update={"value": None if value in ("", []) else value})
+        if new.value is None and not new.note:
+            a.answers.pop(qid, None)
+        else:
+            a.answers[qid] = new
+    state.save()
+
+
+def _set_note(qid: str) -> None:
+    a = state.assessment()
+    note = st.session_state[_key(qid, "note")] or None
+    old = a.answers.get(qid) or Answer()
+    new = old.model_copy(update={"note": note})
+    if new.value is None and not new.note:
+        a.answers.pop(qid, None)
+    else:
+        a.answers[qid] = new
+    state.save()
+
+
+def _seed(key: str, value: Any) -> None:
+    """Give a widget its value from the assessment the first time it is drawn."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def _on_choice(qid: str) -> None:
+    _set(qid, st.session_state[_key(qid)])
+
+
+def _on_multi(q: Question) -> None:
+    chosen = [o.value for o in q.options if st.session_state.get(_key(q.id, o.value))]
+    _set(q.id, chosen)
+
+
+def _on_person(qid: str) -> None:
+    fields = {f: (st.session_state.get(_key(qid, f)) or "").strip() for f, _ in PERSON_FIELDS}
+    person = Person(**fields)
+    _set(qid, None if person.is_empty() else person)
+
+
+def _on_date(qid: str) -> None:
+    value = st.session_state[_key(qid)]
+    _set(qid, value if isinstance(value, dt.date) else None)
+
+
+def _on_text(qid: str) -> None:
+    _set(qid, (st.session_state[_key(qid)] or "").strip() or None)
+
+
+def why_we_ask(q: Question, catalogue: Catalogue) -> None:
+    if not (q.help or q.guidance):
+        return
+    with st.expander("Why we ask"):
+        if q.help:
+            st.write(q.help)
+        if q.guidance:
+            cites = [
+                f"**{g}**: {catalogue.guidance[g].source} ({catalogue.guidance[g].topic})" for g in q.guidance
+            ]
+            st.caption("Guidance: " + "; ".join(cites))
+
+
+def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None:
+    value = answer_value(state.assessment(), q.id)
+    label = f"{number} {q.text}".strip()
+    key = _key(q.id)
+    if q.kind == Kind.control:
+        labels = catalogue.meta.control_answers
+        _seed(key, value)
+        st.radio(
+            label,
+            [a.value for a in ControlAnswer],
+            format_func=lambda v: labels[ControlAnswer(v)],
+            index=None,
+            key=key,
+            horizontal=True,
+            on_change=_on_choice,
+            args=(q.id,),
+        )
+    elif q.kind == Kind.single:
+        options = {o.value: o.label for o in q.options}
+        _seed(key, value if value in options else None)
+        st.radio(
+            label,
+            list(options),
+            format_func=options.get,
+            index=None,
+            key=key,
+            on_change=_on_choice,
+            args=(q.id,),
+        )
+    elif q.kind == Kind.multi:
+        st.markdown(f"**{label}**")
+        chosen = value or []
+        for option in q.options:
+            okey = _key(q.id, option.value)
+            _seed(okey, option.value in chosen)
+            st.checkbox(option.label, key=okey, on_change=_on_multi, args=(q,), help=option.help)
+    elif q.kind in (Kind.text, Kind.long_text):
+        _seed(key, value or "")
+        widget = st.text_area if q.kind == Kind.long_text else st.text_input
+        widget(label, key=key, placeholder=q.placeholder or "", on_change=_on_text, args=(q.id,))
+    elif q.kind == Kind.date:
+        _seed(key, value)
+        st.date_input(label, key=key, format="DD/MM/YYYY", on_change=_on_date, args=(q.id,))
+    elif q.kind == Kind.person:
+        st.markdown(f"**{label}**")
+        person = value if isinstance(value, Person) else Person()
+        cols = st.columns(2)
+        for i, (field, field_label) in enumerate(PERSON_FIELDS):
+            fkey = _key(q.id, field)
+            _seed(fkey, getattr(person, field))
+            cols[i % 2].text_input(field_label, key=fkey, on_change=_on_person, args=(q.id,))
+    why_we_ask(q, catalogue)
+    if not q.id.startswith("profile."):
+        answer = state.assessment().answers.get(q.id)
+        nkey = _key(q.id, "note")
+        _seed(nkey, (answer.note if answer else None) or "")
+        st.text_area(
+            "Notes or evidence (optional)",
+            key=nkey,
+            height=68,
+            on_change=_set_note,
+            args=(q.id,),
+            placeholder="Where is this written down? Who checked it? Avoid names of members.",
+        )
+
+
+def render_sections(sections: list[Any], catalogue: Catalogue) -> None:
+    """Draw the visible sections and questions; hidden ones vanish as answers change."""
+    vis = Visibility(catalogue, state.assessment().responses())
+    n = 0
+    for section, questions in vis.sections(sections):
+        st.subheader(section.title)
+        if section.intro:
+            st.write(section.intro)
+        for q in questions:
+            n += 1
+            with st.container(border=True):
+                render_question(q, catalogue, f"{n}.")

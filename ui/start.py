@@ -1,0 +1,124 @@
+"""Start page: what the tool does, new assessment, resume, upload, delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from assessor.assessment import Assessment, Meta, parse_assessment
+from assessor.errors import SourceErrors
+from assessor.sourcemap import MAX_BYTES
+from ui import state
+
+
+def _new(name: str, assessor: str) -> None:
+    cat = state.catalogue()
+    a = Assessment(
+        organisation={"name": name.strip()},
+        meta=Meta(
+            assessor=assessor.strip() or None,
+            assessed_on=dt.date.today(),
+            questionnaire_version=cat.meta.version,
+        ),
+    )
+    state.start_draft(a)
+
+
+def _upload(raw: bytes, name: str) -> bool:
+    try:
+        a = parse_assessment(raw, state.catalogue(), name)
+    except SourceErrors as exc:
+        st.session_state["upload_problems"] = [str(p) for p in exc.problems]
+        return False
+    st.session_state.pop("upload_problems", None)
+    state.start_draft(a)
+    state.flash("success", f"Opened {name}: {a.organisation.name}. It is saved here as a new assessment.")
+    return True
+
+
+def page() -> None:
+    st.title("Online safety risk assessment")
+    state.show_flash()
+    st.write(
+        "This tool walks you through the safeguarding of an online community: a forum, chat room, "
+        "messaging or social-media group, game or video session. It asks about your platform and "
+        "how you run it, shows where the gaps are and why, and writes the documents you adopt: a "
+        "risk assessment for trustees, an online safety policy statement, house rules, codes of "
+        "conduct and an escalation procedure."
+    )
+    st.info(
+        "**How long it takes.** About 45 to 60 minutes, in one sitting or several. Every answer is "
+        "saved as you go, and the link in your address bar brings you back to it.\n\n"
+        "**Your data stays here.** Answers are stored only in this deployment's own database. "
+        "Nothing is sent anywhere else. Avoid writing members' names or details of real incidents "
+        "in notes.",
+        icon=":material/lock:",
+    )
+
+    st.header("Start a new assessment")
+    with st.form("new"):
+        name = st.text_input("Organisation name", max_chars=300)
+        assessor = st.text_input("Your name (the person completing the assessment)", max_chars=300)
+        if st.form_submit_button("Start", type="primary"):
+            if not name.strip():
+                st.error("Enter the organisation's name to start.")
+            else:
+                _new(name, assessor)
+                state.go("profile")
+
+    if state.draft_id():
+        st.success(f"You have **{state.assessment().organisation.name}** open.")
+        if st.button("Continue where you left off", type="primary"):
+            state.go("profile")
+
+    if not state.shared_server():
+        _saved_list()
+
+    st.header("Open an assessment file")
+    st.write("An assessment file (`.yaml`) downloaded from this tool, or written by hand.")
+    uploaded = st.file_uploader(
+        f"Assessment file (up to {MAX_BYTES // 1000:,} KB)", type=["yaml", "yml", "json"]
+    )
+    if uploaded is not None and st.button("Open this file") and _upload(uploaded.getvalue(), uploaded.name):
+        state.go("profile")
+    problems = st.session_state.get("upload_problems")
+    if problems:
+        shown = "\n".join(f"- `{p}`" for p in problems[:20])
+        more = f"\n\n…and {len(problems) - 20} more." if len(problems) > 20 else ""
+        st.error(
+            f"That file could not be opened, so nothing has changed.\n\n{shown}{more}",
+            icon=":material/error:",
+        )
+
+
+def _saved_list() -> None:
+    drafts = state.store().list()
+    st.header("Saved assessments")
+    if not drafts:
+        st.write("None yet.")
+        return
+    for d in drafts:
+        with st.container(border=True):
+            left, mid, right = st.columns([5, 2, 2], vertical_alignment="center")
+            left.markdown(f"**{d.organisation}**  \nLast saved {d.updated.astimezone():%d %b %Y, %H:%M}")
+            mid.progress(min(d.progress, 1.0), text=f"{d.progress:.0%} answered")
+            if right.button("Open", key=f"open|{d.id}"):
+                state.open_draft(d.id)
+                state.go("profile")
+            confirm_key = f"confirm-delete|{d.id}"
+            if st.session_state.get(confirm_key):
+                st.warning(f"Delete **{d.organisation}** and all its saved versions? This cannot be undone.")
+                yes, no = st.columns(2)
+                if yes.button("Yes, delete it", key=f"yes|{d.id}", type="primary"):
+                    state.store().delete(d.id)
+                    if state.draft_id() == d.id:
+                        state.close_draft()
+                    st.session_state.pop(confirm_key)
+                    st.rerun()
+                if no.button("Keep it", key=f"no|{d.id}"):
+                    st.session_state.pop(confirm_key)
+                    st.rerun()
+            elif right.button("Delete", key=f"del|{d.id}"):
+                st.session_state[confirm_key] = True
+                st.rerun()

@@ -1,0 +1,120 @@
+"""Session plumbing: which draft this browser tab is on, and saving every change.
+
+The assessment object in ``st.session_state`` is the source of truth; widget
+keys only mirror it. Every change is written to the SQLite store at once, and
+the draft id rides in the URL (``?draft=...``), so a refresh or a server
+restart comes back to the same answers.
+"""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from assessor.assessment import Assessment
+from assessor.catalogue import default_catalogue
+from assessor.errors import SourceErrors
+from assessor.questionnaire import Catalogue
+from assessor.store import DraftNotFound, Store, is_draft_id
+from assessor.visibility import progress
+
+QUERY_KEY = "draft"
+
+
+@st.cache_resource(show_spinner=False)
+def catalogue() -> Catalogue:
+    """The questionnaire: immutable (frozen models), so one copy serves every session."""
+    return default_catalogue()
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    """The store holds only a file path; each call opens its own connection."""
+    return Store()
+
+
+def shared_server() -> bool:
+    """On a shared server, drafts are reachable only by their link, never listed."""
+    return os.environ.get("ASSESSOR_SHARED", "").lower() in ("1", "true", "yes")
+
+
+def draft_id() -> str | None:
+    return st.session_state.get("draft_id")
+
+
+def assessment() -> Assessment:
+    return st.session_state["assessment"]
+
+
+def sync_from_url() -> None:
+    """Load the draft named in the URL, or put the open draft's id back into the URL."""
+    wanted = st.query_params.get(QUERY_KEY)
+    current = draft_id()
+    if wanted and wanted != current:
+        if is_draft_id(wanted):
+            try:
+                open_draft(wanted)
+                return
+            except (DraftNotFound, SourceErrors):
+                pass
+        st.session_state["flash"] = ("warning", "That assessment link does not match a saved assessment.")
+        del st.query_params[QUERY_KEY]
+    elif current and not wanted:
+        st.query_params[QUERY_KEY] = current
+
+
+def open_draft(draft: str) -> None:
+    st.session_state["assessment"] = store().load(draft, catalogue())
+    st.session_state["draft_id"] = draft
+    st.session_state["saved_rev"] = None
+    st.query_params[QUERY_KEY] = draft
+
+
+def start_draft(new: Assessment) -> str:
+    draft = store().create(new, completion(new))
+    open_draft(draft)
+    return draft
+
+
+def close_draft() -> None:
+    for key in ("assessment", "draft_id", "saved_rev"):
+        st.session_state.pop(key, None)
+    if QUERY_KEY in st.query_params:
+        del st.query_params[QUERY_KEY]
+
+
+def completion(a: Assessment) -> float:
+    pages = progress(a, catalogue())
+    total = sum(p.total for p in pages)
+    return sum(p.answered for p in pages) / total if total else 0.0
+
+
+def save() -> None:
+    """Persist the session's assessment as a new revision."""
+    a = assessment()
+    st.session_state["saved_rev"] = store().save(draft_id(), a, completion(a))
+
+
+def go(page_id: str) -> None:
+    """Move to another page on the next run, once the router knows the pages for this draft."""
+    st.session_state["go_to"] = page_id
+    st.rerun()
+
+
+def follow_go(pages: dict) -> None:
+    """Called by the router after it has built the pages."""
+    target = st.session_state.pop("go_to", None)
+    if target in pages:
+        query = {QUERY_KEY: draft_id()} if draft_id() else None
+        st.switch_page(pages[target], query_params=query)
+
+
+def flash(kind: str, message: str) -> None:
+    st.session_state["flash"] = (kind, message)
+
+
+def show_flash() -> None:
+    item = st.session_state.pop("flash", None)
+    if item:
+        getattr(st, item[0])(item[1])

@@ -28,10 +28,15 @@ def catalogue() -> Catalogue:
     return default_catalogue()
 
 
-@st.cache_resource(show_spinner=False)
 def store() -> Store:
-    """The store holds only a file path; each call opens its own connection."""
-    return Store()
+    """The store for the database named by ASSESSOR_DB (or the default)."""
+    return _store(os.environ.get("ASSESSOR_DB", ""))
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str) -> Store:
+    # A Store holds only its file path; every operation opens its own connection.
+    return Store(path or None)
 
 
 def shared_server() -> bool:

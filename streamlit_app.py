@@ -12,6 +12,7 @@ from ui import state
 from ui.results import results_page, review_page
 from ui.sections import area_page, profile_page
 from ui.start import page as start_page
+from ui.text import md
 
 st.set_page_config(page_title="Online safety risk assessment", page_icon=":material/shield:", layout="wide")
 state.sync_from_url()
@@ -44,7 +45,7 @@ if state.draft_id():
         mark = ":material/check_circle:" if step.complete else ":material/radio_button_unchecked:"
         fn = profile_page if step.page == PROFILE_PAGE else _area(step.page)
         page = st.Page(
-            fn, title=f"{step.title} · {step.answered}/{step.total}", icon=mark, url_path=step.page
+            fn, title=f"{step.answered}/{step.total} · {step.title}", icon=mark, url_path=step.page
         )
         pages[step.page] = page
         questions.append(page)
@@ -63,12 +64,12 @@ if state.draft_id():
     answered = sum(s.answered for s in steps)
     total = sum(s.total for s in steps)
     with st.sidebar:
-        st.markdown(f"**{state.assessment().organisation.name}**")
+        st.markdown(f"**{md(state.assessment().organisation.name)}**")
         st.progress(answered / total if total else 0.0, text=f"{answered} of {total} questions answered")
-        st.caption("Saved automatically. Bookmark this page's address to come back to it.")
+        st.markdown("Saved automatically. Bookmark this page's address to come back to it.")
 
 st.session_state["pages"] = pages
 st.session_state["page_order"] = order
-current = st.navigation(nav)
+current = st.navigation(nav, expanded=True)
 state.follow_go(pages)
 current.run()

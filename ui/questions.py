@@ -90,13 +90,16 @@ def why_we_ask(q: Question, catalogue: Catalogue) -> None:
             cites = [
                 f"**{g}**: {catalogue.guidance[g].source} ({catalogue.guidance[g].topic})" for g in q.guidance
             ]
-            st.caption("Guidance: " + "; ".join(cites))
+            st.markdown("Guidance: " + "; ".join(cites))
 
 
 def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None:
     value = answer_value(state.assessment(), q.id)
     label = f"{number} {q.text}".strip()
     key = _key(q.id)
+    # The question is shown once, in bold; widgets keep it as their accessible (hidden) label.
+    st.markdown(f"**{label}**")
+    hidden = "collapsed"
     if q.kind == Kind.control:
         labels = catalogue.meta.control_answers
         _seed(key, value)
@@ -107,6 +110,7 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
             index=None,
             key=key,
             horizontal=True,
+            label_visibility=hidden,
             on_change=_on_choice,
             args=(q.id,),
         )
@@ -119,11 +123,11 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
             format_func=options.get,
             index=None,
             key=key,
+            label_visibility=hidden,
             on_change=_on_choice,
             args=(q.id,),
         )
     elif q.kind == Kind.multi:
-        st.markdown(f"**{label}**")
         chosen = value or []
         for option in q.options:
             okey = _key(q.id, option.value)
@@ -132,12 +136,20 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
     elif q.kind in (Kind.text, Kind.long_text):
         _seed(key, value or "")
         widget = st.text_area if q.kind == Kind.long_text else st.text_input
-        widget(label, key=key, placeholder=q.placeholder or "", on_change=_on_text, args=(q.id,))
+        widget(
+            label,
+            key=key,
+            placeholder=q.placeholder or "",
+            label_visibility=hidden,
+            on_change=_on_text,
+            args=(q.id,),
+        )
     elif q.kind == Kind.date:
         _seed(key, value)
-        st.date_input(label, key=key, format="DD/MM/YYYY", on_change=_on_date, args=(q.id,))
+        st.date_input(
+            label, key=key, format="DD/MM/YYYY", label_visibility=hidden, on_change=_on_date, args=(q.id,)
+        )
     elif q.kind == Kind.person:
-        st.markdown(f"**{label}**")
         person = value if isinstance(value, Person) else Person()
         cols = st.columns(2)
         for i, (field, field_label) in enumerate(PERSON_FIELDS):

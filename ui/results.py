@@ -13,6 +13,7 @@ from assessor.scoring import AreaResult, Result, answer_label, score
 from assessor.visibility import PROFILE_PAGE, Visibility, answer_value
 from ui import state
 from ui.questions import _key
+from ui.text import md
 
 BAND_COLOURS = {"red": "#b3261e", "amber": "#a05a00", "green": "#1e6b34"}
 BAND_FILL = {"red": "#f6d5d3", "amber": "#fbe7c6", "green": "#d5ecd9"}
@@ -45,7 +46,7 @@ def review_page() -> None:
             if page_id in pages:
                 cols[2].page_link(pages[page_id], label="Edit", query_params={"draft": state.draft_id()})
             if note:
-                st.caption(f"Note: {note}")
+                st.markdown(f"Note: {md(note)}")
         if missing:
             st.warning(f"{missing} question(s) on this page are not answered yet. They count as gaps.")
 
@@ -109,7 +110,7 @@ def _explain(r: AreaResult) -> None:
             )
     cites = [f"**{g}** {cat.guidance[g].source}: {cat.guidance[g].topic}" for g in r.guidance]
     if cites:
-        st.caption("Based on: " + "; ".join(cites))
+        st.markdown("Based on: " + "; ".join(cites))
 
 
 def _save_plan(result: Result, key: str) -> None:
@@ -143,7 +144,7 @@ def results_page() -> None:
         f"{html.escape(result.overall_label)}</strong><br>{html.escape(result.overall_meaning)}</div>",
         unsafe_allow_html=True,
     )
-    st.caption(
+    st.markdown(
         f"Answered {result.answered} of {result.visible} questions. The overall rating is the highest "
         "residual risk of any area. Unanswered and *don't know* answers count as gaps."
     )

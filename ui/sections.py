@@ -46,7 +46,7 @@ def area_page(area_id: str) -> None:
     st.title(area.title)
     state.show_flash()
     kind = "Key risk" if area.kind == "key_risk" else "How you operate"
-    st.caption(kind)
+    st.markdown(f"*{kind}*")
     st.write(area.summary)
     st.write(
         "Rate each statement for your community as it is today. *Don't know* counts as a gap until "
@@ -61,5 +61,5 @@ def _next_button(current: str) -> None:
     pages = st.session_state.get("pages", {})
     if current in order and order.index(current) + 1 < len(order):
         nxt = order[order.index(current) + 1]
-        if st.button(f"Next: {pages[nxt].title.split(' · ')[0]}", type="primary"):
+        if st.button(f"Next: {pages[nxt].title.split(' · ')[-1]}", type="primary"):
             state.go(nxt)

@@ -10,6 +10,7 @@ from assessor.assessment import Assessment, Meta, parse_assessment
 from assessor.errors import SourceErrors
 from assessor.sourcemap import MAX_BYTES
 from ui import state
+from ui.text import md
 
 
 def _new(name: str, assessor: str) -> None:
@@ -33,7 +34,9 @@ def _upload(raw: bytes, name: str) -> bool:
         return False
     st.session_state.pop("upload_problems", None)
     state.start_draft(a)
-    state.flash("success", f"Opened {name}: {a.organisation.name}. It is saved here as a new assessment.")
+    state.flash(
+        "success", f"Opened {md(name)}: {md(a.organisation.name)}. It is saved here as a new assessment."
+    )
     return True
 
 
@@ -68,7 +71,7 @@ def page() -> None:
                 state.go("profile")
 
     if state.draft_id():
-        st.success(f"You have **{state.assessment().organisation.name}** open.")
+        st.success(f"You have **{md(state.assessment().organisation.name)}** open.")
         if st.button("Continue where you left off", type="primary"):
             state.go("profile")
 
@@ -84,7 +87,7 @@ def page() -> None:
         state.go("profile")
     problems = st.session_state.get("upload_problems")
     if problems:
-        shown = "\n".join(f"- `{p}`" for p in problems[:20])
+        shown = "\n".join(f"- {md(p)}" for p in problems[:20])
         more = f"\n\n…and {len(problems) - 20} more." if len(problems) > 20 else ""
         st.error(
             f"That file could not be opened, so nothing has changed.\n\n{shown}{more}",
@@ -101,14 +104,16 @@ def _saved_list() -> None:
     for d in drafts:
         with st.container(border=True):
             left, mid, right = st.columns([5, 2, 2], vertical_alignment="center")
-            left.markdown(f"**{d.organisation}**  \nLast saved {d.updated.astimezone():%d %b %Y, %H:%M}")
+            left.markdown(f"**{md(d.organisation)}**  \nLast saved {d.updated.astimezone():%d %b %Y, %H:%M}")
             mid.progress(min(d.progress, 1.0), text=f"{d.progress:.0%} answered")
             if right.button("Open", key=f"open|{d.id}"):
                 state.open_draft(d.id)
                 state.go("profile")
             confirm_key = f"confirm-delete|{d.id}"
             if st.session_state.get(confirm_key):
-                st.warning(f"Delete **{d.organisation}** and all its saved versions? This cannot be undone.")
+                st.warning(
+                    f"Delete **{md(d.organisation)}** and all its saved versions? This cannot be undone."
+                )
                 yes, no = st.columns(2)
                 if yes.button("Yes, delete it", key=f"yes|{d.id}", type="primary"):
                     state.store().delete(d.id)

@@ -58,7 +58,8 @@ class Test(_Strict):
     def holds(self, answers: Mapping[str, Any]) -> bool:
         value = answers.get(self.q)
         if self.answered is not None:
-            return (value not in (None, "", [])) == self.answered
+            empty = value in (None, "", []) or (hasattr(value, "is_empty") and value.is_empty())
+            return (not empty) == self.answered
         if value is None:
             return False
         if self.equals is not None:

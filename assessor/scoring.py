@@ -188,24 +188,33 @@ def _finding(
 def _inherent(
     catalogue: Catalogue, area: RiskArea, responses: dict[str, Any]
 ) -> tuple[int, int, list[Factor]]:
+    """Base, plus every matching ``add``, clamped to 1-5; then ``at_least`` floors.
+
+    Floors come last so that the order of rules in the YAML never changes the result.
+    """
     factors: list[Factor] = []
     values = {}
     for axis in ("likelihood", "impact"):
         spec = getattr(area.inherent, axis)
-        v = spec.base
-        for mod in spec.modifiers:
-            if not mod.when.holds(responses):
-                continue
-            before = v
+        matching = [m for m in spec.modifiers if m.when.holds(responses)]
+        v = _clamp(spec.base + sum(m.add for m in matching if m.add is not None))
+        for mod in matching:
             if mod.add is not None:
-                v = _clamp(v + mod.add)
-                change = f"{mod.add:+d}"
-            else:
-                v = max(v, mod.at_least or 1)
-                change = f"at least {mod.at_least}"
-            if v != before or mod.at_least is not None:
                 factors.append(
-                    Factor(axis=axis, change=change, because=mod.because, guidance=list(mod.guidance))
+                    Factor(
+                        axis=axis, change=f"{mod.add:+d}", because=mod.because, guidance=list(mod.guidance)
+                    )
+                )
+        for mod in matching:
+            if mod.at_least is not None:
+                v = max(v, mod.at_least)
+                factors.append(
+                    Factor(
+                        axis=axis,
+                        change=f"at least {mod.at_least}",
+                        because=mod.because,
+                        guidance=list(mod.guidance),
+                    )
                 )
         values[axis] = v
     return values["likelihood"], values["impact"], factors

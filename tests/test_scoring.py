@@ -113,3 +113,28 @@ def test_audit_wording_and_plan_override(mini):
 
 def test_round_half_up():
     assert [round_half_up(x) for x in (0.49, 0.5, 1.5, 2.5, 1.75)] == [0, 1, 2, 3, 2]
+
+
+def test_answered_false_treats_an_empty_person_as_unanswered():
+    from assessor.assessment import Person
+    from assessor.conditions import Test
+
+    cond = Test(q="profile.lead", answered=False)
+    assert cond.holds({"profile.lead": Person()})
+    assert not cond.holds({"profile.lead": Person(name="Sam")})
+    assert cond.holds({})
+
+
+def test_rule_order_does_not_matter(mini):
+    from assessor.questionnaire import Axis, Modifier
+    from assessor.scoring import _inherent
+
+    area = mini.areas[0]
+    floor = Modifier(when={"q": "profile.audience", "includes": "child"}, at_least=5, because="floor")
+    minus = Modifier(when={"q": "profile.audience", "includes": "child"}, add=-2, because="minus")
+    responses = {"profile.audience": ["child"]}
+    results = []
+    for mods in ([floor, minus], [minus, floor]):
+        inherent = area.inherent.model_copy(update={"impact": Axis(base=4, modifiers=mods)})
+        results.append(_inherent(mini, area.model_copy(update={"inherent": inherent}), responses)[1])
+    assert results == [5, 5]

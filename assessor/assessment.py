@@ -253,6 +253,11 @@ def parse_assessment(raw: bytes | str, catalogue: Catalogue, name: str = "<asses
         raise SourceErrors(
             [Problem(name, 1, 1, "an assessment file must be a mapping with keys like 'organisation:'")]
         )
+    if not set(data) & set(Assessment.model_fields):
+        expected = ", ".join(Assessment.model_fields)
+        raise SourceErrors(
+            [Problem(name, 1, 1, f"this is not an assessment file: it has none of the keys {expected}")]
+        )
     data = migrate(data)
     assessment = validate(Assessment, data, smap)
     typed, problems = check_against(assessment, catalogue, data, smap)

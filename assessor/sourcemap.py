@@ -23,6 +23,7 @@ from assessor.errors import Problem, SourceErrors
 Path_ = tuple[str | int, ...]
 
 MAX_DEPTH = 40
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 MAX_BYTES = 1_000_000
 
 
@@ -77,6 +78,9 @@ class _Builder:
         self.smap.values[path] = _mark(node)
         if depth > MAX_DEPTH:
             self._fail(node, f"nesting is deeper than {MAX_DEPTH} levels")
+            return None
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+            self._fail(node, f"unsupported value: tags like {node.tag} are not allowed")
             return None
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}

@@ -7,11 +7,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 
 from assessor.assessment import parse_assessment
 from assessor.errors import SourceErrors
 from assessor.sourcemap import MAX_BYTES
-from conftest import ROOT
 
 VALID = (ROOT / "examples" / "youth-forum.yaml").read_text(encoding="utf-8")
 

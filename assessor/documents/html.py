@@ -1,0 +1,75 @@
+"""Render a document template to HTML.
+
+Autoescape is always on and undefined names are errors. Every value printed with
+``{{ }}`` first passes ``_clean``, which removes characters that XML, DOCX and PDF
+cannot hold, so answer text can never become markup or break a format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
+ASSETS_DIR = TEMPLATES_DIR / "assets"
+
+# C0/C1 controls except tab and newline, lone surrogates and non-characters.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+_CITED = re.compile(r'data-guidance="([^"]*)"')
+
+
+def strip_unsafe(text: str) -> str:
+    """Remove characters that XML 1.0 and PDF text cannot carry (keeps \\n and \\t)."""
+    return _UNSAFE.sub("", text)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, Markup):  # output of our own macros, already cleaned
+        return value
+    if isinstance(value, str):
+        return strip_unsafe(value)
+    return "" if value is None else value
+
+
+def long_date(value: dt.date | None) -> str:
+    """10 January 2026 (UK style, no leading zero)."""
+    return "" if value is None else f"{value.day} {value:%B %Y}"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        finalize=_clean,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["long_date"] = long_date
+    env.filters["lookup"] = lambda key, mapping: mapping[key]
+    return env
+
+
+def _natural(gid: str) -> list[Any]:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", gid)]
+
+
+def cited_ids(html: str) -> list[str]:
+    """Guidance ids named by ``data-guidance`` attributes, in natural order (003.H9 before 003.H10)."""
+    found = {gid for match in _CITED.finditer(html) for gid in match.group(1).split()}
+    return sorted(found, key=_natural)
+
+
+def render_html(template: str, **context: Any) -> str:
+    """Render ``template`` twice: the second pass lists the guidance the first pass cited."""
+    tmpl = environment().get_template(template)
+    first = tmpl.render(context, references=[])
+    return tmpl.render(context, references=cited_ids(first))

@@ -79,6 +79,36 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pack(args: argparse.Namespace) -> int:
+    from assessor.assessment import load_assessment
+    from assessor.documents import check_formats, pack_zip, render_pack
+
+    try:
+        formats = check_formats(args.format.split(","))
+    except ValueError as exc:
+        print(f"--format: {exc}", file=sys.stderr)
+        return 2
+    catalogue = load_catalogue(args.questionnaires)
+    assessment = load_assessment(Path(args.file), catalogue)
+    out = Path(args.output)
+
+    def progress(done: int, total: int, title: str) -> None:
+        if done < total:
+            print(f"[{done + 1}/{total}] {title}: {', '.join(formats)}", flush=True)
+
+    files = render_pack(assessment, catalogue, formats, progress=progress)
+    for name, data in files.items():
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    print(f"wrote {len(files)} file{'s' if len(files) != 1 else ''} to {out}")
+    if args.zip:
+        archive = out / f"{Path(args.file).stem}-policy-pack.zip"
+        archive.write_bytes(pack_zip(files, assessment.meta.assessed_on))
+        print(f"wrote {archive}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m assessor",
@@ -107,7 +137,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--write", metavar="FILE", help="write to FILE instead of printing")
     p.set_defaults(func=cmd_schema)
 
-    for name in ("coverage", "score", "validate"):
+    p = sub.add_parser("pack", help="write the policy pack (PDF, DOCX, Markdown) for an assessment")
+    p.add_argument("file", help="assessment file (YAML)")
+    p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="folder to write the documents to")
+    p.add_argument("--format", default="pdf,docx,md", help="comma-separated formats (default: pdf,docx,md)")
+    p.add_argument("--zip", action="store_true", help="also write everything into one ZIP in OUTDIR")
+    p.set_defaults(func=cmd_pack)
+
+    for name in ("coverage", "score", "validate", "pack"):
         sub.choices[name].add_argument(
             "--questionnaires", default=str(DEFAULT_DIR), metavar="DIR", help="questionnaire folder"
         )

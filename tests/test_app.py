@@ -156,3 +156,25 @@ def test_full_journey(db):
     a = at.session_state["assessment"]
     controls = [x for x in a.answers.values() if x.value == "in_place"]
     assert len(controls) > 40
+
+
+def test_documents_page_prepares_once_then_serves_from_cache(db):
+    import time
+
+    from assessor.assessment import load_assessment
+
+    cat = default_catalogue()
+    draft = Store(db).create(load_assessment(ROOT / "examples" / "adult-peer-support.yaml", cat))
+    at = fresh(draft=draft)
+    goto(at, "documents")
+    assert not at.exception
+    assert "Preview" in texts(at)
+    prepare = next(b for b in at.button if b.label.startswith("Prepare"))
+    prepare.click().run()
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download the policy pack (ZIP)" in labels and "PDF" in labels and "Word" in labels
+    started = time.perf_counter()
+    at.run()
+    assert time.perf_counter() - started < 2.0  # served from the cache, nothing re-rendered
+    assert not any(b.label.startswith("Prepare") for b in at.button)

@@ -126,6 +126,18 @@ def test_journey_refresh_restart_upload_and_accessibility(browser, tmp_path):
         violations["results"] = axe_serious(page)
         shot(page, "results")
 
+        nav(page, "Documents")
+        heading(page, "Documents")
+        violations["documents"] = axe_serious(page)
+        page.get_by_role("button", name="Prepare").click()
+        page.get_by_role("button", name="Download the policy pack (ZIP)").wait_for(timeout=180_000)
+        wait_idle(page)
+        shot(page, "documents")
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download the policy pack (ZIP)").click()
+        pdfs = check_zip_pdfs(Path(download.value.path()).read_bytes())
+        assert len(pdfs) >= 6
+
         # A bad upload gets a clear message and leaves the open assessment alone.
         nav(page, "Start")
         heading(page, "Open an assessment file")

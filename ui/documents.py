@@ -1,0 +1,107 @@
+"""Documents page: choose, preview, prepare (with progress) and download the policy pack."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from assessor.assessment import parse_assessment
+from assessor.documents.pack import available_documents, pack_zip, render_document
+from ui import state
+
+FORMAT_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)"}
+MIME = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown",
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _render(answers_yaml: str, doc_id: str, fmt: str) -> bytes:
+    """Rendered bytes, cached by the exact answers: any change to them is a new cache entry."""
+    assessment = parse_assessment(answers_yaml, state.catalogue(), "draft")
+    return render_document(doc_id, assessment, state.catalogue(), fmt)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "assessment"
+
+
+def documents_page() -> None:
+    cat = state.catalogue()
+    a = state.assessment()
+    answers_yaml = a.to_yaml()
+    specs = available_documents(a, cat)
+    st.title("Documents")
+    st.write(
+        "These documents are written for your organisation from your answers. Gaps become dated "
+        "commitments, never claims that a safeguard exists. Read them through, edit the Word "
+        "versions if you need to, and take them to your trustees for sign-off."
+    )
+
+    st.subheader("Choose documents")
+    chosen = [s for s in specs if st.checkbox(s.title, value=True, key=f"doc|{s.id}")]
+    formats = [f for f, label in FORMAT_LABELS.items() if st.checkbox(label, value=True, key=f"fmt|{f}")]
+
+    st.subheader("Preview")
+    if specs:
+        preview = st.selectbox("Document to preview", specs, format_func=lambda s: s.title)
+        with st.container(height=480, border=True):
+            # The Markdown is already escaped; "$" is escaped too, as Streamlit would read it as maths.
+            st.markdown(_render(answers_yaml, preview.id, "md").decode("utf-8").replace("$", "\\$"))
+
+    st.subheader("Download")
+    jobs = [(s, f) for s in chosen for f in formats]
+    prepared: set = st.session_state.setdefault("prepared", set())
+    missing = [(s, f) for s, f in jobs if (answers_yaml, s.id, f) not in prepared]
+    if not jobs:
+        st.info("Choose at least one document and one format.")
+    elif missing and st.button(f"Prepare {len(jobs)} file(s)", type="primary"):
+        bar = st.progress(0.0, text="Starting…")
+        for n, (spec, fmt) in enumerate(missing):
+            bar.progress(n / len(missing), text=f"Writing {spec.title} ({FORMAT_LABELS[fmt]})…")
+            _render(answers_yaml, spec.id, fmt)
+            prepared.add((answers_yaml, spec.id, fmt))
+        bar.progress(1.0, text="Ready.")
+        st.rerun()
+    elif missing:
+        st.write("Your documents are written when you press the button; this takes a few seconds each.")
+
+    if jobs and not missing:
+        files = {f"{fmt}/{spec.stem}.{fmt}": _render(answers_yaml, spec.id, fmt) for spec, fmt in jobs}
+        stem = _slug(a.organisation.name)
+        st.download_button(
+            "Download the policy pack (ZIP)",
+            pack_zip(files, a.meta.assessed_on, folder=f"{stem}-policy-pack"),
+            file_name=f"{stem}-policy-pack.zip",
+            mime="application/zip",
+            type="primary",
+            icon=":material/folder_zip:",
+        )
+        for spec in chosen:
+            cols = st.columns([4, 1, 1], vertical_alignment="center")
+            cols[0].write(spec.title)
+            for i, fmt in enumerate(formats):
+                cols[1 + i].download_button(
+                    FORMAT_LABELS[fmt].split(" ")[0],
+                    files[f"{fmt}/{spec.stem}.{fmt}"],
+                    file_name=f"{stem}-{spec.stem}.{fmt}",
+                    mime=MIME[fmt],
+                    key=f"dl|{spec.id}|{fmt}",
+                    help=f"Download {spec.title} as {FORMAT_LABELS[fmt]}",
+                )
+
+    st.subheader("Your assessment file")
+    st.write(
+        "Keep a copy of your answers. You can open this file here later, or share it with a "
+        "colleague who will continue the assessment."
+    )
+    st.download_button(
+        "Download the assessment file (YAML)",
+        answers_yaml.encode("utf-8"),
+        file_name=f"{_slug(a.organisation.name)}-assessment.yaml",
+        mime="application/x-yaml",
+        icon=":material/download:",
+    )

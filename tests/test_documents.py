@@ -133,16 +133,21 @@ def test_private_message_rules_only_with_member_messages(youth, adult):
     assert "Private messages follow the same rules" in youth.text["house_rules_young"]
     assert "You can send other members private messages" not in adult.text["house_rules"]
     assert "private message" not in adult.text["house_rules"].lower()
-    assert "Members cannot send each other private messages" in adult.text["policy_statement"]
+    assert "members cannot message each other privately" in adult.text["policy_statement"]
 
 
 def test_pre_and_post_moderation_read_differently(youth, adult):
     pre, post = youth.text, adult.text
     assert "Every post is read by a moderator before it appears" in pre["house_rules"]
-    assert "is pre-moderated: a moderator checks every post before it appears" in pre["policy_statement"]
+    assert (
+        "checking every post before it appears (Riverside Forum is pre-moderated)" in pre["policy_statement"]
+    )
     assert "Pre-moderation: every post is checked before it appears" in pre["procedure"]
     assert "Posts appear straight away" in post["house_rules"]
-    assert "is post-moderated" in post["policy_statement"]
+    assert (
+        "reading posts after they appear (WhatsApp community is post-moderated)" in post["policy_statement"]
+    )
+    assert "pre-moderated" not in post["policy_statement"]
     assert "Post-moderation: posts appear at once" in post["procedure"]
     assert "before it appears" not in post["house_rules"]
     assert "Posts appear straight away" not in pre["house_rules"]
@@ -201,7 +206,7 @@ def test_audit_speaks_about_a_platform_the_organisation_does_not_run(audit, yout
     assert "There is no report button" in audit.text["house_rules_young"]
     assert "does not run or moderate" in audit.text["procedure"]
     assert (
-        "This assessment is about a platform St Mary's Youth Club does not run" in audit.text["risk_report"]
+        "St Mary's Youth Club does not run ChatRoulette-style random video chat" in audit.text["risk_report"]
     )
     assert "What moderators do, and when" not in rules
     assert "another company" not in youth.text["house_rules"]

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+SMALL_CLASSES = frozenset({"small", "cite", "responsible", "note"})
 INLINE = frozenset({"strong", "b", "em", "i", "span", "small", "br", "a", "code", "sup", "sub"})
 VOID = frozenset({"br", "meta", "link", "col", "img", "hr", "input", "wbr"})
 SKIP = frozenset({"head", "script", "style", "template"})
@@ -144,7 +145,7 @@ def inline_runs(nodes: list[Node | str]) -> list[Run]:
                     item.children,
                     bold or item.tag in ("strong", "b"),
                     italic or item.tag in ("em", "i"),
-                    small or item.tag == "small" or bool(item.classes & {"small", "cite", "owner", "note"}),
+                    small or item.tag == "small" or bool(item.classes & SMALL_CLASSES),
                     classes | item.classes,
                 )
 

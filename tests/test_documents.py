@@ -140,12 +140,14 @@ def test_pre_and_post_moderation_read_differently(youth, adult):
     pre, post = youth.text, adult.text
     assert "Every post is read by a moderator before it appears" in pre["house_rules"]
     assert (
-        "checking every post before it appears (Riverside Forum is pre-moderated)" in pre["policy_statement"]
+        "checking every post before it appears, since Riverside Forum is pre-moderated"
+        in pre["policy_statement"]
     )
     assert "Pre-moderation: every post is checked before it appears" in pre["procedure"]
     assert "Posts appear straight away" in post["house_rules"]
     assert (
-        "reading posts after they appear (WhatsApp community is post-moderated)" in post["policy_statement"]
+        "reading every post after it appears, since WhatsApp community is post-moderated"
+        in post["policy_statement"]
     )
     assert "pre-moderated" not in post["policy_statement"]
     assert "Post-moderation: posts appear at once" in post["procedure"]

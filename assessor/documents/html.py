@@ -42,6 +42,11 @@ def long_date(value: dt.date | None) -> str:
     return "" if value is None else f"{value.day} {value:%B %Y}"
 
 
+def no_full_stop(value: str) -> str:
+    """Text without a closing full stop, for templates that add their own."""
+    return value.rstrip().rstrip(".")
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
@@ -54,6 +59,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["long_date"] = long_date
+    env.filters["nodot"] = no_full_stop
     env.filters["lookup"] = lambda key, mapping: mapping[key]
     return env
 

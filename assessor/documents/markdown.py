@@ -143,10 +143,11 @@ class _Writer:
         return [*out, "\n".join(rows)]
 
     def cell(self, node: Node) -> str:
+        """A table cell on one line, with no HTML: line breaks become " · ", list items "; "."""
         pieces = []
         for part in split_blocks(node):
             if isinstance(part, list):
-                pieces.append(_inline(inline_runs(part), newline="<br>", block=False))
+                pieces.append(_inline(inline_runs(part), newline=" · ", block=False))
             else:
-                pieces.extend(escape(item.text()) for item in part.find_all("li") or [part])
-        return "<br>".join(p.replace("\n", " ") for p in pieces if p)
+                pieces.append("; ".join(escape(item.text()) for item in part.find_all("li") or [part]))
+        return " · ".join(p.replace("\n", " ") for p in pieces if p)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from assessor.assessment import Assessment, Organisation, Person, SignOff
-from assessor.questionnaire import Catalogue, Helpline, Kind, Priority
+from assessor.questionnaire import Catalogue, Helpline, Priority
 from assessor.scoring import AreaResult, Factor, Finding, PlannedAction, Rating, Result, score
 
 UNDER_18 = frozenset({"under_13", "age_13_17"})
@@ -111,7 +111,6 @@ class Flags:
     under_18: bool
     adults: bool
     adults_at_risk: bool
-    audience_known: bool
     public_posts: bool
     member_messages: bool
     staff_messages: bool
@@ -176,7 +175,6 @@ class DocumentContext:
     guidance: dict[str, Citation]
     band_labels: dict[str, str]
     priority_labels: dict[str, str]
-    _in_place: dict[str, tuple[Finding, ...]] = field(default_factory=dict, repr=False)
 
     @property
     def top_risks(self) -> tuple[Risk, ...]:
@@ -190,13 +188,6 @@ class DocumentContext:
         """Planned actions that act on any of these risk areas, in plan order."""
         wanted = set(areas)
         return [c for c in self.actions if wanted.intersection(c.areas)]
-
-    def in_place(self, *areas: str) -> list[Finding]:
-        """Controls answered "in place" in these areas (their text states the control)."""
-        return [f for a in areas for f in self._in_place.get(a, ())]
-
-    def has_gaps(self, *areas: str) -> bool:
-        return any(r.gaps for r in self.risks if r.id in areas)
 
     def helpline(self, prefix: str) -> Helpline | None:
         """The first helpline whose name starts with ``prefix`` (e.g. "Childline")."""
@@ -271,7 +262,6 @@ def _flags(profile: dict[str, Any], audit: bool, nation_known: bool) -> Flags:
         under_18=bool(audience & UNDER_18),
         adults=bool(audience & ADULTS),
         adults_at_risk="adults_at_risk" in audience,
-        audience_known=bool(audience),
         public_posts="public_posts" in features,
         member_messages="member_messages" in features,
         staff_messages="staff_messages" in features,
@@ -381,14 +371,6 @@ def build_context(
         for n, area in enumerate(result.areas, 1)
     )
     titles = {a.id: a.title for a in catalogue.areas}
-    in_place = {
-        area.id: tuple(
-            f
-            for f in area.lowered_by
-            if f.strength == 1 and catalogue.index[f.question_id].kind == Kind.control
-        )
-        for area in result.areas
-    }
     profile = Profile(
         purpose=_text(p.get("purpose")),
         platform_kind=_label(catalogue, "profile.platform", p.get("platform")),
@@ -431,5 +413,4 @@ def build_context(
         guidance={gid: _citation(catalogue, gid) for gid in catalogue.guidance},
         band_labels={b.value: rule.label for b, rule in catalogue.meta.scoring.bands.items()},
         priority_labels={k.value: rule.label for k, rule in catalogue.meta.scoring.priorities.items()},
-        _in_place=in_place,
     )

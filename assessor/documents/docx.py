@@ -115,12 +115,16 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
-def _shade(cell: _Cell, fill: str) -> None:
+def _shading(fill: str) -> OxmlElement:
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shading)
+    return shading
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    cell._tc.get_or_add_tcPr().append(_shading(fill))
 
 
 def _stable_zip(data: bytes, date: dt.date) -> bytes:
@@ -198,11 +202,7 @@ class _Writer:
                 _small(run, MUTED)
             fill = next((FILLS[c] for c in r.classes if c in FILLS), None)
             if fill and "rag" in r.classes:
-                shading = OxmlElement("w:shd")
-                shading.set(qn("w:val"), "clear")
-                shading.set(qn("w:color"), "auto")
-                shading.set(qn("w:fill"), fill)
-                run._r.get_or_add_rPr().append(shading)
+                run._r.get_or_add_rPr().append(_shading(fill))
 
     # -- lists ----------------------------------------------------------------
 

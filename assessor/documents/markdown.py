@@ -42,6 +42,15 @@ def html_to_markdown(html: str) -> str:
     return "\n\n".join(b for b in blocks if b.strip()) + "\n"
 
 
+def _emphasise(text: str, mark: str) -> str:
+    """Wrap the words in ``mark`` but keep surrounding spaces outside, as Markdown needs."""
+    core = text.strip(" ")
+    if not core:
+        return text
+    start = text.index(core)
+    return f"{text[:start]}{mark}{core}{mark}{text[start + len(core) :]}"
+
+
 def _inline(runs: list[Run], *, newline: str = "  \n", block: bool = True) -> str:
     """Runs as Markdown; ``block`` when the text starts a line of its own."""
     out = []
@@ -50,13 +59,10 @@ def _inline(runs: list[Run], *, newline: str = "  \n", block: bool = True) -> st
             out.append(newline)
             continue
         text = escape(run.text)
-        core = text.strip(" ")
-        if core and (run.bold or run.classes & {"rag", "gap"}):
-            lead, trail = text[: len(text) - len(text.lstrip(" "))], text[len(text.rstrip(" ")) :]
-            text = f"{lead}**{core}**{trail}"
-        elif core and run.italic:
-            lead, trail = text[: len(text) - len(text.lstrip(" "))], text[len(text.rstrip(" ")) :]
-            text = f"{lead}*{core}*{trail}"
+        if run.bold or run.classes & {"rag", "gap"}:
+            text = _emphasise(text, "**")
+        elif run.italic:
+            text = _emphasise(text, "*")
         out.append(text)
     text = "".join(out)
     return _escape_line_starts(text) if block else text

@@ -28,83 +28,39 @@ class DocumentSpec:
         return f"{self.id}.html"
 
 
-@dataclass(frozen=True)
-class _Kind:
-    id: str
-    title: str
-    audit_title: str
-    slug: str
-    applies: Callable[[DocumentContext], bool]
-
-
 def _always(_: DocumentContext) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class _Kind:
+    id: str
+    title: str
+    slug: str
+    applies: Callable[[DocumentContext], bool] = _always
+    audit_title: str | None = None  # the title when auditing a platform the organisation does not run
+
+
 _KINDS = (
-    _Kind(
-        "risk_report",
-        "Online safety risk assessment",
-        "Online safety risk assessment",
-        "risk-assessment",
-        _always,
-    ),
-    _Kind(
-        "policy_statement",
-        "Online safety policy statement",
-        "Online safety policy statement",
-        "online-safety-policy-statement",
-        _always,
-    ),
-    _Kind(
-        "house_rules",
-        "House rules and group agreement",
-        "Group agreement for using the platform",
-        "house-rules",
-        _always,
-    ),
-    _Kind(
-        "house_rules_young",
-        "Our rules for young people",
-        "Staying safe on the platform: for young people",
-        "house-rules-young-people",
-        lambda c: c.flags.under_18,
-    ),
-    _Kind(
-        "staff_code",
-        "Code of conduct for staff and volunteers online",
-        "Code of conduct for staff and volunteers online",
-        "staff-volunteer-code-of-conduct",
-        _always,
-    ),
-    _Kind(
-        "behaviour_code",
-        "Behaviour code for children and young people",
-        "Behaviour code for children and young people",
-        "behaviour-code-young-people",
-        lambda c: c.flags.under_18,
-    ),
-    _Kind(
-        "member_code",
-        "Member code of conduct",
-        "Member code of conduct",
-        "member-code",
-        lambda c: c.flags.adults or not c.flags.under_18,
-    ),
-    _Kind(
-        "procedure",
-        "Moderation and escalation procedure",
-        "Concerns and escalation procedure",
-        "escalation-procedure",
-        _always,
-    ),
-)
+    _Kind("risk_report", "Online safety risk assessment", "risk-assessment"),
+    _Kind("policy_statement", "Online safety policy statement", "online-safety-policy-statement"),
+    _Kind("house_rules", "House rules and group agreement", "house-rules",
+          audit_title="Group agreement for using the platform"),
+    _Kind("house_rules_young", "Our rules for young people", "house-rules-young-people",
+          lambda c: c.flags.under_18, "Staying safe on the platform: for young people"),
+    _Kind("staff_code", "Code of conduct for staff and volunteers online", "staff-volunteer-code-of-conduct"),
+    _Kind("behaviour_code", "Behaviour code for children and young people", "behaviour-code-young-people",
+          lambda c: c.flags.under_18),
+    _Kind("member_code", "Member code of conduct", "member-code", lambda c: c.flags.adults or not c.flags.under_18),
+    _Kind("procedure", "Moderation and escalation procedure", "escalation-procedure",
+          audit_title="Concerns and escalation procedure"),
+)  # fmt: skip
 
 
 def _specs(ctx: DocumentContext) -> list[DocumentSpec]:
     kinds = [k for k in _KINDS if k.applies(ctx)]
     return [
-        DocumentSpec(k.id, k.audit_title if ctx.flags.audit else k.title, f"{n:02d}-{k.slug}")
+        DocumentSpec(k.id, (ctx.flags.audit and k.audit_title) or k.title, f"{n:02d}-{k.slug}")
         for n, k in enumerate(kinds, 1)
     ]
 

@@ -169,6 +169,12 @@ def test_documents_page_prepares_once_then_serves_from_cache(db):
     goto(at, "documents")
     assert not at.exception
     assert "Preview" in texts(at)
+    name = next(t for t in at.text_input if t.label == "Name 2")
+    name.input("Chris Chair")
+    next(b for b in at.button if b.label == "Save sign-off").click().run()
+    signed = at.session_state["assessment"].sign_off
+    assert [(s.name, s.role) for s in signed][1] == ("Chris Chair", "Chair of trustees")
+    assert "Chris Chair" in Store(db).load_text(draft)
     prepare = next(b for b in at.button if b.label.startswith("Prepare"))
     prepare.click().run()
     assert not at.exception

@@ -6,7 +6,7 @@ import re
 
 import streamlit as st
 
-from assessor.assessment import parse_assessment
+from assessor.assessment import SignOff, parse_assessment
 from assessor.documents.pack import available_documents, pack_zip, render_document
 from ui import state
 
@@ -29,12 +29,40 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "assessment"
 
 
+def _sign_off() -> None:
+    """Names and roles printed in the sign-off blocks (signatures are added on paper)."""
+    a = state.assessment()
+    lead = a.profile.get("safeguarding_lead")
+    rows = list(a.sign_off) or [
+        SignOff(name=getattr(lead, "name", "") or "", role="Designated safeguarding lead"),
+        SignOff(name="", role="Chair of trustees"),
+    ]
+    rows += [SignOff()] * (3 - len(rows))
+    with st.expander("Who signs the documents", expanded=not a.sign_off):
+        st.write("These names and roles are printed in each document's sign-off block.")
+        with st.form("sign-off"):
+            entered = []
+            for i, row in enumerate(rows[:3]):
+                cols = st.columns([3, 3, 2])
+                name = cols[0].text_input(f"Name {i + 1}", value=row.name, max_chars=200)
+                role = cols[1].text_input(f"Role {i + 1}", value=row.role, max_chars=200)
+                date = cols[2].date_input(f"Date signed {i + 1}", value=row.date, format="DD/MM/YYYY")
+                if name.strip() or role.strip():
+                    entered.append(SignOff(name=name.strip(), role=role.strip(), date=date))
+            if st.form_submit_button("Save sign-off"):
+                a.sign_off = entered
+                state.save()
+                state.flash("success", "Sign-off saved.")
+                st.rerun()
+
+
 def documents_page() -> None:
     cat = state.catalogue()
     a = state.assessment()
     answers_yaml = a.to_yaml()
     specs = available_documents(a, cat)
     st.title("Documents")
+    state.show_flash()
     st.write(
         "These documents are written for your organisation from your answers. Gaps become dated "
         "commitments, never claims that a safeguard exists. Read them through, edit the Word "
@@ -44,6 +72,8 @@ def documents_page() -> None:
     st.subheader("Choose documents")
     chosen = [s for s in specs if st.checkbox(s.title, value=True, key=f"doc|{s.id}")]
     formats = [f for f, label in FORMAT_LABELS.items() if st.checkbox(label, value=True, key=f"fmt|{f}")]
+
+    _sign_off()
 
     st.subheader("Preview")
     if specs:

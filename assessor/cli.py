@@ -81,12 +81,21 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def cmd_pack(args: argparse.Namespace) -> int:
     from assessor.assessment import load_assessment
-    from assessor.documents import check_formats, pack_zip, render_pack
+    from assessor.documents import RenderError, check_formats, pack_zip, render_pack
+    from assessor.documents.cache import disk_cache
 
+    if bool(args.file) == bool(args.batch):
+        print("pack: give either an assessment FILE or --batch DIR", file=sys.stderr)
+        return 2
     try:
         formats = check_formats(args.format.split(","))
     except ValueError as exc:
         print(f"--format: {exc}", file=sys.stderr)
+        return 2
+    if args.batch:
+        return _pack_batch(args, formats)
+    if args.score_only:
+        print("pack: --score-only goes with --batch", file=sys.stderr)
         return 2
     catalogue = load_catalogue(args.questionnaires)
     assessment = load_assessment(Path(args.file), catalogue)
@@ -96,7 +105,11 @@ def cmd_pack(args: argparse.Namespace) -> int:
         if done < total:
             print(f"[{done + 1}/{total}] {title}: {', '.join(formats)}", flush=True)
 
-    files = render_pack(assessment, catalogue, formats, progress=progress)
+    try:  # one pack per process: only a disk cache (ASSESSOR_RENDER_CACHE_DIR) could help
+        files = render_pack(assessment, catalogue, formats, progress=progress, cache=disk_cache() or False)
+    except RenderError as exc:
+        print(f"{args.file}: {exc}", file=sys.stderr)
+        return 1
     for name, data in files.items():
         path = out / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,6 +120,20 @@ def cmd_pack(args: argparse.Namespace) -> int:
         archive.write_bytes(pack_zip(files, assessment.meta.assessed_on))
         print(f"wrote {archive}")
     return 0
+
+
+def _pack_batch(args: argparse.Namespace, formats: tuple[str, ...]) -> int:
+    from assessor.documents.batch import run_batch
+
+    folder = Path(args.batch)
+    if not folder.is_dir():
+        print(f"{folder}: not a folder", file=sys.stderr)
+        return 2
+    catalogue = load_catalogue(args.questionnaires)
+    report = run_batch(
+        folder, Path(args.output), catalogue, formats, score_only=args.score_only, zip_packs=args.zip
+    )
+    return 1 if report.failed else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,10 +165,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("pack", help="write the policy pack (PDF, DOCX, Markdown) for an assessment")
-    p.add_argument("file", help="assessment file (YAML)")
+    p.add_argument("file", nargs="?", help="assessment file (YAML)")
+    p.add_argument(
+        "--batch",
+        metavar="DIR",
+        help="every assessment file (*.yaml, *.yml) in DIR, each into its own subfolder of OUTDIR",
+    )
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="folder to write the documents to")
     p.add_argument("--format", default="pdf,docx,md", help="comma-separated formats (default: pdf,docx,md)")
     p.add_argument("--zip", action="store_true", help="also write everything into one ZIP in OUTDIR")
+    p.add_argument(
+        "--score-only",
+        action="store_true",
+        help="with --batch: score each assessment (score.json in its subfolder) without writing documents",
+    )
     p.set_defaults(func=cmd_pack)
 
     for name in ("coverage", "score", "validate", "pack"):

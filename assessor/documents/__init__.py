@@ -12,7 +12,11 @@ For the app::
     files = render_pack(assessment, catalogue, ["pdf", "docx"], progress=callback)
     archive = pack_zip(files, assessment.meta.assessed_on)
 
-WeasyPrint and python-docx are imported only when a PDF or DOCX is rendered.
+Documents are converted in warm worker processes (``workers.py``), several at once, each
+with a time limit and a memory cap; any failure is a :class:`RenderError` whose message names
+the document. Rendered bytes are cached by a hash of the answers, questionnaire, templates and
+code (``cache.py``), so an unchanged pack comes back at once. WeasyPrint and python-docx are
+imported only by the workers, never by the calling process.
 """
 
 from assessor.documents.pack import (
@@ -24,10 +28,13 @@ from assessor.documents.pack import (
     render_document,
     render_pack,
 )
+from assessor.documents.workers import RenderError, RenderPool
 
 __all__ = [
     "FORMATS",
     "DocumentSpec",
+    "RenderError",
+    "RenderPool",
     "available_documents",
     "check_formats",
     "pack_zip",

@@ -5,13 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from assessor.assessment import Assessment
-from assessor.documents.context import DocumentContext, build_context
+from assessor.documents.cache import (
+    RenderCache,
+    assessment_key,
+    catalogue_hash,
+    default_cache,
+    document_key,
+)
+from assessor.documents.context import DocumentContext, Flags, _flags, build_context
 from assessor.documents.html import render_html
+from assessor.documents.workers import Job, RenderError, RenderPool, default_pool, default_workers, shared
 from assessor.questionnaire import Catalogue
+from assessor.scoring import is_audit
 
 FORMATS = ("pdf", "docx", "md")
 Progress = Callable[[int, int, str], None]
@@ -57,7 +68,8 @@ _KINDS = (
 )  # fmt: skip
 
 
-def _specs(ctx: DocumentContext) -> list[DocumentSpec]:
+def _specs(ctx: Any) -> list[DocumentSpec]:
+    """The documents for a context (only ``ctx.flags`` is read), in pack order."""
     kinds = [k for k in _KINDS if k.applies(ctx)]
     return [
         DocumentSpec(k.id, (ctx.flags.audit and k.audit_title) or k.title, f"{n:02d}-{k.slug}")
@@ -65,9 +77,22 @@ def _specs(ctx: DocumentContext) -> list[DocumentSpec]:
     ]
 
 
+@dataclass(frozen=True)
+class _FlagsOnly:
+    flags: Flags
+
+
+def _specs_of(assessment: Assessment, catalogue: Catalogue) -> list[DocumentSpec]:
+    """The pack's documents from the profile alone: no scoring, no context, so it is quick for
+    any assessment, however long its notes."""
+    profile = assessment.profile
+    flags = _flags(profile, is_audit(catalogue, assessment), profile.get("nation") in catalogue.nations)
+    return _specs(_FlagsOnly(flags))
+
+
 def available_documents(assessment: Assessment, catalogue: Catalogue) -> list[DocumentSpec]:
     """The documents this assessment calls for, in pack order."""
-    return _specs(build_context(assessment, catalogue))
+    return _specs_of(assessment, catalogue)
 
 
 def _html(spec: DocumentSpec, ctx: DocumentContext, specs: list[DocumentSpec]) -> str:
@@ -100,13 +125,6 @@ def _find(specs: list[DocumentSpec], doc_id: str) -> DocumentSpec:
     raise KeyError(f"document {doc_id!r} does not apply to this assessment (available: {known})")
 
 
-def render_document(doc_id: str, assessment: Assessment, catalogue: Catalogue, fmt: str = "pdf") -> bytes:
-    """One document in one format ("pdf", "docx", "md"; "html" for debugging)."""
-    ctx = build_context(assessment, catalogue)
-    specs = _specs(ctx)
-    return _convert(_html(_find(specs, doc_id), ctx, specs), fmt)
-
-
 def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
     unknown = [f for f in chosen if f not in (*FORMATS, "html")]
@@ -117,29 +135,188 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     return chosen
 
 
+# Relative time to render each document and format (measured on the examples): the longest
+# jobs start first, so that the pack is not left waiting on the risk assessment at the end.
+_DOC_COST = {
+    "risk_report": 5.0, "procedure": 1.4, "policy_statement": 1.1, "staff_code": 0.9, "house_rules": 0.7,
+    "member_code": 0.55, "house_rules_young": 0.4, "behaviour_code": 0.4,
+}  # fmt: skip
+_FMT_COST = {"pdf": 1.0, "docx": 0.25, "md": 0.03, "html": 0.01}
+
+# In a worker: the last few contexts and HTML pages, so the formats of one pack share them.
+_CONTEXTS: OrderedDict[str, tuple[DocumentContext, list[DocumentSpec]]] = OrderedDict()
+_PAGES: OrderedDict[tuple[str, str], str] = OrderedDict()
+
+
+def _remember(store: OrderedDict, key: Any, value: Any, size: int) -> Any:
+    store[key] = value
+    while len(store) > size:
+        store.popitem(last=False)
+    return value
+
+
+def _document_task(akey: str, assessment: Assessment, catalogue_key: str, doc_id: str, fmt: str) -> bytes:
+    """Runs in a worker: context, HTML and conversion of one document in one format."""
+    if akey in _CONTEXTS:
+        _CONTEXTS.move_to_end(akey)
+        ctx, specs = _CONTEXTS[akey]
+    else:
+        ctx = build_context(assessment, shared(catalogue_key))
+        ctx, specs = _remember(_CONTEXTS, akey, (ctx, _specs(ctx)), 4)
+    html = _PAGES.get((akey, doc_id))
+    if html is None:
+        html = _remember(_PAGES, (akey, doc_id), _html(_find(specs, doc_id), ctx, specs), 16)
+    return _convert(html, fmt)
+
+
+def document_job(
+    assessment: Assessment, catalogue: Catalogue, spec: DocumentSpec, fmt: str, akey: str, tag: Any = None
+) -> Job:
+    """The worker job that renders ``spec`` in ``fmt`` (``akey``: from ``cache.assessment_key``)."""
+    ckey = f"catalogue:{catalogue_hash(catalogue)}"
+    return Job(
+        _document_task,
+        (akey, assessment, ckey, spec.id, fmt),
+        spec.title,
+        fmt,
+        tag,
+        _DOC_COST.get(spec.id, 1.0) * _FMT_COST.get(fmt, 1.0),
+        {ckey: catalogue},
+    )
+
+
+def _cache_of(cache: RenderCache | bool | None) -> RenderCache | None:
+    if cache is True:
+        return default_cache()
+    return cache or None
+
+
+def _pool_of(workers: RenderPool | int | None) -> RenderPool | None:
+    """The pool to use, or None to render in this process (no isolation)."""
+    if isinstance(workers, RenderPool):
+        return workers
+    if workers == 0 or (workers is None and default_workers() == 0):
+        return None
+    if workers is None:
+        return default_pool()
+    raise TypeError("workers must be a RenderPool, 0 (render in this process) or None (the default pool)")
+
+
+def _render_all(
+    wanted: list[tuple[DocumentSpec, str]],
+    assessment: Assessment,
+    catalogue: Catalogue,
+    akey: str,
+    pool: RenderPool | None,
+    on_done: Callable[[DocumentSpec, str, bytes], None],
+) -> None:
+    """Render ``(spec, format)`` pairs, in parallel on ``pool`` (or one by one here when None).
+
+    The first RenderError is raised at once: the jobs still running are stopped.
+    """
+    if pool is None:
+        ctx = build_context(assessment, catalogue)
+        specs = _specs(ctx)
+        pages: dict[str, str] = {}
+        for spec, fmt in wanted:
+            if spec.id not in pages:
+                pages[spec.id] = _html(spec, ctx, specs)
+            on_done(spec, fmt, _convert(pages[spec.id], fmt))
+        return
+    results = pool.imap([document_job(assessment, catalogue, spec, fmt, akey, spec) for spec, fmt in wanted])
+    try:
+        for job, result in results:
+            if isinstance(result, RenderError):
+                raise result
+            on_done(job.tag, job.fmt, result)
+    finally:
+        results.close()  # stops and replaces any worker still busy for us
+
+
+def render_document(
+    doc_id: str,
+    assessment: Assessment,
+    catalogue: Catalogue,
+    fmt: str = "pdf",
+    *,
+    workers: RenderPool | int | None = None,
+    cache: RenderCache | bool | None = True,
+) -> bytes:
+    """One document in one format ("pdf", "docx", "md"; "html" for debugging).
+
+    Rendered in a worker process with a time limit and memory cap (raises RenderError), and
+    cached by content: see ``render_pack``.
+    """
+    (fmt,) = check_formats([fmt])
+    spec = _find(_specs_of(assessment, catalogue), doc_id)
+    store = _cache_of(cache)
+    akey = assessment_key(assessment, catalogue)
+    key = document_key(akey, doc_id, fmt)
+    if store is not None and (hit := store.get(key)) is not None:
+        return hit
+    out: list[bytes] = []
+    _render_all([(spec, fmt)], assessment, catalogue, akey, _pool_of(workers), lambda *r: out.append(r[2]))
+    if store is not None:
+        store.put(key, out[0])
+    return out[0]
+
+
 def render_pack(
     assessment: Assessment,
     catalogue: Catalogue,
     formats: Iterable[str] = FORMATS,
     progress: Progress | None = None,
+    *,
+    workers: RenderPool | int | None = None,
+    cache: RenderCache | bool | None = True,
 ) -> dict[str, bytes]:
     """Every applicable document in every requested format: ``{"pdf/01-....pdf": bytes}``.
 
-    ``progress(done, total, title)`` is called before each document and once at the end.
+    Documents are rendered in parallel on the warm worker pool (``workers``: a RenderPool,
+    or 0 to render one by one in this process, without limits), each with a time limit and
+    a memory cap; a failure raises RenderError naming the document. Results are cached by a
+    hash of the answers, questionnaire, templates and code (``cache``: True for the
+    process-wide cache, False for none, or a RenderCache), so an unchanged pack comes back
+    at once and any change renders afresh.
+
+    ``progress(done, total, title)`` is called with the number of documents finished and the
+    title of one still being written: before any work, after each document, and once at the
+    end as ``(total, total, "done")``.
     """
     chosen = check_formats(formats)
-    ctx = build_context(assessment, catalogue)
-    specs = _specs(ctx)
-    files: dict[str, bytes] = {}
-    for n, spec in enumerate(specs):
+    specs = _specs_of(assessment, catalogue)
+    store = _cache_of(cache)
+    akey = assessment_key(assessment, catalogue)
+    order = [(spec, fmt) for spec in specs for fmt in chosen]
+    files: dict[tuple[str, str], bytes] = {}
+    missing = []
+    for spec, fmt in order:
+        hit = store.get(document_key(akey, spec.id, fmt)) if store is not None else None
+        if hit is None:
+            missing.append((spec, fmt))
+        else:
+            files[spec.id, fmt] = hit
+    left = {spec.id: sum(1 for s, _ in missing if s.id == spec.id) for spec in specs}
+    done = sum(1 for n in left.values() if n == 0)
+
+    def finished(spec: DocumentSpec, fmt: str, data: bytes) -> None:
+        nonlocal done
+        files[spec.id, fmt] = data
+        if store is not None:
+            store.put(document_key(akey, spec.id, fmt), data)
+        left[spec.id] -= 1
+        if left[spec.id] == 0:
+            done += 1
+            if progress and done < len(specs):
+                progress(done, len(specs), next(s.title for s in specs if left[s.id]))
+
+    if missing:
         if progress:
-            progress(n, len(specs), spec.title)
-        html = _html(spec, ctx, specs)
-        for fmt in chosen:
-            files[f"{fmt}/{spec.stem}.{fmt}"] = _convert(html, fmt)
+            progress(done, len(specs), missing[0][0].title)
+        _render_all(missing, assessment, catalogue, akey, _pool_of(workers), finished)
     if progress:
         progress(len(specs), len(specs), "done")
-    return files
+    return {f"{fmt}/{spec.stem}.{fmt}": files[spec.id, fmt] for spec, fmt in order}
 
 
 def pack_zip(files: Mapping[str, bytes], date: dt.date, folder: str = "policy-pack") -> bytes:

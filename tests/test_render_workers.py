@@ -141,6 +141,13 @@ def test_parallel_pack_equals_serial_byte_for_byte(youth, catalogue):
     assert [n for n, _, _ in seen] == sorted(n for n, _, _ in seen)
 
 
+def test_a_pack_of_chosen_documents(youth, catalogue):
+    files = render_pack(youth, catalogue, ["md"], documents=["procedure", "house_rules"], cache=False)
+    assert list(files) == ["md/03-house-rules.md", "md/07-escalation-procedure.md"]
+    with pytest.raises(KeyError, match="member_code"):
+        render_pack(youth, catalogue, ["md"], documents=["member_code"])
+
+
 def test_many_jobs_from_an_iterator_all_come_back():
     pool = RenderPool(2)
     try:

@@ -269,8 +269,11 @@ def render_pack(
     *,
     workers: RenderPool | int | None = None,
     cache: RenderCache | bool | None = True,
+    documents: Iterable[str] | None = None,
 ) -> dict[str, bytes]:
     """Every applicable document in every requested format: ``{"pdf/01-....pdf": bytes}``.
+
+    ``documents`` limits the pack to those document ids (in pack order; each must apply).
 
     Documents are rendered in parallel on the warm worker pool (``workers``: a RenderPool,
     or 0 to render one by one in this process, without limits), each with a time limit and
@@ -285,6 +288,11 @@ def render_pack(
     """
     chosen = check_formats(formats)
     specs = _specs_of(assessment, catalogue)
+    if documents is not None:
+        wanted = set(documents)
+        for doc_id in wanted:
+            _find(specs, doc_id)
+        specs = [s for s in specs if s.id in wanted]
     store = _cache_of(cache)
     akey = assessment_key(assessment, catalogue)
     order = [(spec, fmt) for spec in specs for fmt in chosen]

@@ -145,6 +145,17 @@ def critical_path(rows: list[Row], notes: dict[str, list[str]]) -> None:
 # -- main -----------------------------------------------------------------------------------
 
 
+def _guard(number: str, name: str, fn, *args):
+    """Run one section; an exception becomes a failed row, so the other figures still count."""
+    import traceback
+
+    try:
+        return fn(*args)
+    except Exception as exc:
+        log(traceback.format_exc())
+        return Row(number, name, float("nan"), "x", "(crashed)", checks=[f"{type(exc).__name__}: {exc}"])
+
+
 def run(quick: bool, only: set[str]) -> tuple[list[Row], dict[str, list[str]]]:
     repeats = 3 if quick else 5
     rows: list[Row] = []
@@ -153,33 +164,36 @@ def run(quick: bool, only: set[str]) -> tuple[list[Row], dict[str, list[str]]]:
     def want(name: str) -> bool:
         return not only or name in only
 
+    def section(key: str, number: str, title: str, fn, *args) -> None:
+        out = _guard(number, title, fn, *args)
+        if isinstance(out, Row):
+            rows.append(out)
+            return
+        got, extra = out
+        rows.extend(got if isinstance(got, list) else [got])
+        notes[key] = extra
+
     if want("overhead"):
         log("1. pack overhead against WeasyPrint alone")
-        row, extra = pack.overhead(quick, repeats)
-        rows.append(row)
-        notes["overhead"] = extra
+        section("overhead", "1", "Pack overhead", pack.overhead, quick, repeats)
     if want("parallel"):
         log("2. parallel pack against serial")
-        prow, extra = pack.parallel(quick, 3)
-        rows += prow
-        notes["parallel"] = extra
+        section("parallel", "2", "Parallel pack", pack.parallel, quick, 3)
     if want("cache"):
         log("3. cache")
-        rows.append(pack.cache(quick, repeats))
+        rows.append(_guard("3", "Cache", pack.cache, quick, repeats))
     if want("rerun"):
         log("4. app rerun (AppTest)")
-        rows.append(app.rerun(15 if quick else 40))
+        rows.append(_guard("4", "App rerun", app.rerun, 15 if quick else 40))
     if want("cold"):
         log("5. app cold start (streamlit run + Chromium)")
-        rows.append(app.cold_start(repeats))
+        rows.append(_guard("5", "App cold start", app.cold_start, repeats))
     if want("batch"):
         log("6. batch")
-        brow, extra = pack.batch(quick, 3)
-        rows += brow
-        notes["batch"] = extra
+        section("batch", "6", "Batch", pack.batch, quick, 3)
     if want("harfbuzz") and not quick:
         log("HarfBuzz font subsetting")
-        rows.append(pack.harfbuzz(repeats))
+        rows.append(_guard("–", "HarfBuzz", pack.harfbuzz, repeats))
     return rows, notes
 
 

@@ -222,7 +222,8 @@ def harfbuzz(repeats: int) -> Row:
     )
 
 
-def _batch_run(folder: Path, out: Path, *extra: str) -> float:
+def _batch_run(folder: Path, out: Path, *extra: str) -> tuple[float, str]:
+    """Seconds the whole ``pack --batch`` command took, and what went wrong ("" if nothing)."""
     started = time.perf_counter()
     r = subprocess.run(
         [sys.executable, "-m", "assessor", "pack", "--batch", str(folder), "-o", str(out), *extra],
@@ -230,8 +231,12 @@ def _batch_run(folder: Path, out: Path, *extra: str) -> float:
     )  # fmt: skip
     seconds = time.perf_counter() - started
     if r.returncode != 0:
-        raise RuntimeError(f"batch failed ({r.returncode}): {r.stderr[-2000:]}")
-    return seconds
+        failed = [line for line in r.stderr.splitlines() if line.startswith("failed:")]
+        return (
+            seconds,
+            f"exit {r.returncode}, {len(failed)} file(s) failed: {(failed or [r.stderr[-300:]])[0]}",
+        )
+    return seconds, ""
 
 
 def batch(quick: bool, repeats: int) -> tuple[list[Row], list[str]]:
@@ -240,6 +245,7 @@ def batch(quick: bool, repeats: int) -> tuple[list[Row], list[str]]:
     render_sizes = [2] if quick else [10, 100]
     score_sizes = [10, 50] if quick else [10, 100, 1000]
     rows, notes = [], []
+    checks: list[str] = []
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         base = Path(tmp)
         generate.write(base / "all", catalogue, max(render_sizes + score_sizes))
@@ -261,7 +267,10 @@ def batch(quick: bool, repeats: int) -> tuple[list[Row], list[str]]:
             runs = repeats if n < 100 else 2
             for i in range(runs):
                 out = base / f"out-{n}-{i}"
-                times.append(_batch_run(src, out, "--format", "pdf"))
+                seconds, problem = _batch_run(src, out, "--format", "pdf")
+                times.append(seconds)
+                if problem:
+                    checks.append(f"render {n}: {problem}")
                 docs = len(list(out.rglob("*.pdf")))
             rates[n] = docs / median(times)
             log(f"  batch {n}: {docs} PDFs in {median(times):.1f} s = {rates[n]:.2f} PDFs/s")
@@ -270,7 +279,12 @@ def batch(quick: bool, repeats: int) -> tuple[list[Row], list[str]]:
         scored = {}
         for n in score_sizes:
             src = folder(n)
-            times = [_batch_run(src, base / f"score-{n}-{i}", "--score-only") for i in range(repeats)]
+            times = []
+            for i in range(repeats):
+                seconds, problem = _batch_run(src, base / f"score-{n}-{i}", "--score-only")
+                times.append(seconds)
+                if problem:
+                    checks.append(f"score {n}: {problem}")
             scored[n] = n / median(times)
             log(f"  score {n}: {median(times):.2f} s = {scored[n]:.1f} assessments/s")
             notes.append(f"score only {n} assessments: {median(times):.2f} s (median of {repeats}), "
@@ -289,6 +303,7 @@ def batch(quick: bool, repeats: int) -> tuple[list[Row], list[str]]:
                 if len(rates) > 1
                 else ""
             ),
+            checks=checks,
         )
     )
     big, small = max(score_sizes), min(score_sizes)

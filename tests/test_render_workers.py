@@ -45,6 +45,12 @@ def fails(html: str, fmt: str) -> bytes:
     raise ValueError("no such thing")
 
 
+def jinja_builds(html: str, fmt: str) -> bytes:
+    from assessor.documents.html import environment
+
+    return str(environment.cache_info().misses).encode()
+
+
 @pytest.fixture(scope="module")
 def youth(catalogue):
     return load_assessment(EXAMPLES / "youth-forum.yaml", catalogue)
@@ -189,6 +195,23 @@ def test_the_app_process_never_imports_weasyprint():
 def test_available_documents_need_no_scoring_but_match_the_context(youth, catalogue, profile):
     a = youth.model_copy(update={"profile": {**youth.profile, **profile}})
     assert available_documents(a, catalogue) == _specs(build_context(a, catalogue))
+
+
+def test_templates_and_questionnaire_load_once_per_process(youth, catalogue):
+    from assessor.catalogue import default_catalogue
+    from assessor.documents.html import environment
+
+    render_pack(youth, catalogue, ["html"], workers=0, cache=False)
+    before = environment.cache_info()
+    render_pack(youth, catalogue, ["html"], workers=0, cache=False)
+    assert environment.cache_info().misses == before.misses == 1
+    assert default_catalogue() is default_catalogue()
+    pool = RenderPool(1)
+    try:  # a worker inherits the environment built once in the fork server, and keeps it
+        render_pack(youth, catalogue, ["md"], workers=pool, cache=False)
+        assert pool.run(Job(jinja_builds, ("", ""), "check")) == b"1"
+    finally:
+        pool.close()
 
 
 # -- cache ---------------------------------------------------------------------------------

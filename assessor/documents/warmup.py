@@ -8,6 +8,8 @@ single-threaded process, so forking it is safe.
 
 from __future__ import annotations
 
+import contextlib
+
 from assessor.documents import docx, markdown, pack, pdf  # noqa: F401  (imported for the workers)
 from assessor.documents.html import environment
 
@@ -20,7 +22,9 @@ _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>war
 def warm() -> None:
     environment()  # the Jinja environment, built once per process
     for fmt in ("pdf", "docx", "md"):
-        pack._convert(_PAGE, fmt)
+        # Only an optimisation: a real render reports any problem properly.
+        with contextlib.suppress(Exception):
+            pack._convert(_PAGE, fmt)
 
 
 warm()

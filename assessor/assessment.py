@@ -22,7 +22,9 @@ from assessor.sourcemap import SourceMap, read_bytes
 from assessor.validation import validate
 
 SCHEMA_VERSION = 1
-MAX_TEXT = 100_000  # characters in any one free-text value
+MAX_TEXT = 100_000  # characters in a note or long free-text answer
+MAX_SHORT = 300  # characters in a name, role, contact detail or other one-line answer
+Short = Field("", max_length=MAX_SHORT)
 
 
 class _Model(BaseModel):
@@ -30,20 +32,20 @@ class _Model(BaseModel):
 
 
 class Person(_Model):
-    name: str = ""
-    role: str = ""
-    email: str = ""
-    phone: str = ""
+    name: str = Short
+    role: str = Short
+    email: str = Short
+    phone: str = Short
 
     def is_empty(self) -> bool:
         return not any((self.name, self.role, self.email, self.phone))
 
 
 class Organisation(_Model):
-    name: str = Field(min_length=1, max_length=MAX_TEXT)
-    charity_number: str | None = None
-    address: str | None = None
-    website: str | None = None
+    name: str = Field(min_length=1, max_length=MAX_SHORT)
+    charity_number: str | None = Field(None, max_length=MAX_SHORT)
+    address: str | None = Field(None, max_length=MAX_SHORT * 4)
+    website: str | None = Field(None, max_length=MAX_SHORT)
 
 
 class Answer(_Model):
@@ -52,7 +54,7 @@ class Answer(_Model):
 
 
 class Meta(_Model):
-    assessor: str | None = None
+    assessor: str | None = Field(None, max_length=MAX_SHORT)
     assessed_on: dt.date = Field(default_factory=dt.date.today)
     questionnaire_version: str | None = None
     next_review: dt.date | None = None
@@ -71,13 +73,13 @@ class Meta(_Model):
 class PlanEntry(_Model):
     """The organisation's own owner and due date for one action."""
 
-    owner: str | None = None
+    owner: str | None = Field(None, max_length=MAX_SHORT)
     due: dt.date | None = None
 
 
 class SignOff(_Model):
-    name: str = ""
-    role: str = ""
+    name: str = Short
+    role: str = Short
     date: dt.date | None = None
 
 
@@ -147,8 +149,9 @@ def _check_value(q: Question, value: Any) -> str | None:
     elif q.kind in (Kind.text, Kind.long_text):
         if not isinstance(value, str):
             return f"{q.id} takes text"
-        if len(value) > MAX_TEXT:
-            return f"{q.id} is longer than {MAX_TEXT:,} characters"
+        limit = MAX_TEXT if q.kind == Kind.long_text else MAX_SHORT
+        if len(value) > limit:
+            return f"{q.id} is longer than {limit:,} characters ({len(value):,})"
     elif q.kind == Kind.date:
         if not isinstance(value, dt.date):
             return f"{q.id} takes a date written as YYYY-MM-DD"
@@ -212,9 +215,6 @@ def check_against(
         if why:
             problems.append(smap.problem(data, ("answers", qid, "value"), why))
         answers[qid] = answer.model_copy(update={"value": value})
-    for aid, entry in assessment.plan.items():
-        if entry.owner and len(entry.owner) > MAX_TEXT:
-            problems.append(smap.problem(data, ("plan", aid, "owner"), "owner is too long"))
     typed = assessment.model_copy(update={"profile": profile, "answers": answers})
     return typed, problems
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from assessor.assessment import Answer, Person
+from assessor.assessment import MAX_SHORT, MAX_TEXT, Answer, Person
 from assessor.questionnaire import Catalogue, ControlAnswer, Kind, Question
 from assessor.visibility import Visibility, answer_value
 from ui import state
@@ -139,6 +139,7 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
         widget(
             label,
             key=key,
+            max_chars=MAX_TEXT if q.kind == Kind.long_text else MAX_SHORT,
             placeholder=q.placeholder or "",
             label_visibility=hidden,
             on_change=_on_text,
@@ -155,7 +156,9 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
         for i, (field, field_label) in enumerate(PERSON_FIELDS):
             fkey = _key(q.id, field)
             _seed(fkey, getattr(person, field))
-            cols[i % 2].text_input(field_label, key=fkey, on_change=_on_person, args=(q.id,))
+            cols[i % 2].text_input(
+                field_label, key=fkey, max_chars=MAX_SHORT, on_change=_on_person, args=(q.id,)
+            )
     why_we_ask(q, catalogue)
     if not q.id.startswith("profile."):
         answer = state.assessment().answers.get(q.id)
@@ -165,6 +168,7 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
             "Notes or evidence (optional)",
             key=nkey,
             height=68,
+            max_chars=MAX_TEXT,
             on_change=_set_note,
             args=(q.id,),
             placeholder="Where is this written down? Who checked it? Avoid names of members.",

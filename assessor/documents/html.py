@@ -19,9 +19,17 @@ from markupsafe import Markup
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 ASSETS_DIR = TEMPLATES_DIR / "assets"
 
-# C0/C1 controls except tab and newline, lone surrogates and non-characters.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+# C0/C1 controls except tab and newline, bidi embeddings, overrides and isolates (they can
+# reverse the text that follows an answer), lone surrogates and non-characters.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
 _CITED = re.compile(r'data-guidance="([^"]*)"')
+
+
+_LONG_RUN = re.compile(r"[^\s\u200b]{40,}")
+SOFT_BREAK = "\u200b"  # zero-width space: an invisible place where a line may break
+CLIP = 2000  # characters of a free-text note or answer shown in a document
 
 
 def strip_unsafe(text: str) -> str:
@@ -29,11 +37,28 @@ def strip_unsafe(text: str) -> str:
     return _UNSAFE.sub("", text)
 
 
+def soft_breaks(text: str) -> str:
+    """Offer a line break every 30 characters inside long unbroken runs.
+
+    Without these, WeasyPrint's search for a break in a very long "word" is quadratic:
+    a 20,000-character run took 16 s, a 100,000-character one minutes. The zero-width
+    space is invisible and is dropped when text is copied out of the PDF.
+    """
+    return _LONG_RUN.sub(lambda m: SOFT_BREAK.join(m[0][i : i + 30] for i in range(0, len(m[0]), 30)), text)
+
+
+def clip(text: str | None, limit: int = CLIP) -> str:
+    """At most ``limit`` characters of free text, marked when shortened."""
+    if not text or len(text) <= limit:
+        return text or ""
+    return text[:limit] + " […shortened: the full text is in the assessment file]"
+
+
 def _clean(value: Any) -> Any:
     if isinstance(value, Markup):  # output of our own macros, already cleaned
         return value
     if isinstance(value, str):
-        return strip_unsafe(value)
+        return soft_breaks(strip_unsafe(value))
     return "" if value is None else value
 
 
@@ -60,6 +85,7 @@ def environment() -> Environment:
     )
     env.filters["long_date"] = long_date
     env.filters["nodot"] = no_full_stop
+    env.filters["clip"] = clip
     env.filters["lookup"] = lambda key, mapping: mapping[key]
     return env
 

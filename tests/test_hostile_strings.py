@@ -1,0 +1,188 @@
+"""Every hostile string in every free-text field, every document in every format.
+
+Expect: the text appears literally (less the control characters XML cannot hold),
+nothing is fetched (the fetcher records every request and a loopback listener counts
+zero hits), no exception, and long text wraps inside the page.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import threading
+import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from conftest import EXAMPLES
+from docx import Document
+from hostile_strings import DROPPED, LONG, corpus
+from pypdf import PdfReader
+
+from assessor.assessment import MAX_SHORT, Person, PlanEntry, SignOff, load_assessment, parse_assessment
+from assessor.documents.html import CLIP, SOFT_BREAK
+from assessor.documents.pack import FORMATS, render_pack
+from assessor.errors import SourceErrors
+
+
+class _Listener:
+    def __init__(self) -> None:
+        hits = self.hits = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                hits.append(self.path)
+                self.send_response(404)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture(scope="module")
+def listener():
+    server = _Listener()
+    yield server
+    server.server.shutdown()
+
+
+def fill(assessment, short: str, long: str):
+    """Every free-text field: short one-line fields get ``short``, notes and long answers ``long``."""
+    a = assessment.model_copy(deep=True)
+    org = a.organisation
+    org.name = org.charity_number = org.address = org.website = short
+    for key in ("platform_name", "moderation_hours", "response_time"):
+        a.profile[key] = short
+    a.profile["purpose"] = long
+    for key in ("safeguarding_lead", "deputy_lead"):
+        a.profile[key] = Person(name=short, role=short, email=short, phone=short)
+    a.answers = {qid: ans.model_copy(update={"note": long}) for qid, ans in a.answers.items()}
+    a.meta.assessor = short
+    a.sign_off = [SignOff(name=short, role=short)]
+    a.plan = {"write_group_agreement": PlanEntry(owner=short)}
+    return a
+
+
+FIELDS = 4 + 3 + 1 + 8 + 1 + 1 + 2 + 1  # org, profile text, purpose, people, notes, assessor, sign-off, owner
+
+
+@pytest.fixture(scope="module")
+def packs(catalogue, listener):
+    from assessor.documents import fetcher as fetcher_module
+
+    seen = []
+    original = fetcher_module.AssetFetcher.fetch
+
+    def recording(self, url, *args, **kwargs):
+        seen.append(url)
+        return original(self, url, *args, **kwargs)
+
+    fetcher_module.AssetFetcher.fetch = recording
+    try:
+        base = load_assessment(EXAMPLES / "youth-forum.yaml", catalogue)
+        out = {}
+        for name, s in corpus(listener.port).items():
+            out[name] = (s, render_pack(fill(base, s, s), catalogue, FORMATS))
+        out["100,000 characters"] = (LONG, render_pack(fill(base, "Long Text Org", LONG), catalogue, FORMATS))
+    finally:
+        fetcher_module.AssetFetcher.fetch = original
+    return out, seen
+
+
+def _pdf_text(data: bytes) -> str:
+    """Poppler's pdftotext: it decodes the fallback fonts used for emoji, where pypdf does not."""
+    done = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
+    return done.stdout.decode("utf-8")
+
+
+def _docx_text(data: bytes) -> str:
+    doc = Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join(parts)
+
+
+# Invisible format characters (joiners, variation selectors, bidi controls) that text extraction drops.
+INVISIBLE = {SOFT_BREAK, "\u200d", "\ufe0f", "\u202e", "\u2066", "\u2069"}
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in "".join(text.split()) if ch not in INVISIBLE)
+
+
+def expected(s: str) -> str:
+    return _squash("".join(ch for ch in s if ch not in DROPPED))
+
+
+def test_every_string_appears_literally_in_every_format(packs):
+    rendered, _ = packs
+    tried = 0
+    for name, (s, files) in rendered.items():
+        want = expected(s[:CLIP])
+        for path, data in files.items():
+            if s is LONG and "risk-assessment" not in path:
+                continue  # notes and the purpose appear in the risk assessment
+            tried += 1
+            if path.endswith(".pdf"):
+                text = _squash(_pdf_text(data))
+                assert want in text, (name, path)
+            elif path.endswith(".docx"):
+                assert want in _squash(_docx_text(data)), (name, path)
+            else:
+                md = data.decode("utf-8")
+                assert "<script" not in md and "<img" not in md and "](" not in md.replace("\\](", "")
+    assert tried >= 15 * 21 + 3
+
+
+def test_right_to_left_text_survives_in_the_pdf(packs):
+    rendered, _ = packs
+    _, files = rendered["right-to-left override"]
+    text = _pdf_text(files["pdf/01-risk-assessment.pdf"])
+    for piece in ("abc", "dcba", "isolated", "end"):
+        assert piece in text
+
+
+def test_nothing_is_fetched(packs, listener):
+    _, seen = packs
+    assert listener.hits == []
+    assert all(url.startswith("file://") and "/templates/assets/" in url for url in seen), set(seen)
+
+
+def test_long_notes_are_clipped_and_marked(packs):
+    rendered, _ = packs
+    _, files = rendered["100,000 characters"]
+    text = _pdf_text(files["pdf/01-risk-assessment.pdf"])
+    assert "the full text is in the assessment file" in text
+
+
+def test_no_page_is_wider_than_a4(packs):
+    rendered, _ = packs
+    for _, files in rendered.values():
+        for path, data in files.items():
+            if path.endswith(".pdf"):
+                for page in PdfReader(io.BytesIO(data)).pages:
+                    assert float(page.mediabox.width) < 600  # A4 is 595 pt; nothing widened it
+
+
+def test_one_line_fields_refuse_100000_characters(catalogue):
+    text = (EXAMPLES / "youth-forum.yaml").read_text(encoding="utf-8")
+    start = text.index("  name: ") + len("  name: ")
+    end = text.index("\n", start)
+    with pytest.raises(SourceErrors) as exc:
+        parse_assessment(text[:start] + LONG + text[end:], catalogue, "a.yaml")
+    (problem,) = exc.value.problems
+    assert f"at most {MAX_SHORT} characters" in problem.message
+
+
+def test_zip_of_hostile_pack_opens(packs):
+    from assessor.documents.pack import pack_zip
+
+    rendered, _ = packs
+    _, files = rendered["script"]
+    data = pack_zip(files, __import__("datetime").date(2026, 1, 1))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.testzip() is None

@@ -49,6 +49,7 @@ def test_load_score_render(catalogue, data):
     except SourceErrors as exc:
         assert exc.problems and all(p.line >= 1 and p.col >= 1 for p in exc.problems)
         return
+    assert mutation not in ("unknown id", "drop name", "extra key"), "a broken file was accepted"
     result = score(a, catalogue)
     assert result.areas
     specs = available_documents(a, catalogue)

@@ -242,8 +242,8 @@ def _batch_run(folder: Path, out: Path, *extra: str) -> tuple[float, str]:
 def batch(quick: bool, repeats: int) -> tuple[list[Row], list[str]]:
     """6. ``pack --batch`` on generated assessments: PDFs per second, and scaling."""
     catalogue = default_catalogue()
-    render_sizes = [2] if quick else [10, 100]
-    score_sizes = [10, 50] if quick else [10, 100, 1000]
+    render_sizes = [1] if quick else [10, 100]
+    score_sizes = [10, 30] if quick else [10, 100, 1000]
     rows, notes = [], []
     checks: list[str] = []
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:

@@ -51,7 +51,7 @@ def record(scenario: str, *args: str, only_under: str | None = None, rate: int =
         return "(py-spy is not installed: `pip install -r requirements.txt`)"
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "profile.txt"
-        cmd = ["py-spy", "record", "-r", str(rate), "-f", "raw", "-o", str(raw), "--"]
+        cmd = ["py-spy", "record", "--full-filenames", "-r", str(rate), "-f", "raw", "-o", str(raw), "--"]
         cmd += [sys.executable, "-m", "bench.profile", scenario, *args]
         r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
         if r.returncode != 0 or not raw.exists():

@@ -8,6 +8,7 @@ import streamlit as st
 
 from assessor.assessment import SignOff, parse_assessment
 from assessor.documents.pack import available_documents, pack_zip, render_document
+from assessor.documents.workers import RenderError
 from ui import state
 
 FORMAT_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)"}
@@ -80,7 +81,10 @@ def documents_page() -> None:
         preview = st.selectbox("Document to preview", specs, format_func=lambda s: s.title)
         with st.container(height=480, border=True):
             # The Markdown is already escaped; "$" is escaped too, as Streamlit would read it as maths.
-            st.markdown(_render(answers_yaml, preview.id, "md").decode("utf-8").replace("$", "\\$"))
+            try:
+                st.markdown(_render(answers_yaml, preview.id, "md").decode("utf-8").replace("$", "\\$"))
+            except RenderError as exc:
+                st.error(str(exc))
 
     st.subheader("Download")
     jobs = [(s, f) for s in chosen for f in formats]
@@ -92,7 +96,12 @@ def documents_page() -> None:
         bar = st.progress(0.0, text="Starting…")
         for n, (spec, fmt) in enumerate(missing):
             bar.progress(n / len(missing), text=f"Writing {spec.title} ({FORMAT_LABELS[fmt]})…")
-            _render(answers_yaml, spec.id, fmt)
+            try:
+                _render(answers_yaml, spec.id, fmt)
+            except RenderError as exc:
+                bar.empty()
+                st.error(str(exc))
+                return
             prepared.add((answers_yaml, spec.id, fmt))
         bar.progress(1.0, text="Ready.")
         st.rerun()

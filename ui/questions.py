@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from assessor.assessment import MAX_SHORT, MAX_TEXT, Answer, Person
-from assessor.questionnaire import Catalogue, ControlAnswer, Kind, Question
+from assessor.questionnaire import Catalogue, Kind, Question
 from assessor.visibility import Visibility, answer_value
 from ui import state
 
@@ -100,22 +100,12 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
     # The question is shown once, in bold; widgets keep it as their accessible (hidden) label.
     st.markdown(f"**{label}**")
     hidden = "collapsed"
-    if q.kind == Kind.control:
-        labels = catalogue.meta.control_answers
-        _seed(key, value)
-        st.radio(
-            label,
-            [a.value for a in ControlAnswer],
-            format_func=lambda v: labels[ControlAnswer(v)],
-            index=None,
-            key=key,
-            horizontal=True,
-            label_visibility=hidden,
-            on_change=_on_choice,
-            args=(q.id,),
-        )
-    elif q.kind == Kind.single:
-        options = {o.value: o.label for o in q.options}
+    if q.kind in (Kind.control, Kind.single):
+        # Control answers and single choices are both one radio group over labelled values.
+        if q.kind == Kind.control:
+            options = {a.value: text for a, text in catalogue.meta.control_answers.items()}
+        else:
+            options = {o.value: o.label for o in q.options}
         _seed(key, value if value in options else None)
         st.radio(
             label,
@@ -123,6 +113,7 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
             format_func=options.get,
             index=None,
             key=key,
+            horizontal=q.kind == Kind.control,
             label_visibility=hidden,
             on_change=_on_choice,
             args=(q.id,),

@@ -48,11 +48,12 @@ def rerun_scenario(db: Path):
     at.session_state["go_to"] = area.id
     at.run()
     key = next(r.key for r in at.radio if r.key and r.key.startswith(f"{draft}|{area.id}."))
+    # Radios hold option values; their ``options`` are the display labels.
+    values = ("in_place", "not_in_place")
     state = {"n": 0}
 
     def answer() -> None:
-        radio = at.radio(key=key)
-        radio.set_value(radio.options[state["n"] % 2]).run()
+        at.radio(key=key).set_value(values[state["n"] % 2]).run()
         state["n"] += 1
         assert not at.exception, at.exception
 

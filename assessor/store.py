@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from assessor.assessment import Assessment, parse_assessment
+from assessor.assessment import Assessment, parse_stored
 from assessor.questionnaire import Catalogue
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "assessor.sqlite3"
@@ -120,7 +120,7 @@ class Store:
         """Append a revision (creating the draft if new); return its number."""
         if not is_draft_id(draft_id):
             raise DraftNotFound(draft_id)
-        body = assessment.to_yaml()
+        body = assessment.to_json()
         now = _now()
         with self._transaction() as db:
             row = db.execute("SELECT head FROM drafts WHERE id = ?", (draft_id,)).fetchone()
@@ -164,7 +164,7 @@ class Store:
         return row[0]
 
     def load(self, draft_id: str, catalogue: Catalogue, rev: int | None = None) -> Assessment:
-        return parse_assessment(self.load_text(draft_id, rev), catalogue, f"draft {draft_id[:6]}…")
+        return parse_stored(self.load_text(draft_id, rev), catalogue, f"draft {draft_id[:6]}…")
 
     def revisions(self, draft_id: str) -> list[Revision]:
         with self._connect() as db:

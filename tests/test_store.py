@@ -13,7 +13,7 @@ import time
 import pytest
 
 from assessor.assessment import Answer, Assessment
-from assessor.store import DraftNotFound, Store, is_draft_id, new_draft_id
+from assessor.store import KEEP_REVISIONS, DraftNotFound, Store, is_draft_id, new_draft_id
 
 
 def org(name: str, **answers: str) -> Assessment:
@@ -22,6 +22,20 @@ def org(name: str, **answers: str) -> Assessment:
         profile={"relationship": "runs"},
         answers={k.replace("__", "."): Answer(value=v) for k, v in answers.items()},
     )
+
+
+def test_bodies_are_json_and_older_yaml_revisions_still_open(tmp_path, mini):
+    import sqlite3
+
+    store = Store(tmp_path / "db.sqlite3")
+    draft = store.create(org("Two", contact__c1="partly"))
+    assert store.load_text(draft).startswith('{"schema_version":1,')
+    assert store.load(draft, mini).answers["contact.c1"].value == "partly"
+    # A revision written before the store switched to JSON holds YAML.
+    older = org("Two", contact__c1="in_place").to_yaml()
+    with sqlite3.connect(store.path) as db:
+        db.execute("UPDATE revisions SET body = ? WHERE draft_id = ?", (older, draft))
+    assert store.load(draft, mini).answers["contact.c1"].value == "in_place"
 
 
 def test_ids_are_long_and_random():
@@ -112,7 +126,13 @@ def test_kill_mid_save_keeps_previous_revision(tmp_path, mini):
     heads = store.list()
     assert len(heads) == 1 and heads[0].revision >= 2
     latest = store.load(draft, mini)
-    assert latest.organisation.name.startswith("During ")
-    assert store.load(draft, mini, rev=1).organisation.name == "Before"
+    assert latest.organisation.name == f"During {heads[0].revision - 1}"
+    # Saves are fast enough that old revisions may already be pruned; every one kept loads.
+    kept = [r.rev for r in store.revisions(draft)]
+    assert kept == list(range(heads[0].revision, heads[0].revision - len(kept), -1))
+    assert len(kept) <= KEEP_REVISIONS
+    for rev in kept:
+        name = store.load(draft, mini, rev=rev).organisation.name
+        assert name == ("Before" if rev == 1 else f"During {rev - 1}")
     with store._connect() as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

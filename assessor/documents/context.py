@@ -246,7 +246,7 @@ def commitment_wording(text: str) -> str:
 
 def fingerprint(assessment: Assessment) -> str:
     """A short, stable reference to exactly these answers (printed in document footers)."""
-    return hashlib.sha256(assessment.to_yaml().encode("utf-8")).hexdigest()[:8]
+    return hashlib.sha256(assessment.to_json().encode("utf-8")).hexdigest()[:8]
 
 
 def _flags(profile: dict[str, Any], audit: bool, nation_known: bool) -> Flags:

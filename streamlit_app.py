@@ -1,75 +1,8 @@
-"""Entry point and router: ``streamlit run streamlit_app.py``.
+"""Entry point: ``streamlit run streamlit_app.py``.
 
-Pages live in ``ui/``; all domain logic lives in ``assessor/``.
+Pages live in ``ui/`` (the router is ``ui/router.py``); all domain logic lives in ``assessor/``.
 """
 
-from __future__ import annotations
+from ui.router import main
 
-import streamlit as st
-
-from assessor.visibility import PROFILE_PAGE, progress
-from ui import state
-from ui.results import results_page, review_page
-from ui.sections import area_page, profile_page
-from ui.start import page as start_page
-from ui.text import md
-
-st.set_page_config(page_title="Online safety risk assessment", page_icon=":material/shield:", layout="wide")
-state.sync_from_url()
-
-
-def _area(area_id: str):
-    def run() -> None:
-        area_page(area_id)
-
-    run.__name__ = f"area_{area_id}"
-    return run
-
-
-def _documents():
-    from ui.documents import documents_page
-
-    documents_page()
-
-
-start = st.Page(start_page, title="Start", icon=":material/home:", url_path="start", default=True)
-nav: dict[str, list[st.Page]] = {"": [start]}
-pages: dict[str, st.Page] = {"start": start}
-order: list[str] = []
-
-if state.draft_id():
-    cat = state.catalogue()
-    steps = progress(state.assessment(), cat)
-    questions = []
-    for step in steps:
-        mark = ":material/check_circle:" if step.complete else ":material/radio_button_unchecked:"
-        fn = profile_page if step.page == PROFILE_PAGE else _area(step.page)
-        page = st.Page(
-            fn, title=f"{step.answered}/{step.total} · {step.title}", icon=mark, url_path=step.page
-        )
-        pages[step.page] = page
-        questions.append(page)
-        order.append(step.page)
-    pages["review"] = st.Page(
-        review_page, title="Review answers", icon=":material/checklist:", url_path="review"
-    )
-    pages["results"] = st.Page(results_page, title="Results", icon=":material/analytics:", url_path="results")
-    pages["documents"] = st.Page(
-        _documents, title="Documents", icon=":material/description:", url_path="documents"
-    )
-    order += ["review", "results", "documents"]
-    nav["Assessment"] = questions
-    nav["Outcome"] = [pages["review"], pages["results"], pages["documents"]]
-
-    answered = sum(s.answered for s in steps)
-    total = sum(s.total for s in steps)
-    with st.sidebar:
-        st.markdown(f"**{md(state.assessment().organisation.name)}**")
-        st.progress(answered / total if total else 0.0, text=f"{answered} of {total} questions answered")
-        st.markdown("Saved automatically. Bookmark this page's address to come back to it.")
-
-st.session_state["pages"] = pages
-st.session_state["page_order"] = order
-current = st.navigation(nav, expanded=True)
-state.follow_go(pages)
-current.run()
+main()

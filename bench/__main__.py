@@ -22,17 +22,14 @@ from bench.common import ROOT, Row, load_average, log
 
 SECTIONS = ("overhead", "parallel", "cache", "rerun", "cold", "batch", "harfbuzz")
 
-# A figure fails the run when it is more than twice its target: a regression. The app-rerun
-# target (1.5x a one-widget app in AppTest) is out of this app's reach (see BENCHMARKS.md:
-# the one-widget rerun is AppTest's fixed cost, and a risk-area page draws dozens of elements
-# and saves a revision), so it is guarded at twice the ratio measured when this was written.
-BASELINE = {"4": 7.0}
-
 
 def gate(row: Row) -> float | None:
+    """A figure fails the run when it is more than twice its target (a regression), or, where
+    Streamlit's own floor for the same work (measured in the same run) is above the target,
+    more than twice that floor."""
     if row.limit is None:
         return None
-    return 2 * max(row.limit, BASELINE.get(row.number, 0.0))
+    return 2 * max(row.limit, row.floor or 0.0)
 
 
 def _cpu_model() -> str:
@@ -82,14 +79,19 @@ def explain(row: Row, quick: bool) -> None:
         summary = profile.record("rerun", "300", only_under="_run_script")
         row.note = (
             "The one-widget app's rerun is AppTest's fixed cost per run (queueing the rerun, running a "
-            "two-line script, collecting one element). Answering a question on a risk-area page does "
-            "real work on top of it: the answer is saved at once as a new revision in SQLite (a "
-            "connection, a transaction and its commit on every answer, so nothing is lost on a "
-            "crash), the script and router run, the sidebar progress is recounted and the page's "
-            "questions, help and notes are drawn again. The profile below (py-spy, the script "
-            "thread only, 300 answers) shows where a rerun goes; no one part is more than a fraction "
-            "of it, and the whole rerun stays in tens of milliseconds, well below what a person "
-            "notices.\n\n" + summary
+            f"two-line script, collecting one element). A risk-area page draws {row.elements} elements: for each "
+            "question a bordered block, the answer widget, the 'why we ask' panel and the notes field, "
+            "plus the headings, the navigation and the sidebar. Streamlit spends a roughly constant "
+            "time on each element, so the same page drawn by a static script with nothing of ours in "
+            "it (row 4b: every string inlined, no loading, visibility, progress or saving) is already "
+            f"{row.floor:.1f}× the one-widget app, and the app is {row.figure / row.floor:.2f}× that "
+            "floor. Meeting 1.5× would mean a page of about five elements: one question per screen, "
+            "or dropping the help and notes, which the questionnaire needs. Work done to get here: "
+            "the store writes compact JSON instead of YAML (a save of a full assessment 19 → 1.9 "
+            "ms), progress is counted once per saved revision instead of on every rerun, the router "
+            "lives in a module (Streamlit recompiles the entry script on every rerun), and each "
+            "question draws two fewer elements. The profile below (py-spy, the script thread only, "
+            "300 answers) shows where a rerun goes now.\n\n" + summary
         )
     elif row.number == "5":
         summary = profile.record("first-run")
@@ -184,7 +186,8 @@ def run(quick: bool, only: set[str]) -> tuple[list[Row], dict[str, list[str]]]:
         rows.append(_guard("3", "Cache", pack.cache, quick, repeats))
     if want("rerun"):
         log("4. app rerun (AppTest)")
-        rows.append(_guard("4", "App rerun", app.rerun, 15 if quick else 40))
+        got = _guard("4", "App rerun", app.rerun, 15 if quick else 40)
+        rows.extend(got if isinstance(got, list) else [got])
     if want("cold"):
         log("5. app cold start (streamlit run + Chromium)")
         rows.append(_guard("5", "App cold start", app.cold_start, repeats))
@@ -219,8 +222,8 @@ def markdown(rows: list[Row], notes: dict[str, list[str]], quick: bool, seconds:
         "",
         "`python -m bench --quick` (run by `.ci/run`, on fewer documents and repeats) fails when a check "
         "fails or a figure is more than twice its target: overhead > 2.2×, parallel > 1.2×, cache > 100 "
-        f"ms, cold start > 2.6×; the app rerun, whose target is out of reach (below), > {gate(Row('4', '', 0, 'x', '', 1.5)):.0f}× "
-        "(twice the ratio measured when the benchmark was written).",
+        "ms, cold start > 2.6×; the app rerun > twice the larger of its target and Streamlit's own "
+        "floor for the same page (row 4b).",
     ]
     sections = {
         "overhead": "Pack overhead",

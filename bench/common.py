@@ -72,6 +72,11 @@ class Row:
     detail: str = ""
     checks: list[str] = field(default_factory=list)  # correctness checks that failed
     note: str = ""  # why a target is missed, with the profile
+    # What the same work costs with nothing of ours in it, measured in the same run (as a ratio
+    # in the figure's own terms). When it is above the target, the target is out of reach, and
+    # the regression gate is twice this floor instead of twice the target.
+    floor: float | None = None
+    elements: int = 0  # elements drawn, for the app-rerun figure
 
     @property
     def met(self) -> bool | None:

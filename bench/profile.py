@@ -18,7 +18,7 @@ def _rerun(count: int) -> None:
     from bench.app import rerun_scenario
 
     with tempfile.TemporaryDirectory() as tmp:
-        answer, _ = rerun_scenario(Path(tmp) / "app.sqlite3")
+        answer, *_ = rerun_scenario(Path(tmp) / "app.sqlite3")
         for _ in range(count):
             answer()
 

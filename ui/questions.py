@@ -83,23 +83,25 @@ def _on_text(qid: str) -> None:
 def why_we_ask(q: Question, catalogue: Catalogue) -> None:
     if not (q.help or q.guidance):
         return
+    parts = [q.help] if q.help else []
+    if q.guidance:
+        cites = [
+            f"**{g}**: {catalogue.guidance[g].source} ({catalogue.guidance[g].topic})" for g in q.guidance
+        ]
+        parts.append("Guidance: " + "; ".join(cites))
     with st.expander("Why we ask"):
-        if q.help:
-            st.write(q.help)
-        if q.guidance:
-            cites = [
-                f"**{g}**: {catalogue.guidance[g].source} ({catalogue.guidance[g].topic})" for g in q.guidance
-            ]
-            st.markdown("Guidance: " + "; ".join(cites))
+        st.markdown("\n\n".join(parts))
 
 
 def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None:
     value = answer_value(state.assessment(), q.id)
     label = f"{number} {q.text}".strip()
     key = _key(q.id)
-    # The question is shown once, in bold; widgets keep it as their accessible (hidden) label.
-    st.markdown(f"**{label}**")
-    hidden = "collapsed"
+    # A single widget carries the question as its (bold) visible label; a group of widgets
+    # gets the question as a line of its own. Fewer elements make every rerun cheaper.
+    bold = f"**{label}**"
+    if q.kind in (Kind.multi, Kind.person):
+        st.markdown(f":small[{bold}]")  # the size of a widget label, like the other questions
     if q.kind in (Kind.control, Kind.single):
         # Control answers and single choices are both one radio group over labelled values.
         if q.kind == Kind.control:
@@ -108,13 +110,12 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
             options = {o.value: o.label for o in q.options}
         _seed(key, value if value in options else None)
         st.radio(
-            label,
+            bold,
             list(options),
             format_func=options.get,
             index=None,
             key=key,
             horizontal=q.kind == Kind.control,
-            label_visibility=hidden,
             on_change=_on_choice,
             args=(q.id,),
         )
@@ -128,19 +129,16 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
         _seed(key, value or "")
         widget = st.text_area if q.kind == Kind.long_text else st.text_input
         widget(
-            label,
+            bold,
             key=key,
             max_chars=MAX_TEXT if q.kind == Kind.long_text else MAX_SHORT,
             placeholder=q.placeholder or "",
-            label_visibility=hidden,
             on_change=_on_text,
             args=(q.id,),
         )
     elif q.kind == Kind.date:
         _seed(key, value)
-        st.date_input(
-            label, key=key, format="DD/MM/YYYY", label_visibility=hidden, on_change=_on_date, args=(q.id,)
-        )
+        st.date_input(bold, key=key, format="DD/MM/YYYY", on_change=_on_date, args=(q.id,))
     elif q.kind == Kind.person:
         person = value if isinstance(value, Person) else Person()
         cols = st.columns(2)

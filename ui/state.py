@@ -17,7 +17,7 @@ from assessor.catalogue import default_catalogue
 from assessor.errors import SourceErrors
 from assessor.questionnaire import Catalogue
 from assessor.store import DraftNotFound, Store, is_draft_id
-from assessor.visibility import progress
+from assessor.visibility import PageProgress, progress
 
 QUERY_KEY = "draft"
 
@@ -70,6 +70,7 @@ def sync_from_url() -> None:
 
 
 def open_draft(draft: str) -> None:
+    st.session_state.pop("steps", None)
     st.session_state["assessment"] = store().load(draft, catalogue())
     st.session_state["draft_id"] = draft
     st.session_state["saved_rev"] = None
@@ -83,22 +84,37 @@ def start_draft(new: Assessment) -> str:
 
 
 def close_draft() -> None:
-    for key in ("assessment", "draft_id", "saved_rev"):
+    for key in ("assessment", "draft_id", "saved_rev", "steps"):
         st.session_state.pop(key, None)
     if QUERY_KEY in st.query_params:
         del st.query_params[QUERY_KEY]
 
 
-def completion(a: Assessment) -> float:
-    pages = progress(a, catalogue())
+def completion(a: Assessment, pages: list[PageProgress] | None = None) -> float:
+    pages = progress(a, catalogue()) if pages is None else pages
     total = sum(p.total for p in pages)
     return sum(p.answered for p in pages) / total if total else 0.0
+
+
+def steps() -> list[PageProgress]:
+    """Progress per page of the open draft, counted once per saved revision, not per rerun.
+
+    Every change goes through ``save``, so the revision number names the answers."""
+    memo = st.session_state.get("steps")
+    rev = st.session_state.get("saved_rev")
+    if memo is None or memo[0] != rev:
+        memo = (rev, progress(assessment(), catalogue()))
+        st.session_state["steps"] = memo
+    return memo[1]
 
 
 def save() -> None:
     """Persist the session's assessment as a new revision."""
     a = assessment()
-    st.session_state["saved_rev"] = store().save(draft_id(), a, completion(a))
+    pages = progress(a, catalogue())
+    rev = store().save(draft_id(), a, completion(a, pages))
+    st.session_state["saved_rev"] = rev
+    st.session_state["steps"] = (rev, pages)
 
 
 def go(page_id: str) -> None:

@@ -1,0 +1,80 @@
+"""The router: builds the page list for the open draft, the sidebar, and runs the page.
+
+Kept out of ``streamlit_app.py`` so that it is compiled once per process: Streamlit
+recompiles the entry script on every rerun.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assessor.visibility import PROFILE_PAGE
+from ui import state
+from ui.results import results_page, review_page
+from ui.sections import area_page, profile_page
+from ui.start import page as start_page
+from ui.text import md
+
+
+def _area(area_id: str):
+    def run() -> None:
+        area_page(area_id)
+
+    run.__name__ = f"area_{area_id}"
+    return run
+
+
+def _documents():
+    from ui.documents import documents_page
+
+    documents_page()
+
+
+def main() -> None:
+    st.set_page_config(
+        page_title="Online safety risk assessment", page_icon=":material/shield:", layout="wide"
+    )
+    state.sync_from_url()
+
+    start = st.Page(start_page, title="Start", icon=":material/home:", url_path="start", default=True)
+    nav: dict[str, list[st.Page]] = {"": [start]}
+    pages: dict[str, st.Page] = {"start": start}
+    order: list[str] = []
+
+    if state.draft_id():
+        steps = state.steps()
+        questions = []
+        for step in steps:
+            mark = ":material/check_circle:" if step.complete else ":material/radio_button_unchecked:"
+            fn = profile_page if step.page == PROFILE_PAGE else _area(step.page)
+            page = st.Page(
+                fn, title=f"{step.answered}/{step.total} · {step.title}", icon=mark, url_path=step.page
+            )
+            pages[step.page] = page
+            questions.append(page)
+            order.append(step.page)
+        pages["review"] = st.Page(
+            review_page, title="Review answers", icon=":material/checklist:", url_path="review"
+        )
+        pages["results"] = st.Page(
+            results_page, title="Results", icon=":material/analytics:", url_path="results"
+        )
+        pages["documents"] = st.Page(
+            _documents, title="Documents", icon=":material/description:", url_path="documents"
+        )
+        order += ["review", "results", "documents"]
+        nav["Assessment"] = questions
+        nav["Outcome"] = [pages["review"], pages["results"], pages["documents"]]
+
+        answered = sum(s.answered for s in steps)
+        total = sum(s.total for s in steps)
+        with st.sidebar:
+            st.markdown(f"**{md(state.assessment().organisation.name)}**")
+            st.progress(answered / total if total else 0.0, text=f"{answered} of {total} questions answered")
+            st.markdown("Saved automatically. Bookmark this page's address to come back to it.")
+
+    st.session_state["pages"] = pages
+    st.session_state["page_order"] = order
+    current = st.navigation(nav, expanded=True)
+    state.follow_go(pages)
+    current.run()

@@ -20,9 +20,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from assessor.assessment import Assessment, parse_stored
-from assessor.questionnaire import Catalogue
+if TYPE_CHECKING:  # the models are imported only when a draft is read, not to list drafts
+    from assessor.assessment import Assessment
+    from assessor.questionnaire import Catalogue
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "assessor.sqlite3"
 DRAFT_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
@@ -164,6 +166,8 @@ class Store:
         return row[0]
 
     def load(self, draft_id: str, catalogue: Catalogue, rev: int | None = None) -> Assessment:
+        from assessor.assessment import parse_stored
+
         return parse_stored(self.load_text(draft_id, rev), catalogue, f"draft {draft_id[:6]}…")
 
     def revisions(self, draft_id: str) -> list[Revision]:

@@ -6,28 +6,26 @@ recompiles the entry script on every rerun.
 
 from __future__ import annotations
 
+import importlib
+
 import streamlit as st
 
-from assessor.visibility import PROFILE_PAGE
 from ui import state
-from ui.results import results_page, review_page
-from ui.sections import area_page, profile_page
 from ui.start import page as start_page
 from ui.text import md
 
 
-def _area(area_id: str):
+def _lazy(module: str, name: str, *args: str):
+    """A page function that imports its module when the page is first shown.
+
+    A first visit lands on Start, which needs none of the questionnaire, scoring or document
+    code; importing it all up front was most of the app's cold start."""
+
     def run() -> None:
-        area_page(area_id)
+        getattr(importlib.import_module(module), name)(*args)
 
-    run.__name__ = f"area_{area_id}"
+    run.__name__ = "_".join((name, *args))
     return run
-
-
-def _documents():
-    from ui.documents import documents_page
-
-    documents_page()
 
 
 def main() -> None:
@@ -42,11 +40,16 @@ def main() -> None:
     order: list[str] = []
 
     if state.draft_id():
+        from assessor.visibility import PROFILE_PAGE
+
         steps = state.steps()
         questions = []
         for step in steps:
             mark = ":material/check_circle:" if step.complete else ":material/radio_button_unchecked:"
-            fn = profile_page if step.page == PROFILE_PAGE else _area(step.page)
+            if step.page == PROFILE_PAGE:
+                fn = _lazy("ui.sections", "profile_page")
+            else:
+                fn = _lazy("ui.sections", "area_page", step.page)
             page = st.Page(
                 fn, title=f"{step.answered}/{step.total} · {step.title}", icon=mark, url_path=step.page
             )
@@ -54,13 +57,22 @@ def main() -> None:
             questions.append(page)
             order.append(step.page)
         pages["review"] = st.Page(
-            review_page, title="Review answers", icon=":material/checklist:", url_path="review"
+            _lazy("ui.results", "review_page"),
+            title="Review answers",
+            icon=":material/checklist:",
+            url_path="review",
         )
         pages["results"] = st.Page(
-            results_page, title="Results", icon=":material/analytics:", url_path="results"
+            _lazy("ui.results", "results_page"),
+            title="Results",
+            icon=":material/analytics:",
+            url_path="results",
         )
         pages["documents"] = st.Page(
-            _documents, title="Documents", icon=":material/description:", url_path="documents"
+            _lazy("ui.documents", "documents_page"),
+            title="Documents",
+            icon=":material/description:",
+            url_path="documents",
         )
         order += ["review", "results", "documents"]
         nav["Assessment"] = questions

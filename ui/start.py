@@ -6,7 +6,6 @@ import datetime as dt
 
 import streamlit as st
 
-from assessor.assessment import Assessment, Meta, parse_assessment
 from assessor.errors import SourceErrors
 from assessor.sourcemap import MAX_BYTES
 from ui import state
@@ -14,6 +13,8 @@ from ui.text import md
 
 
 def _new(name: str, assessor: str) -> None:
+    from assessor.assessment import Assessment, Meta  # on first use: see ui/state.py
+
     cat = state.catalogue()
     a = Assessment(
         organisation={"name": name.strip()},
@@ -27,6 +28,8 @@ def _new(name: str, assessor: str) -> None:
 
 
 def _upload(raw: bytes, name: str) -> bool:
+    from assessor.assessment import parse_assessment
+
     try:
         a = parse_assessment(raw, state.catalogue(), name)
     except SourceErrors as exc:

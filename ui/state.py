@@ -9,15 +9,20 @@ restart comes back to the same answers.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from assessor.assessment import Assessment
-from assessor.catalogue import default_catalogue
 from assessor.errors import SourceErrors
-from assessor.questionnaire import Catalogue
 from assessor.store import DraftNotFound, Store, is_draft_id
-from assessor.visibility import PageProgress, progress
+
+if TYPE_CHECKING:
+    from assessor.assessment import Assessment
+    from assessor.questionnaire import Catalogue
+    from assessor.visibility import PageProgress
+
+# The questionnaire and assessment models (pydantic) are imported on first use, not here: a
+# first visit to the Start page needs neither, and importing them is most of the app's start-up.
 
 QUERY_KEY = "draft"
 
@@ -25,6 +30,8 @@ QUERY_KEY = "draft"
 @st.cache_resource(show_spinner=False)
 def catalogue() -> Catalogue:
     """The questionnaire: immutable (frozen models), so one copy serves every session."""
+    from assessor.catalogue import default_catalogue
+
     return default_catalogue()
 
 
@@ -91,6 +98,8 @@ def close_draft() -> None:
 
 
 def completion(a: Assessment, pages: list[PageProgress] | None = None) -> float:
+    from assessor.visibility import progress
+
     pages = progress(a, catalogue()) if pages is None else pages
     total = sum(p.total for p in pages)
     return sum(p.answered for p in pages) / total if total else 0.0
@@ -100,6 +109,8 @@ def steps() -> list[PageProgress]:
     """Progress per page of the open draft, counted once per saved revision, not per rerun.
 
     Every change goes through ``save``, so the revision number names the answers."""
+    from assessor.visibility import progress
+
     memo = st.session_state.get("steps")
     rev = st.session_state.get("saved_rev")
     if memo is None or memo[0] != rev:
@@ -110,6 +121,8 @@ def steps() -> list[PageProgress]:
 
 def save() -> None:
     """Persist the session's assessment as a new revision."""
+    from assessor.visibility import progress
+
     a = assessment()
     pages = progress(a, catalogue())
     rev = store().save(draft_id(), a, completion(a, pages))

@@ -12,6 +12,7 @@ removes the "billion laughs" expansion attack outright.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,7 +119,9 @@ class _Builder:
         self.problems.append(Problem(self.smap.path, line, col, message))
 
 
-class _NoAliasComposer(yaml.SafeLoader):
+class _NoAliasComposer(yaml.composer.Composer, yaml.resolver.Resolver):
+    """PyYAML's composer (nodes with positions), refusing aliases, over any event parser."""
+
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
@@ -128,12 +131,46 @@ class _NoAliasComposer(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    CParser = None
+
+if CParser is not None:
+
+    class _Loader(_NoAliasComposer, CParser):
+        """libyaml's scanner and parser (the wheels include it) under the Python composer:
+        the same nodes and positions, about 15 times faster than the pure-Python parser."""
+
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            yaml.composer.Composer.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+else:  # pragma: no cover - PyYAML built without libyaml
+
+    class _Loader(_NoAliasComposer, yaml.SafeLoader):  # type: ignore[no-redef]
+        pass
+
+
+# What YAML 1.1 allows in a file: tab, line breaks and printable characters.
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def parse_text(text: str, path: str) -> tuple[Any, SourceMap]:
     """Parse one YAML (or JSON) document; raise SourceErrors listing every problem."""
     smap = SourceMap(path)
     if "\x00" in text:
         raise SourceErrors([Problem(path, 1, 1, "this is a binary file, not YAML text")])
-    loader = _NoAliasComposer(text)
+    bad = _UNPRINTABLE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        code = f"U+{ord(bad.group()):04X}"
+        raise SourceErrors(
+            [Problem(path, line, col, f"a control character ({code}) is not allowed; remove it")]
+        )
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -142,6 +179,9 @@ def parse_text(text: str, path: str) -> tuple[Any, SourceMap]:
         message = exc.problem or str(exc)
         if exc.context:
             message = f"{exc.context}: {message}"
+        lines = text.splitlines()
+        if mark and mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "\t":
+            message += " (a tab: indent with spaces)"
         raise SourceErrors([Problem(path, line, col, f"not valid YAML: {message}")]) from None
     except yaml.YAMLError as exc:
         raise SourceErrors([Problem(path, 1, 1, f"not valid YAML: {exc}")]) from None

@@ -48,6 +48,11 @@ HOSTILE: dict[str, tuple[bytes, str]] = {
     "bad YAML": (b"organisation: {name: x\n", "not valid YAML"),
     "duplicate key": (b"organisation: {name: x}\norganisation: {name: y}\n", "duplicate key 'organisation'"),
     "non-text value": (b"organisation: {name: [1, 2]}\n", "name:"),
+    "control character": (
+        "organisation:\n  name: Caf\u00e9 \x07 x\n".encode(),
+        ":2:14: a control character (U+0007)",
+    ),
+    "tab indent": (b"organisation:\n\tname: x\n", "(a tab: indent with spaces)"),
 }
 
 

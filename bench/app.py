@@ -12,20 +12,12 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
+from bench.chromium import CHROMIUM, CHROMIUM_ARGS
 from bench.common import ROOT, Row, log, median, ratio_of_pairs
 from bench.floor import floor_script
 
 HELLO = 'import streamlit as st\n\nst.title("Hello, world")\n'
 ONE_WIDGET = 'import streamlit as st\n\nst.radio("Pick one", ["a", "b"], key="x")\n'
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 # -- 4. rerun ------------------------------------------------------------------------------

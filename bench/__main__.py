@@ -177,7 +177,9 @@ def run(quick: bool, only: set[str]) -> tuple[list[Row], dict[str, list[str]]]:
 
     if want("overhead"):
         log("1. pack overhead against WeasyPrint alone")
-        section("overhead", "1", "Pack overhead", pack.overhead, quick, repeats)
+        # A pack takes seconds and the machine's speed drifts by tens of per cent between runs, while
+        # the difference measured is a few per cent: more pairs for a steadier median.
+        section("overhead", "1", "Pack overhead", pack.overhead, quick, repeats if quick else 9)
     if want("parallel"):
         log("2. parallel pack against serial")
         section("parallel", "2", "Parallel pack", pack.parallel, quick, 3)

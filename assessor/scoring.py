@@ -76,7 +76,9 @@ class AreaResult(BaseModel):
     kind: str
     summary: str
     guidance: list[str]
+    base: Rating  # the area's starting point, before anything about this community
     inherent: Rating
+    capped: list[str]  # axes whose factors added up past the 1-5 scale
     residual: Rating
     control_strength: float
     controls_counted: int
@@ -187,17 +189,22 @@ def _finding(
 
 def _inherent(
     catalogue: Catalogue, area: RiskArea, responses: dict[str, Any]
-) -> tuple[int, int, list[Factor]]:
+) -> tuple[int, int, list[Factor], list[str]]:
     """Base, plus every matching ``add``, clamped to 1-5; then ``at_least`` floors.
 
     Floors come last so that the order of rules in the YAML never changes the result.
+    Also returns the axes where the adds ran past the scale, so the explanation can say so.
     """
     factors: list[Factor] = []
+    capped: list[str] = []
     values = {}
     for axis in ("likelihood", "impact"):
         spec = getattr(area.inherent, axis)
         matching = [m for m in spec.modifiers if m.when.holds(responses)]
-        v = _clamp(spec.base + sum(m.add for m in matching if m.add is not None))
+        raw = spec.base + sum(m.add for m in matching if m.add is not None)
+        v = _clamp(raw)
+        if v != raw:
+            capped.append(axis)
         for mod in matching:
             if mod.add is not None:
                 factors.append(
@@ -217,7 +224,7 @@ def _inherent(
                     )
                 )
         values[axis] = v
-    return values["likelihood"], values["impact"], factors
+    return values["likelihood"], values["impact"], factors, capped
 
 
 def is_audit(catalogue: Catalogue, assessment: Assessment) -> bool:
@@ -248,7 +255,7 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
 
     shown_areas = vis.areas()
     for area in shown_areas:
-        likelihood, impact, factors = _inherent(catalogue, area, responses)
+        likelihood, impact, factors, capped = _inherent(catalogue, area, responses)
         total_w = total_ws = 0.0
         counted = 0
         lowered, gaps = [], []
@@ -282,7 +289,9 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                 kind=area.kind,
                 summary=area.summary,
                 guidance=list(area.guidance),
+                base=_rating(catalogue, area.inherent.likelihood.base, area.inherent.impact.base),
                 inherent=_rating(catalogue, likelihood, impact),
+                capped=capped,
                 residual=_rating(catalogue, res_l, res_i),
                 control_strength=round(s, 4),
                 controls_counted=counted,

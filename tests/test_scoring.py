@@ -31,7 +31,9 @@ def test_youth_profile_by_hand(mini):
     r = score(a, mini)
     (contact,) = r.areas
     # Likelihood 2 +1 (children) +1 (children with DMs) = 4; impact 4 raised to at least 5.
+    assert (contact.base.likelihood, contact.base.impact) == (2, 4)
     assert (contact.inherent.likelihood, contact.inherent.impact) == (4, 5)
+    assert contact.capped == []  # a floor is not a cap
     assert contact.inherent.band == "red"
     # S = (3*1 + 1*0.5 + 2*0) / 6 = 0.5833; L: 4 - round(1.75) = 2; I: 5 - round(0.58) = 4.
     assert contact.control_strength == pytest.approx(0.5833, abs=1e-4)
@@ -138,3 +140,24 @@ def test_rule_order_does_not_matter(mini):
         inherent = area.inherent.model_copy(update={"impact": Axis(base=4, modifiers=mods)})
         results.append(_inherent(mini, area.model_copy(update={"inherent": inherent}), responses)[1])
     assert results == [5, 5]
+
+
+def test_explanation_adds_up_or_says_it_was_capped(catalogue):
+    """Starting point plus the listed changes gives the inherent score, or the axis is named as
+    capped: a reader can always reconcile the explanation with the number."""
+    from conftest import ROOT
+
+    from assessor.assessment import load_assessment
+
+    seen_cap = False
+    for path in sorted((ROOT / "examples").glob("*.yaml")):
+        for area in score(load_assessment(path, catalogue), catalogue).areas:
+            for axis in ("likelihood", "impact"):
+                changes = [f.change for f in area.raised_by if f.axis == axis]
+                total = getattr(area.base, axis) + sum(int(c) for c in changes if c[0] in "+-")
+                floors = [int(c.split()[-1]) for c in changes if c.startswith("at least")]
+                expected = max([min(5, max(1, total)), *floors])
+                assert getattr(area.inherent, axis) == expected, (path.stem, area.id, axis)
+                assert (axis in area.capped) == (total > 5 or total < 1), (path.stem, area.id, axis)
+                seen_cap |= axis in area.capped
+    assert seen_cap, "the examples include a risk whose factors run past the scale"

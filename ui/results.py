@@ -88,14 +88,25 @@ def _band_text(band: str) -> str:
 def _explain(r: AreaResult) -> None:
     cat = state.catalogue()
     st.write(r.summary)
+    dl = r.inherent.likelihood - r.residual.likelihood
+    di = r.inherent.impact - r.residual.impact
+    moves = [f"likelihood by {dl}"] * bool(dl) + [f"impact by {di}"] * bool(di)
+    capped = (
+        f" The scale stops at 5, so {' and '.join(r.capped)} went no higher although the factors add up to more."
+        if r.capped
+        else ""
+    )
     st.markdown(
+        f"**Starting point** {r.base.likelihood} × {r.base.impact} for any community. "
         f"**Inherent risk** {r.inherent.likelihood} × {r.inherent.impact} = {r.inherent.score} "
-        f"({_band_text(r.inherent.band)}). **Controls** {r.control_strength:.0%} effective across "
-        f"{r.controls_counted} question(s). **Residual risk** {r.residual.likelihood} × {r.residual.impact} "
+        f"({_band_text(r.inherent.band)}).{capped} **Controls** {r.control_strength:.0%} effective across "
+        f"{r.controls_counted} question(s), "
+        + (f"which lowers {' and '.join(moves)}." if moves else "not yet enough to lower either score.")
+        + f" **Residual risk** {r.residual.likelihood} × {r.residual.impact} "
         f"= {r.residual.score} ({_band_text(r.residual.band)})."
     )
     if r.raised_by:
-        st.markdown("**What raised it**")
+        st.markdown("**What raised it from the starting point**")
         for f in r.raised_by:
             st.markdown(f"- {f.because} ({f.axis} {f.change}; guidance {', '.join(f.guidance) or '–'})")
     if r.lowered_by:

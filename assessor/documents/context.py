@@ -68,7 +68,9 @@ class Risk:
     id: str
     title: str
     summary: str
+    base: Rating
     inherent: Rating
+    capped: tuple[str, ...]
     residual: Rating
     inherent_label: str
     residual_label: str
@@ -175,6 +177,7 @@ class DocumentContext:
     guidance: dict[str, Citation]
     band_labels: dict[str, str]
     priority_labels: dict[str, str]
+    reduction: dict[str, int]  # the most that full safeguards lower likelihood and impact
 
     @property
     def top_risks(self) -> tuple[Risk, ...]:
@@ -290,7 +293,9 @@ def _risk(number: int, area: AreaResult, catalogue: Catalogue, action_numbers: t
         id=area.id,
         title=area.title,
         summary=area.summary,
+        base=area.base,
         inherent=area.inherent,
+        capped=tuple(area.capped),
         residual=area.residual,
         inherent_label=bands[area.inherent.band].label,
         residual_label=bands[area.residual.band].label,
@@ -413,4 +418,5 @@ def build_context(
         guidance={gid: _citation(catalogue, gid) for gid in catalogue.guidance},
         band_labels={b.value: rule.label for b, rule in catalogue.meta.scoring.bands.items()},
         priority_labels={k.value: rule.label for k, rule in catalogue.meta.scoring.priorities.items()},
+        reduction=dict(catalogue.meta.scoring.reduction),
     )

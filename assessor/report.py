@@ -23,6 +23,8 @@ def _area_block(area: AreaResult, catalogue: Catalogue) -> list[str]:
         f"  inherent L{i.likelihood} x I{i.impact} = {i.score:>2} {bands[i.band].label:<6}"
         f"  controls {area.control_strength:>4.0%} of {area.controls_counted}"
         f"  residual L{r.likelihood} x I{r.impact} = {r.score:>2} {bands[r.band].label}",
+        f"    starting point L{area.base.likelihood} x I{area.base.impact}"
+        + (f"; {' and '.join(area.capped)} capped at 5" if area.capped else ""),
     ]
     for f in area.raised_by:
         lines.append(_wrap(f"+ {f.axis} {f.change}: {f.because} [{', '.join(f.guidance)}]", "    "))

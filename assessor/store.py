@@ -16,6 +16,7 @@ import os
 import re
 import secrets
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -82,25 +83,40 @@ def _now() -> str:
 
 
 class Store:
-    """Thread- and process-safe: each operation opens its own short-lived connection."""
+    """Thread- and process-safe.
+
+    One connection per process is opened on first use and kept: opening one (and setting its
+    pragmas) cost more than the save itself, on every answer. A lock gives it to one thread
+    at a time; other processes, and other stores, wait on SQLite's busy timeout as before. A
+    forked child opens its own, since a SQLite connection must not cross a fork.
+    """
 
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path or os.environ.get("ASSESSOR_DB") or DEFAULT_PATH)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            db.execute("PRAGMA busy_timeout=30000")
-            db.execute("PRAGMA foreign_keys=ON")
-            db.execute("PRAGMA synchronous=NORMAL")
-            yield db
-        finally:
-            db.close()
+        with self._lock:
+            if self._db is None or self._pid != os.getpid():
+                db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+                db.execute("PRAGMA busy_timeout=30000")
+                db.execute("PRAGMA foreign_keys=ON")
+                db.execute("PRAGMA synchronous=NORMAL")
+                self._db, self._pid = db, os.getpid()
+            yield self._db
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None and self._pid == os.getpid():
+                self._db.close()
+            self._db = None
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

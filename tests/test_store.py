@@ -136,3 +136,24 @@ def test_kill_mid_save_keeps_previous_revision(tmp_path, mini):
         assert name == ("Before" if rev == 1 else f"During {rev - 1}")
     with store._connect() as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_threads_sharing_one_store_lose_nothing(tmp_path, mini):
+    """Streamlit serves every session from threads of one process, through one Store."""
+    import threading
+
+    store = Store(tmp_path / "db.sqlite3")
+    drafts = [store.create(org(f"Org {n}")) for n in range(4)]
+
+    def writer(draft: str, n: int) -> None:
+        for i in range(25):
+            store.save(draft, org(f"Org {n} save {i}"))
+
+    threads = [threading.Thread(target=writer, args=(d, n)) for n, d in enumerate(drafts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for n, draft in enumerate(drafts):
+        assert [r.rev for r in store.revisions(draft)] == list(range(26, 0, -1))
+        assert store.load(draft, mini).organisation.name == f"Org {n} save 24"

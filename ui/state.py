@@ -42,7 +42,7 @@ def store() -> Store:
 
 @st.cache_resource(show_spinner=False)
 def _store(path: str) -> Store:
-    # A Store holds only its file path; every operation opens its own connection.
+    # Shared by every session: a Store holds its path and one locked connection, no session data.
     return Store(path or None)
 
 

@@ -102,8 +102,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
     out = Path(args.output)
 
     def progress(done: int, total: int, title: str) -> None:
-        if done < total:
-            print(f"[{done + 1}/{total}] {title}: {', '.join(formats)}", flush=True)
+        print(f"[{done}/{total}] {title}: {', '.join(formats)}", flush=True)
 
     try:  # one pack per process: only a disk cache (ASSESSOR_RENDER_CACHE_DIR) could help
         files = render_pack(assessment, catalogue, formats, progress=progress, cache=disk_cache() or False)

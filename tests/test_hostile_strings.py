@@ -8,6 +8,7 @@ zero hits), no exception, and long text wraps inside the page.
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import threading
 import zipfile
@@ -159,13 +160,36 @@ def test_long_notes_are_clipped_and_marked(packs):
     assert "the full text is in the assessment file" in text
 
 
-def test_no_page_is_wider_than_a4(packs):
+# A4 with 18 mm side margins (templates/assets/pack.css), in points, with half a point of slack.
+LEFT, RIGHT = 18 / 25.4 * 72 - 0.5, (210 - 18) / 25.4 * 72 + 0.5
+
+
+def _words_outside_the_margins(data: bytes) -> list[str]:
+    """Words whose box (poppler's ``pdftotext -bbox``) reaches into the side margins.
+
+    pdftotext drops words that fall off the page entirely; those are caught by the literal-text
+    test above, which reads the same extraction.
+    """
+    done = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-bbox", "-", "-"], input=data, capture_output=True, check=True
+    )
+    boxes = re.findall(
+        r'<word xMin="([-\d.]+)" yMin="[-\d.]+" xMax="([-\d.]+)" yMax="[-\d.]+">(.*?)</word>',
+        done.stdout.decode("utf-8", "replace"),
+    )
+    return [word[:40] for x0, x1, word in boxes if float(x0) < LEFT or float(x1) > RIGHT]
+
+
+def test_every_word_stays_inside_the_margins(packs):
     rendered, _ = packs
-    for _, files in rendered.values():
+    checked = 0
+    for name, (_, files) in rendered.items():
         for path, data in files.items():
             if path.endswith(".pdf"):
-                for page in PdfReader(io.BytesIO(data)).pages:
-                    assert float(page.mediabox.width) < 600  # A4 is 595 pt; nothing widened it
+                assert float(PdfReader(io.BytesIO(data)).pages[0].mediabox.width) < 600  # A4 is 595 pt
+                assert _words_outside_the_margins(data) == [], (name, path)
+                checked += 1
+    assert checked == len(rendered) * 7
 
 
 def test_one_line_fields_refuse_100000_characters(catalogue):

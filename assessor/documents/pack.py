@@ -282,9 +282,9 @@ def render_pack(
     process-wide cache, False for none, or a RenderCache), so an unchanged pack comes back
     at once and any change renders afresh.
 
-    ``progress(done, total, title)`` is called with the number of documents finished and the
-    title of one still being written: before any work, after each document, and once at the
-    end as ``(total, total, "done")``.
+    ``progress(done, total, title)`` is called once per document as it is finished (all of its
+    formats), with the number finished so far and that document's title; documents found in
+    the cache count as finished first. Parallel rendering finishes them in any order.
     """
     chosen = check_formats(formats)
     specs = _specs_of(assessment, catalogue)
@@ -305,25 +305,28 @@ def render_pack(
         else:
             files[spec.id, fmt] = hit
     left = {spec.id: sum(1 for s, _ in missing if s.id == spec.id) for spec in specs}
-    done = sum(1 for n in left.values() if n == 0)
+    done = 0
+
+    def document_done(spec: DocumentSpec) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, len(specs), spec.title)
+
+    for spec in specs:
+        if left[spec.id] == 0:
+            document_done(spec)
 
     def finished(spec: DocumentSpec, fmt: str, data: bytes) -> None:
-        nonlocal done
         files[spec.id, fmt] = data
         if store is not None:
             store.put(document_key(akey, spec.id, fmt), data)
         left[spec.id] -= 1
         if left[spec.id] == 0:
-            done += 1
-            if progress and done < len(specs):
-                progress(done, len(specs), next(s.title for s in specs if left[s.id]))
+            document_done(spec)
 
     if missing:
-        if progress:
-            progress(done, len(specs), missing[0][0].title)
         _render_all(missing, assessment, catalogue, akey, _pool_of(workers), finished)
-    if progress:
-        progress(len(specs), len(specs), "done")
     return {f"{fmt}/{spec.stem}.{fmt}": files[spec.id, fmt] for spec, fmt in order}
 
 

@@ -196,6 +196,9 @@ class GuidanceItem(Strict):
 class Helpline(Strict):
     name: str
     purpose: str
+    audience: Literal["everyone", "children", "adults"] = Field(
+        "everyone", description="Listed only when the community includes this audience."
+    )
     phone: str | None = None
     email: str | None = None
     web: str | None = None

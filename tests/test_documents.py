@@ -20,7 +20,7 @@ from conftest import EXAMPLES, FIXTURES
 from docx import Document as open_docx
 from pypdf import PdfReader
 
-from assessor.assessment import load_assessment
+from assessor.assessment import Answer, load_assessment
 from assessor.catalogue import default_catalogue
 from assessor.cli import main
 from assessor.coverage import template_clauses
@@ -141,13 +141,13 @@ def test_pre_and_post_moderation_read_differently(youth, adult):
     pre, post = youth.text, adult.text
     assert "Every post is read by a moderator before it appears" in pre["house_rules"]
     assert (
-        "checking every post before it appears, since Riverside Forum is pre-moderated"
+        "checking every post before it appears, since our online community on Riverside Forum is pre-moderated"
         in pre["policy_statement"]
     )
     assert "Pre-moderation: every post is checked before it appears" in pre["procedure"]
     assert "Posts appear straight away" in post["house_rules"]
     assert (
-        "reading every post after it appears, since WhatsApp community is post-moderated"
+        "reading every post after it appears, since our online community on WhatsApp is post-moderated"
         in post["policy_statement"]
     )
     assert "pre-moderated" not in post["policy_statement"]
@@ -235,6 +235,66 @@ def test_commitment_wording():
     )
     assert commitment_wording("Do not direct young people to it.") == "not direct young people to it"
     assert commitment_wording("CEOP reports go to the lead.") == "CEOP reports go to the lead"
+    # A fallback changes the promise, so it stays, in the organisation's own voice.
+    assert commitment_wording(
+        "Switch off private messages. If neither is possible, add rules to your agreement. Say why."
+    ) == ("switch off private messages; if neither is possible, add rules to our agreement")
+    assert commitment_wording("Check the platform. If it does not, do not use it and tell you why.") == (
+        "check the platform; if it does not, we will not use it and tell us why"
+    )
+    assert commitment_wording("Work out the hours you need.") == "work out the hours we need"
+
+
+def _md(assessment, catalogue, doc_id: str) -> str:
+    return render_document(doc_id, assessment, catalogue, "md", workers=0, cache=False).decode("utf-8")
+
+
+def test_an_audit_follows_the_recorded_decision(catalogue):
+    base = load_assessment(EXAMPLES / "random-video-chat-audit.yaml", catalogue)
+    assert base.answers["platform_features.decision"].value == "advise_against"
+    undecided = base.model_copy(deep=True)
+    del undecided.answers["platform_features.decision"]
+    against = {
+        doc: _md(base, catalogue, doc)
+        for doc in ("house_rules", "house_rules_young", "policy_statement", "staff_code")
+    }
+    open_ = {doc: _md(undecided, catalogue, doc) for doc in against}
+    assert "We advise our members not to use it" in against["house_rules"]
+    assert "we ask you not to use it" in against["house_rules_young"]
+    assert "we advise members, parents and carers not to use SpinChat" in against["policy_statement"]
+    assert "we advise members and families not to use it" in against["staff_code"]
+    assert "unless the designated safeguarding lead has agreed" not in against["staff_code"]
+    assert "not to use" not in open_["house_rules"] + open_["house_rules_young"]
+    assert (
+        "We have not yet decided whether to use, recommend or advise against it" in open_["policy_statement"]
+    )
+    assert "unless the designated safeguarding lead has agreed" in open_["staff_code"]
+
+
+def test_a_clause_that_describes_a_safeguard_needs_it_in_place(catalogue):
+    adult = load_assessment(EXAMPLES / "adult-peer-support.yaml", catalogue)
+    gaps = adult.model_copy(deep=True)
+    for qid in ("behaviour.anti_bullying", "anonymity.ip_policy", "disclosure.public_impact"):
+        gaps.answers.pop(qid, None)
+    done = adult.model_copy(deep=True)
+    for qid in ("behaviour.anti_bullying", "anonymity.ip_policy", "disclosure.public_impact"):
+        done.answers[qid] = Answer(value="in_place")
+    claims = {
+        "policy_statement": ("which covers bullying online", "may decide to look at the technical records"),
+        "house_rules": ("check that others who saw it are all right",),
+    }
+    for doc, needles in claims.items():
+        with_gaps, in_place = _md(gaps, catalogue, doc), _md(done, catalogue, doc)
+        for needle in needles:
+            assert needle not in with_gaps, (doc, needle)
+            assert needle in " ".join(in_place.split()), (doc, needle)
+
+
+def test_helplines_follow_the_audience(adult, youth):
+    childline = "Free, confidential support for children and young people"  # its row in the table
+    assert childline not in adult.text["procedure"] and childline in youth.text["procedure"]
+    assert "For a child who cannot decide" not in adult.text["procedure"]
+    assert "For a child who cannot decide" in youth.text["procedure"]
 
 
 def test_risk_report_has_summary_register_heat_map_and_appendix(youth):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assessor.assessment import Assessment, Organisation, Person, SignOff
-from assessor.questionnaire import Catalogue, Helpline, Priority
+from assessor.questionnaire import Catalogue, ControlAnswer, Helpline, Priority
 from assessor.scoring import AreaResult, Factor, Finding, PlannedAction, Rating, Result, score
 
 UNDER_18 = frozenset({"under_13", "age_13_17"})
@@ -138,6 +138,7 @@ class Profile:
     purpose: str
     platform_kind: str
     platform_name: str
+    platform_short: str  # the name without a trailing "(...)" description, for repeated use
     audience: tuple[str, ...]
     size: str
     moderation_label: str
@@ -178,6 +179,15 @@ class DocumentContext:
     band_labels: dict[str, str]
     priority_labels: dict[str, str]
     reduction: dict[str, int]  # the most that full safeguards lower likelihood and impact
+    choices: dict[str, str]  # question id -> each answer held as one string (a choice, a control, text)
+
+    def answer(self, question_id: str) -> str:
+        """The chosen value of a single-choice or control question, or "" when unanswered."""
+        return self.choices.get(question_id, "")
+
+    def in_place(self, question_id: str) -> bool:
+        """Whether a control is answered "in place": only then may a document say it exists."""
+        return self.answer(question_id) == ControlAnswer.in_place.value
 
     @property
     def top_risks(self) -> tuple[Risk, ...]:
@@ -232,18 +242,46 @@ def first_sentence(text: str) -> str:
     return _SENTENCE_END.split(text.strip(), maxsplit=1)[0].strip()
 
 
-def commitment_wording(text: str) -> str:
-    """The first sentence of an instruction, worded to follow "we will".
+_FALLBACK = re.compile(r"^(If|Where|Otherwise|Unless|Until)\b")
+_NEGATIVE_AFTER_COMMA = re.compile(r", (do not|don't|never) ")
 
-    "Add a step to your procedure. Say who..." becomes "add a step to our procedure".
-    """
-    what = first_sentence(text).rstrip(".").strip()
-    what = re.sub(r"\b(your|yours|Your)\b", lambda m: _YOUR[m.group(1)], what)
+
+_YOU_OBJECT = re.compile(r"\b(with|tell|for|to|ask|contact|show|give) you\b")
+_YOU = {"you": "we", "You": "We", "yourself": "ourselves"}
+
+
+def _first_person(text: str) -> str:
+    """An instruction to "you" as the organisation's own words: "tell you" → "tell us"."""
+    text = re.sub(r"\b(your|yours|Your)\b", lambda m: _YOUR[m.group(1)], text)
+    text = _YOU_OBJECT.sub(lambda m: f"{m[1]} us", text)
+    return re.sub(r"\b(you|You|yourself)\b", lambda m: _YOU[m[1]], text)
+
+
+def _follow_we_will(sentence: str) -> str:
+    what = _first_person(sentence.rstrip(".").strip())
     for prefix, replacement in _NEGATIVE.items():
         if what.startswith(prefix):
             return replacement + what[len(prefix) :]
     if len(what) > 1 and what[0].isupper() and not what[1].isupper():
         what = what[0].lower() + what[1:]
+    return what
+
+
+def commitment_wording(text: str) -> str:
+    """An instruction worded to follow "we will": its first sentence, and any fallback.
+
+    "Add a step to your procedure. Say who..." becomes "add a step to our procedure". A later
+    sentence that says what to do when the first cannot be done ("If neither is possible, ...")
+    changes the promise, so it is kept: "switch off X; if neither is possible, add rules".
+    """
+    sentences = _SENTENCE_END.split(text.strip())
+    what = _follow_we_will(sentences[0])
+    for sentence in sentences[1:]:
+        if _FALLBACK.match(sentence):
+            fallback = _NEGATIVE_AFTER_COMMA.sub(
+                lambda m: ", we will not " if m[1] != "never" else ", we will never ", sentence
+            )
+            what += "; " + _follow_we_will(fallback)
     return what
 
 
@@ -380,6 +418,8 @@ def build_context(
         purpose=_text(p.get("purpose")),
         platform_kind=_label(catalogue, "profile.platform", p.get("platform")),
         platform_name=_text(p.get("platform_name")),
+        platform_short=re.sub(r"\s*\([^()]*\)$", "", _text(p.get("platform_name")))
+        or _text(p.get("platform_name")),
         audience=_labels(catalogue, "profile.audience", list(p.get("audience") or [])),
         size=_label(catalogue, "profile.size", p.get("size")),
         moderation_label=_label(catalogue, "profile.moderation", p.get("moderation")),
@@ -419,4 +459,5 @@ def build_context(
         band_labels={b.value: rule.label for b, rule in catalogue.meta.scoring.bands.items()},
         priority_labels={k.value: rule.label for k, rule in catalogue.meta.scoring.priorities.items()},
         reduction=dict(catalogue.meta.scoring.reduction),
+        choices={qid: a.value for qid, a in assessment.answers.items() if isinstance(a.value, str)},
     )

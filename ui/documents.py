@@ -7,7 +7,7 @@ import re
 import streamlit as st
 
 from assessor.assessment import SignOff, parse_assessment
-from assessor.documents.pack import available_documents, pack_zip, render_document
+from assessor.documents.pack import available_documents, pack_zip, render_document, render_pack
 from assessor.documents.workers import RenderError
 from ui import state
 
@@ -93,16 +93,19 @@ def documents_page() -> None:
     if not jobs:
         st.info("Choose at least one document and one format.")
     elif missing and st.button(f"Prepare {len(jobs)} file(s)", type="primary"):
-        bar = st.progress(0.0, text="Starting…")
-        for n, (spec, fmt) in enumerate(missing):
-            bar.progress(n / len(missing), text=f"Writing {spec.title} ({FORMAT_LABELS[fmt]})…")
-            try:
-                _render(answers_yaml, spec.id, fmt)
-            except RenderError as exc:
-                bar.empty()
-                st.error(str(exc))
-                return
-            prepared.add((answers_yaml, spec.id, fmt))
+        wanted = list(dict.fromkeys(spec.id for spec, _ in missing))
+        bar = st.progress(0.0, text=f"Writing {len(wanted)} document(s), several at once…")
+
+        def written(done: int, total: int, title: str) -> None:
+            bar.progress(done / total, text=f"Written {done} of {total}: {title}")
+
+        try:  # in parallel on the render workers; the results land in the render cache
+            render_pack(parse_assessment(answers_yaml, cat, "draft"), cat, formats, written, documents=wanted)
+        except RenderError as exc:
+            bar.empty()
+            st.error(str(exc))
+            return
+        prepared.update((answers_yaml, spec.id, fmt) for spec, fmt in missing)
         bar.progress(1.0, text="Ready.")
         st.rerun()
     elif missing:

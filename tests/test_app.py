@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
@@ -184,3 +186,24 @@ def test_documents_page_prepares_once_then_serves_from_cache(db):
     at.run()
     assert time.perf_counter() - started < 2.0  # served from the cache, nothing re-rendered
     assert not any(b.label.startswith("Prepare") for b in at.button)
+
+
+def test_every_hostile_upload_gets_one_clear_error_and_changes_nothing(db):
+    """The files of test_hostile_files, uploaded on the Start page with an assessment open."""
+    from test_hostile_files import HOSTILE
+
+    at = new_assessment("Work In Progress")
+    draft = at.session_state["draft_id"]
+    before = Store(db).load_text(draft)
+    at = goto(at, "start")
+    for case, (raw, phrase) in HOSTILE.items():
+        at.file_uploader[0].set_value(("upload.yaml", raw, "application/x-yaml")).run()
+        next(b for b in at.button if b.label == "Open this file").click().run()
+        assert not at.exception, case
+        (error,) = at.error
+        assert "could not be opened, so nothing has changed" in error.value, case
+        shown = re.sub(r"\\(.)", r"\1", error.value)  # the message is Markdown-escaped
+        assert phrase in shown and shown.count("\n- ") == 1, (case, shown)
+        assert at.session_state["draft_id"] == draft, case
+    assert Store(db).load_text(draft) == before
+    assert [s.id for s in Store(db).list()] == [draft]

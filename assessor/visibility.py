@@ -59,7 +59,8 @@ class PageProgress:
 
     @property
     def complete(self) -> bool:
-        return self.answered >= self.total
+        """Every shown question answered; a page that shows none yet is not complete."""
+        return self.total > 0 and self.answered >= self.total
 
 
 def answer_value(assessment: Assessment, qid: str) -> Any:

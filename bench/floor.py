@@ -87,7 +87,7 @@ def floor_script(assessment: Assessment, catalogue: Catalogue, area_id: str) -> 
     for s in steps:
         default = s.page == area_id
         fn = "page" if default else "other"
-        title = f"{s.answered}/{s.total} · {s.title}"
+        title = f"{s.title} ({s.answered}/{s.total})"
         pages.append(f"st.Page({fn}, title={title!r}, url_path={s.page!r}, default={default})")
     lines.append(f"questions = [{', '.join(pages)}]")
     lines.append(

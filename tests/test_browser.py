@@ -35,6 +35,8 @@ def nav(page, title_part: str) -> None:
     wait_idle(page)
 
 
+MAIN = '[data-testid="stMain"]'  # the element that scrolls
+
 # Streamlit's own chrome. Its multipage sidebar nests <div>s between <ul> and <li> (axe "list" and
 # "listitem"); that markup is the framework's, not this app's, so it is reported but not failed on.
 FRAMEWORK = '[data-testid="stSidebarNav"], [data-testid="stHeader"], [data-testid="stToolbar"]'
@@ -115,10 +117,32 @@ def test_journey_refresh_restart_upload_and_accessibility(browser, tmp_path):
         heading(page, "Grooming and inappropriate contact")
         assert page.get_by_role("radiogroup").first.get_by_role("radio", name="Partly in place").is_checked()
 
+        # "Next" opens the following page at its top, not scrolled to where the last one was.
+        page.evaluate(f"() => document.querySelector('{MAIN}').scrollTo(0, 1e6)")
+        page.get_by_role("button", name="Next:").click()
+        wait_idle(page)
+        page.wait_for_function(f"() => document.querySelector('{MAIN}').scrollTop === 0", timeout=10_000)
+
         nav(page, "Review answers")
         heading(page, "Review your answers")
         violations["review"] = axe_serious(page)
         shot(page, "review")
+
+        # "Edit" opens the question's page with that question in view.
+        edit = page.get_by_role("link", name="Edit").and_(page.locator('[href*="q=grooming."]')).last
+        question = edit.get_attribute("href").split("q=")[1].split("&")[0]
+        edit.scroll_into_view_if_needed()
+        edit.click()
+        heading(page, "Grooming and inappropriate contact")
+        box = f".st-key-q-{question.replace('.', '-')}"
+        page.wait_for_function(
+            f"() => {{ const r = document.querySelector('{box}').getBoundingClientRect();"
+            " return r.top >= 0 && r.top < window.innerHeight / 2; }",
+            timeout=10_000,
+        )
+        assert page.evaluate(f"() => document.querySelector('{MAIN}').scrollTop") > 0
+        nav(page, "Review answers")
+        heading(page, "Review your answers")
 
         nav(page, "Results")
         heading(page, "Results")

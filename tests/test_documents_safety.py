@@ -18,7 +18,7 @@ from assessor.assessment import Answer, Person, SignOff, parse_assessment
 from assessor.documents import available_documents, render_document
 from assessor.documents.fetcher import AssetFetcher, RefusedFetch
 from assessor.documents.html import ASSETS_DIR, strip_unsafe
-from assessor.documents.markdown import escape
+from assessor.documents.markdown import _escape_line_starts, escape
 from assessor.documents.pdf import avoid_inline_break_bug, html_to_pdf
 from assessor.questionnaire import Kind
 from assessor.visibility import visible_questions
@@ -255,6 +255,18 @@ def test_markdown_escape():
         "\\[x\\](y) !\\[i\\](z) \\*a\\* \\_b\\_ \\`c\\` &lt;d&gt; &amp;lt; \\| \\~\\~e\\~\\~ \\{f\\}"
     )
     assert escape("AT&T & co") == "AT&T & co"
+
+
+def test_line_starts_escape_only_what_would_become_markup():
+    text = "1. a list?\n12) another\n# heading\n- item\n002.R7: a guidance id\n2026 was a year"
+    assert _escape_line_starts(text).split("\n") == [
+        "1\\. a list?",
+        "12\\) another",
+        "\\# heading",
+        "\\- item",
+        "002.R7: a guidance id",  # no list marker, so no backslash for a reader to see
+        "2026 was a year",
+    ]
 
 
 def test_space_before_inline_element_moves_inside_it():

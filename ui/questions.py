@@ -174,5 +174,5 @@ def render_sections(sections: list[Any], catalogue: Catalogue) -> None:
             st.write(section.intro)
         for q in questions:
             n += 1
-            with st.container(border=True):
+            with st.container(border=True, key=state.question_anchor(q.id)):
                 render_question(q, catalogue, f"{n}.")

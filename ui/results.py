@@ -13,6 +13,7 @@ from assessor.scoring import AreaResult, Result, answer_label, score
 from assessor.visibility import PROFILE_PAGE, Visibility, answer_value
 from ui import state
 from ui.questions import _key
+from ui.sections import next_button
 from ui.text import md
 
 BAND_COLOURS = {"red": "#b3261e", "amber": "#a05a00", "green": "#1e6b34"}
@@ -44,11 +45,21 @@ def review_page() -> None:
                 missing += 1
                 cols[1].markdown(":orange[Not answered]")
             if page_id in pages:
-                cols[2].page_link(pages[page_id], label="Edit", query_params={"draft": state.draft_id()})
+                cols[2].page_link(
+                    pages[page_id],
+                    label="Edit",
+                    icon=":material/edit:",
+                    query_params={state.QUERY_KEY: state.draft_id(), state.QUESTION_KEY: q.id},
+                    help=f"Change this answer on the {title} page",
+                )
             if note:
                 st.markdown(f"Note: {md(note)}")
         if missing:
-            st.warning(f"{missing} question(s) on this page are not answered yet. They count as gaps.")
+            st.warning(
+                f"{missing} question{'s' if missing != 1 else ''} in {title} "
+                f"{'are' if missing != 1 else 'is'} not answered yet, and count{'' if missing != 1 else 's'} as gaps."
+            )
+    next_button("review")
 
 
 def _heatmap(result: Result) -> str:
@@ -80,6 +91,43 @@ def _heatmap(result: Result) -> str:
     )
 
 
+def _chart_spec(result: Result) -> dict:
+    """Grouped horizontal bars, with whole area names (Streamlit's own bar chart cuts them short)."""
+    values = [
+        {"Area": r.title, "When": when, "Score": score}
+        for r in result.areas
+        for when, score in (("Before safeguards", r.inherent.score), ("Now", r.residual.score))
+    ]
+    return {
+        "data": {"values": values},
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": {
+            "y": {
+                "field": "Area",
+                "type": "nominal",
+                "sort": None,
+                "title": None,
+                "axis": {"labelLimit": 320},
+            },
+            "yOffset": {"field": "When", "sort": ["Before safeguards", "Now"]},
+            "x": {
+                "field": "Score",
+                "type": "quantitative",
+                "title": "Risk score (likelihood × impact)",
+                "scale": {"domain": [0, 25]},
+            },
+            "color": {
+                "field": "When",
+                "type": "nominal",
+                "sort": ["Before safeguards", "Now"],
+                "title": None,
+                "scale": {"range": ["#9aa5b1", "#1f5f8b"]},
+                "legend": {"orient": "bottom"},
+            },
+        },
+    }
+
+
 def _band_text(band: str) -> str:
     cat = state.catalogue()
     return cat.meta.scoring.bands[band].label
@@ -97,31 +145,32 @@ def _explain(r: AreaResult) -> None:
         else ""
     )
     st.markdown(
-        f"**Starting point** {r.base.likelihood} × {r.base.impact} for any community. "
-        f"**Inherent risk** {r.inherent.likelihood} × {r.inherent.impact} = {r.inherent.score} "
-        f"({_band_text(r.inherent.band)}).{capped} **Controls** {r.control_strength:.0%} effective across "
-        f"{r.controls_counted} question(s), "
+        f"**Starting point** for any community: likelihood {r.base.likelihood} × impact {r.base.impact}. "
+        f"**Before safeguards**, with what is listed below: {r.inherent.likelihood} × {r.inherent.impact} "
+        f"= {r.inherent.score} ({_band_text(r.inherent.band)}).{capped} **Safeguards** are "
+        f"{r.control_strength:.0%} complete across {r.controls_counted} "
+        f"question{'s' if r.controls_counted != 1 else ''}, "
         + (f"which lowers {' and '.join(moves)}." if moves else "not yet enough to lower either score.")
-        + f" **Residual risk** {r.residual.likelihood} × {r.residual.impact} "
+        + f" **Now**: {r.residual.likelihood} × {r.residual.impact} "
         f"= {r.residual.score} ({_band_text(r.residual.band)})."
     )
     if r.raised_by:
-        st.markdown("**What raised it from the starting point**")
+        st.markdown("**What makes it more likely or more serious here**")
         for f in r.raised_by:
             st.markdown(f"- {f.because} ({f.axis} {f.change}; guidance {', '.join(f.guidance) or '–'})")
     if r.lowered_by:
-        st.markdown("**What lowered it**")
+        st.markdown("**Safeguards that lower it**")
         for f in r.lowered_by:
             st.markdown(f"- {f.text} — *{f.answer_label}* (guidance {', '.join(f.guidance) or '–'})")
     if r.gaps:
-        st.markdown("**Gaps**")
+        st.markdown("**Gaps and partial safeguards**")
         for f in r.gaps:
             st.markdown(
                 f"- {f.text} — *{f.answer_label or 'not answered'}* (guidance {', '.join(f.guidance) or '–'})"
             )
     cites = [f"**{g}** {cat.guidance[g].source}: {cat.guidance[g].topic}" for g in r.guidance]
     if cites:
-        st.markdown("Based on: " + "; ".join(cites))
+        st.markdown("Guidance this rests on: " + "; ".join(cites))
 
 
 def _save_plan(result: Result, key: str) -> None:
@@ -162,39 +211,34 @@ def results_page() -> None:
     if result.audit:
         st.info("You are auditing a platform you do not run: actions are what your organisation can do.")
 
-    left, right = st.columns([3, 2])
+    st.subheader("Risk register")
+    st.write(  # not st.caption: its grey fails the contrast check
+        "Scores are likelihood × impact, each from 1 to 5. “Before safeguards” is set by who takes part "
+        "and what the platform allows; “Now” is after the safeguards you said are in place."
+    )
+    st.dataframe(
+        [
+            {
+                "Area": r.title,
+                "Before safeguards": r.inherent.score,
+                "Safeguards": f"{r.control_strength:.0%}",
+                "Now": r.residual.score,
+                "Rating": _band_text(r.residual.band),
+            }
+            for r in result.areas
+        ],
+        hide_index=True,
+        use_container_width=True,
+        height=36 * (len(result.areas) + 1) + 3,  # every row, no inner scrolling
+        column_config={"Area": st.column_config.TextColumn(width="large")},
+    )
+    left, right = st.columns([2, 3])
     with left:
-        st.subheader("Risk register")
-        st.dataframe(
-            [
-                {
-                    "Area": r.title,
-                    "Inherent": r.inherent.score,
-                    "Controls": f"{r.control_strength:.0%}",
-                    "Residual": r.residual.score,
-                    "Rating": _band_text(r.residual.band),
-                }
-                for r in result.areas
-            ],
-            hide_index=True,
-            use_container_width=True,
-        )
-    with right:
         st.subheader("Heat map")
         st.html(_heatmap(result))
-    st.subheader("Inherent and residual risk by area")
-    st.bar_chart(
-        {
-            "Area": [r.title for r in result.areas],
-            "Inherent": [r.inherent.score for r in result.areas],
-            "Residual": [r.residual.score for r in result.areas],
-        },
-        x="Area",
-        y=["Inherent", "Residual"],
-        stack=False,
-        horizontal=True,
-        color=["#9aa5b1", "#1f5f8b"],
-    )
+    with right:
+        st.subheader("Before safeguards and now, by area")
+        st.vega_lite_chart(_chart_spec(result), use_container_width=True)
 
     st.header("Why each area scored as it did")
     for r in result.areas:
@@ -229,5 +273,9 @@ def results_page() -> None:
     )
     if result.to_find_out:
         st.subheader("To find out")
+        st.write(
+            "You answered “don't know” to these. Find out whether each is true; until then it counts as a gap."
+        )
         for f in result.to_find_out:
             st.markdown(f"- {f.text}")
+    next_button("results")

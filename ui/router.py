@@ -38,6 +38,7 @@ def main() -> None:
     nav: dict[str, list[st.Page]] = {"": [start]}
     pages: dict[str, st.Page] = {"start": start}
     order: list[str] = []
+    titles: dict[str, str] = {}  # page titles without the sidebar's "(answered/total)"
 
     if state.draft_id():
         from assessor.visibility import PROFILE_PAGE
@@ -51,9 +52,10 @@ def main() -> None:
             else:
                 fn = _lazy("ui.sections", "area_page", step.page)
             page = st.Page(
-                fn, title=f"{step.answered}/{step.total} · {step.title}", icon=mark, url_path=step.page
+                fn, title=f"{step.title} ({step.answered}/{step.total})", icon=mark, url_path=step.page
             )
             pages[step.page] = page
+            titles[step.page] = step.title
             questions.append(page)
             order.append(step.page)
         pages["review"] = st.Page(
@@ -87,6 +89,8 @@ def main() -> None:
 
     st.session_state["pages"] = pages
     st.session_state["page_order"] = order
+    st.session_state["page_titles"] = titles
     current = st.navigation(nav, expanded=True)
     state.follow_go(pages)
     current.run()
+    state.scroll_after_page_change(current.url_path)

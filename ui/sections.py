@@ -37,7 +37,7 @@ def profile_page() -> None:
             st.session_state[key] = getattr(org, field) or ""
         st.text_input(label, key=key, on_change=_on_org, args=(field,), max_chars=300)
     render_sections(cat.profile.sections, cat)
-    _next_button("profile")
+    next_button("profile")
 
 
 def area_page(area_id: str) -> None:
@@ -53,13 +53,14 @@ def area_page(area_id: str) -> None:
         "you find out; choose *Not applicable* only when the statement cannot apply to you."
     )
     render_sections(area.sections, cat)
-    _next_button(area_id)
+    next_button(area_id)
 
 
-def _next_button(current: str) -> None:
+def next_button(current: str) -> None:
     order: list[str] = st.session_state.get("page_order", [])
     pages = st.session_state.get("pages", {})
     if current in order and order.index(current) + 1 < len(order):
         nxt = order[order.index(current) + 1]
-        if st.button(f"Next: {pages[nxt].title.split(' · ')[-1]}", type="primary"):
+        title = st.session_state.get("page_titles", {}).get(nxt) or pages[nxt].title
+        if st.button(f"Next: {title}", type="primary"):
             state.go(nxt)

@@ -93,7 +93,9 @@ def page() -> None:
         shown = "\n".join(f"- {md(p)}" for p in problems[:20])
         more = f"\n\n…and {len(problems) - 20} more." if len(problems) > 20 else ""
         st.error(
-            f"That file could not be opened, so nothing has changed.\n\n{shown}{more}",
+            f"That file could not be opened, so nothing has changed.\n\n{shown}{more}\n\n"
+            "Check that it is an assessment file saved from this tool. If it was edited by hand, the "
+            "numbers after the file name give the line and column to look at.",
             icon=":material/error:",
         )
 

@@ -8,7 +8,9 @@ restart comes back to the same answers.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -142,6 +144,37 @@ def follow_go(pages: dict) -> None:
     if target in pages:
         query = {QUERY_KEY: draft_id()} if draft_id() else None
         st.switch_page(pages[target], query_params=query)
+
+
+QUESTION_KEY = "q"  # a question to scroll to, set by the Review page's Edit links
+
+# A constant script (no user text): Streamlit keeps the scroll position when the page changes.
+_SCROLL = """<script>
+(() => {{
+  const doc = window.parent ? window.parent.document : document;
+  const target = {target} ? doc.querySelector({target}) : null;
+  const main = doc.querySelector('[data-testid="stMain"]') || doc.scrollingElement;
+  if (target) target.scrollIntoView({{block: "start"}});
+  else if (main) main.scrollTo(0, 0);
+}})();
+</script>"""
+
+
+def question_anchor(question_id: str) -> str:
+    """The key of the box around a question, which is also its CSS class (``st-key-…``)."""
+    return "q-" + re.sub(r"[^A-Za-z0-9_-]", "-", question_id)
+
+
+def scroll_after_page_change(page_id: str) -> None:
+    """Start a newly opened page at its top, or at the question an Edit link points to."""
+    question = st.query_params.get(QUESTION_KEY)
+    if question is not None:
+        del st.query_params[QUESTION_KEY]
+    if page_id == st.session_state.get("shown_page") and question is None:
+        return
+    st.session_state["shown_page"] = page_id
+    target = json.dumps(f".st-key-{question_anchor(question)}") if question else "null"
+    st.html(_SCROLL.format(target=target), unsafe_allow_javascript=True)
 
 
 def flash(kind: str, message: str) -> None:

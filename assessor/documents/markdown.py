@@ -17,7 +17,8 @@ from assessor.documents.tree import Node, Run, inline_runs, parse, split_blocks
 
 _INLINE_SPECIALS = re.compile(r"([\\`*_\[\]{}|~])")
 _ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-_LINE_START = re.compile(r"^(\s*)([#+=>-]|\d+[.)])")
+_LINE_START = re.compile(r"^(\s*)([#+=>-])")
+_ORDERED_MARKER = re.compile(r"^(\s*\d+)([.)])(?=\s|$)")  # "1. " starts a list; "002.R7" does not
 
 
 def escape(text: str) -> str:
@@ -29,7 +30,10 @@ def escape(text: str) -> str:
 
 def _escape_line_starts(text: str) -> str:
     lines = text.split("\n")
-    return "\n".join(_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line) for line in lines)
+    return "\n".join(
+        _ORDERED_MARKER.sub(r"\1\\\2", _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line))
+        for line in lines
+    )
 
 
 def html_to_markdown(html: str) -> str:

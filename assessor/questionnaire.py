@@ -109,6 +109,9 @@ class Question(Strict):
         None, description="The action for a gap: an id from actions.yaml, or written inline."
     )
     placeholder: str | None = None
+    short: str | None = Field(
+        None, description="A few words naming the answer, to label the parts of a person question."
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> Question:

@@ -92,9 +92,9 @@ def documents_page() -> None:
     missing = [(s, f) for s, f in jobs if (answers_yaml, s.id, f) not in prepared]
     if not jobs:
         st.info("Choose at least one document and one format.")
-    elif missing and st.button(f"Prepare {len(jobs)} file(s)", type="primary"):
+    elif missing and st.button(f"Prepare {len(jobs)} file{'s' if len(jobs) != 1 else ''}", type="primary"):
         wanted = list(dict.fromkeys(spec.id for spec, _ in missing))
-        bar = st.progress(0.0, text=f"Writing {len(wanted)} document(s), several at once…")
+        bar = st.progress(0.0, text=f"Writing {len(wanted)} document{'s' if len(wanted) != 1 else ''}…")
 
         def written(done: int, total: int, title: str) -> None:
             bar.progress(done / total, text=f"Written {done} of {total}: {title}")

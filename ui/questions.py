@@ -97,11 +97,11 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
     value = answer_value(state.assessment(), q.id)
     label = f"{number} {q.text}".strip()
     key = _key(q.id)
-    # A single widget carries the question as its (bold) visible label; a group of widgets
-    # gets the question as a line of its own. Fewer elements make every rerun cheaper.
-    bold = f"**{label}**"
+    # A single widget carries the question as its visible label; a group of widgets gets the
+    # question as a line of its own. Fewer elements make every rerun cheaper.
+    # Plain text: Markdown asterisks in a label are read out by screen readers (state.STYLE bolds it).
     if q.kind in (Kind.multi, Kind.person):
-        st.markdown(f":small[{bold}]")  # the size of a widget label, like the other questions
+        st.markdown(f":small[**{label}**]")  # the size of a widget label, like the other questions
     if q.kind in (Kind.control, Kind.single):
         # Control answers and single choices are both one radio group over labelled values.
         if q.kind == Kind.control:
@@ -110,7 +110,7 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
             options = {o.value: o.label for o in q.options}
         _seed(key, value if value in options else None)
         st.radio(
-            bold,
+            label,
             list(options),
             format_func=options.get,
             index=None,
@@ -129,7 +129,7 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
         _seed(key, value or "")
         widget = st.text_area if q.kind == Kind.long_text else st.text_input
         widget(
-            bold,
+            label,
             key=key,
             max_chars=MAX_TEXT if q.kind == Kind.long_text else MAX_SHORT,
             placeholder=q.placeholder or "",
@@ -138,7 +138,7 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
         )
     elif q.kind == Kind.date:
         _seed(key, value)
-        st.date_input(bold, key=key, format="DD/MM/YYYY", on_change=_on_date, args=(q.id,))
+        st.date_input(label, key=key, format="DD/MM/YYYY", on_change=_on_date, args=(q.id,))
     elif q.kind == Kind.person:
         person = value if isinstance(value, Person) else Person()
         cols = st.columns(2)
@@ -146,7 +146,11 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
             fkey = _key(q.id, field)
             _seed(fkey, getattr(person, field))
             cols[i % 2].text_input(
-                field_label, key=fkey, max_chars=MAX_SHORT, on_change=_on_person, args=(q.id,)
+                f"{q.short}: {field_label.lower()}" if q.short else field_label,
+                key=fkey,
+                max_chars=MAX_SHORT,
+                on_change=_on_person,
+                args=(q.id,),
             )
     why_we_ask(q, catalogue)
     if not q.id.startswith("profile."):

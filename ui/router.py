@@ -33,6 +33,7 @@ def main() -> None:
         page_title="Online safety risk assessment", page_icon=":material/shield:", layout="wide"
     )
     state.sync_from_url()
+    st.html(state.STYLE)  # style only: Streamlit puts it in the event container, taking no space
 
     start = st.Page(start_page, title="Start", icon=":material/home:", url_path="start", default=True)
     nav: dict[str, list[st.Page]] = {"": [start]}

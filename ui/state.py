@@ -146,6 +146,18 @@ def follow_go(pages: dict) -> None:
         st.switch_page(pages[target], query_params=query)
 
 
+# Question labels in bold, and page names in the sidebar wrapped instead of cut short. Bold Markdown in the label itself would be read out as asterisks.
+# A note field's key ends in "|note", which Streamlit turns into a class ending "-note".
+STYLE = """<style>
+[class*="st-key-q-"] [data-testid="stWidgetLabel"] p { font-weight: 600; }
+[class*="st-key-q-"] [class*="-note"] [data-testid="stWidgetLabel"] p { font-weight: 400; }
+[data-testid="stSidebarNavLink"] { height: auto; min-height: 28px; }
+[data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"],
+[data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"] p {
+  white-space: normal; overflow: visible; height: auto; line-height: 1.3;
+}
+</style>"""
+
 QUESTION_KEY = "q"  # a question to scroll to, set by the Review page's Edit links
 
 # A constant script (no user text): Streamlit keeps the scroll position when the page changes.

@@ -423,7 +423,11 @@ def test_cli_pack_writes_files_and_zip(tmp_path, capsys):
     )
     assert code == 0
     printed = capsys.readouterr().out
-    assert "[1/6] Online safety risk assessment: md, docx" in printed
+    # One line per document as it is finished: counted 1 to 6, each title once, in any order.
+    lines = [line for line in printed.splitlines() if line.startswith("[")]
+    assert [line.split("]")[0] for line in lines] == [f"[{n}/6" for n in range(1, 7)]
+    assert any(line.endswith("] Online safety risk assessment: md, docx") for line in lines)
+    assert len({line.split("] ", 1)[1] for line in lines}) == 6
     assert (out / "md" / "03-house-rules.md").exists()
     assert (out / "docx" / "06-escalation-procedure.docx").exists()
     with zipfile.ZipFile(out / "adult-peer-support-policy-pack.zip") as archive:

@@ -78,6 +78,7 @@ def rerun_scenario(db: Path):
     floor_app = AppTest.from_file(str(static), default_timeout=60).run()
     first = next(r for r in floor_app.radio if r.key and r.key.startswith(f"{area.id}."))
     assert first.key == key.split("|")[1], (first.key, key)  # the same question on both pages
+    answer()  # the measured rerun: the first run after a page change also draws a scroll-to-top script
     assert _census(floor_app) == _census(at), (_census(floor_app), _census(at))  # the same elements
 
     def floor_rerun() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from assessor.assessment import Assessment
 from assessor.questionnaire import Catalogue, Kind, Question
 from assessor.visibility import Visibility, progress
+from ui.state import STYLE
 
 PERSON_FIELDS = ("Name", "Role", "Email", "Phone")
 NOTE = "Notes or evidence (optional)"
@@ -65,6 +66,7 @@ def floor_script(assessment: Assessment, catalogue: Catalogue, area_id: str) -> 
     lines = [
         "import streamlit as st",
         "st.set_page_config(page_title='Floor', layout='wide')",
+        f"st.html({STYLE!r})",
         "def page():",
         f"    st.title({area.title!r})",
         f"    st.markdown({'*Key risk*' if area.kind == 'key_risk' else '*How you operate*'!r})",

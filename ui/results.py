@@ -94,9 +94,9 @@ def _heatmap(result: Result) -> str:
 def _chart_spec(result: Result) -> dict:
     """Grouped horizontal bars, with whole area names (Streamlit's own bar chart cuts them short)."""
     values = [
-        {"Area": r.title, "When": when, "Score": score}
+        {"Area": r.title, "When": when, "Score": value}
         for r in result.areas
-        for when, score in (("Before safeguards", r.inherent.score), ("Now", r.residual.score))
+        for when, value in (("Before safeguards", r.inherent.score), ("Now", r.residual.score))
     ]
     return {
         "data": {"values": values},

@@ -455,3 +455,21 @@ def test_examples_render(example: Path, catalogue):
     assessment = load_assessment(example, catalogue)
     files = render_pack(assessment, catalogue, ["md", "docx"])
     assert files and all(files.values())
+
+
+def test_answers_the_templates_read_exist(catalogue):
+    """A template reads some answers by question id; a renamed question must not go quiet."""
+    used = {
+        qid
+        for path in TEMPLATES_DIR.glob("*.html")
+        for qid in re.findall(r"c\.(?:in_place|answer)\(\"([^\"]+)\"\)", path.read_text(encoding="utf-8"))
+    }
+    assert len(used) >= 5
+    assert used - set(catalogue.index) == set()
+    controls = {qid for qid in used if catalogue.index[qid].kind.value == "control"}
+    in_place = {
+        qid
+        for path in TEMPLATES_DIR.glob("*.html")
+        for qid in re.findall(r"c\.in_place\(\"([^\"]+)\"\)", path.read_text(encoding="utf-8"))
+    }
+    assert in_place <= controls

@@ -100,7 +100,7 @@ def documents_page() -> None:
             bar.progress(done / total, text=f"Written {done} of {total}: {title}")
 
         try:  # in parallel on the render workers; the results land in the render cache
-            render_pack(parse_assessment(answers_yaml, cat, "draft"), cat, formats, written, documents=wanted)
+            render_pack(a, cat, formats, written, documents=wanted)
         except RenderError as exc:
             bar.empty()
             st.error(str(exc))

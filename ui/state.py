@@ -146,8 +146,9 @@ def follow_go(pages: dict) -> None:
         st.switch_page(pages[target], query_params=query)
 
 
-# Question labels in bold, and page names in the sidebar wrapped instead of cut short. Bold Markdown in the label itself would be read out as asterisks.
-# A note field's key ends in "|note", which Streamlit turns into a class ending "-note".
+# Question labels in bold (bold Markdown in the label itself would be read out as asterisks), and
+# page names in the sidebar wrapped instead of cut short. A note field's key ends in "|note",
+# which Streamlit turns into a class ending "-note".
 STYLE = """<style>
 [class*="st-key-q-"] [data-testid="stWidgetLabel"] p { font-weight: 600; }
 [class*="st-key-q-"] [class*="-note"] [data-testid="stWidgetLabel"] p { font-weight: 400; }
@@ -160,12 +161,12 @@ STYLE = """<style>
 
 QUESTION_KEY = "q"  # a question to scroll to, set by the Review page's Edit links
 
-# A constant script (no user text): Streamlit keeps the scroll position when the page changes.
+# Streamlit keeps the scroll position when the page changes. The only variable part is a CSS class
+# built by question_anchor, so it holds nothing but letters, digits, "_" and "-".
 _SCROLL = """<script>
 (() => {{
-  const doc = window.parent ? window.parent.document : document;
-  const target = {target} ? doc.querySelector({target}) : null;
-  const main = doc.querySelector('[data-testid="stMain"]') || doc.scrollingElement;
+  const target = {target} ? document.querySelector({target}) : null;
+  const main = document.querySelector('[data-testid="stMain"]') || document.scrollingElement;
   if (target) target.scrollIntoView({{block: "start"}});
   else if (main) main.scrollTo(0, 0);
 }})();

@@ -163,7 +163,7 @@ class DocumentContext:
     questionnaire: str
     sign_off: tuple[SignOff, ...]
     emergency: str
-    helplines: tuple[Helpline, ...]
+    helplines: tuple[Helpline, ...]  # the nation's, less those for an audience not taking part
     overall: str
     overall_label: str
     overall_meaning: str
@@ -244,8 +244,6 @@ def first_sentence(text: str) -> str:
 
 _FALLBACK = re.compile(r"^(If|Where|Otherwise|Unless|Until)\b")
 _NEGATIVE_AFTER_COMMA = re.compile(r", (do not|don't|never) ")
-
-
 _YOU_OBJECT = re.compile(r"\b(with|tell|for|to|ask|contact|show|give) you\b")
 _YOU = {"you": "we", "You": "We", "yourself": "ourselves"}
 
@@ -322,6 +320,11 @@ def _flags(profile: dict[str, Any], audit: bool, nation_known: bool) -> Flags:
         unmoderated=moderation == "none",
         moved_online=profile.get("moved_online") == "yes",
     )
+
+
+def _for_audience(line: Helpline, flags: Flags) -> bool:
+    """A helpline for children is listed only when under-18s take part; one for adults, when adults do."""
+    return {"children": flags.under_18, "adults": flags.adults}.get(line.audience, True)
 
 
 def _risk(number: int, area: AreaResult, catalogue: Catalogue, action_numbers: tuple[int, ...]) -> Risk:
@@ -443,7 +446,7 @@ def build_context(
         questionnaire=result.questionnaire_version,
         sign_off=tuple(assessment.sign_off),
         emergency=nation.emergency if nation else "999",
-        helplines=tuple(nation.helplines) if nation else (),
+        helplines=tuple(h for h in nation.helplines if _for_audience(h, flags)) if nation else (),
         overall=result.overall.value,
         overall_label=result.overall_label,
         overall_meaning=result.overall_meaning,

@@ -7,6 +7,7 @@ Layout of a questionnaire folder::
     profile.yaml     the organisation and platform profile
     actions.yaml     shared recommended actions, by id
     helplines.yaml   emergency numbers and helplines by nation
+    platforms.yaml   checked facts about common platforms, by profile.platform_id
     areas/*.yaml     one risk area per file, in file-name order
 
 All problems in all files are collected and raised together.
@@ -23,6 +24,7 @@ from pydantic import TypeAdapter
 
 from assessor.conditions import tests_in
 from assessor.errors import Problem, SourceErrors
+from assessor.platforms import DERIVED, Platform
 from assessor.questionnaire import (
     Action,
     Catalogue,
@@ -45,7 +47,9 @@ FILES: dict[str, Any] = {
     "profile.yaml": Profile,
     "actions.yaml": TypeAdapter(dict[str, Action]),
     "helplines.yaml": TypeAdapter(dict[str, Nation]),
+    "platforms.yaml": TypeAdapter(dict[str, Platform]),
 }
+_OPTIONAL = {"platforms.yaml"}  # TRANSITION: made required once the registry is committed
 GUIDANCE_ID = r"^\d{3}\.[A-Z]+\d+[a-z]?$"
 
 
@@ -79,6 +83,9 @@ def load_catalogue(folder: Path | str = DEFAULT_DIR) -> Catalogue:
     sources: dict[str, _Source | None] = {}
     for name, model in FILES.items():
         path = folder / name
+        if not path.exists() and name in _OPTIONAL:  # the platform check then lists every missing entry
+            sources[name] = _Source({}, SourceMap(str(path)), {})
+            continue
         if not path.exists():
             problems.append(Problem(str(path), 1, 1, "required file is missing"))
             sources[name] = None
@@ -101,6 +108,7 @@ def load_catalogue(folder: Path | str = DEFAULT_DIR) -> Catalogue:
         areas=[a.model for a in areas],  # type: ignore[union-attr]
         actions={k: v.model_copy(update={"id": k}) for k, v in sources["actions.yaml"].model.items()},  # type: ignore[union-attr]
         nations=sources["helplines.yaml"].model,  # type: ignore[union-attr]
+        platforms=sources["platforms.yaml"].model,  # type: ignore[union-attr]
     )
 
 
@@ -131,6 +139,7 @@ class _CrossCheck:
                 self.problems.append(g.at((gid,), f"'{gid}' is not a guidance id like 003.H5", key=True))
         self._check_actions()
         self._check_nations()
+        self._check_platforms()
         profile = self.src["profile.yaml"]
         self._check_sections(profile, profile.model.sections, (), prefix="profile.", in_profile=True)
         meta = self.src["catalogue.yaml"]
@@ -192,6 +201,9 @@ class _CrossCheck:
         if cond is None:
             return
         for test in tests_in(cond):
+            if test.q.startswith("derived."):
+                self._check_derived(src, loc, test)
+                continue
             target = self.seen.get(test.q)
             if target is None:
                 where = "a profile question" if profile_only else "an earlier question"
@@ -215,6 +227,45 @@ class _CrossCheck:
                             f"'{v}' is not an option of '{test.q}' (options: {', '.join(sorted(values))})",
                         )
                     )
+
+    def _check_derived(self, src: _Source, loc: tuple[Any, ...], test: Any) -> None:
+        """A ``derived.*`` fact comes from the platform registry; only its known values may be tested."""
+        if test.q not in DERIVED:
+            known = ", ".join(sorted(DERIVED))
+            self.problems.append(src.at(loc, f"'{test.q}' is not a derived fact (known: {known})"))
+            return
+        values = set(DERIVED[test.q])
+        for v in test.values():
+            if values and v not in values:
+                self.problems.append(
+                    src.at(loc, f"'{v}' is not a value of '{test.q}' (values: {', '.join(sorted(values))})")
+                )
+
+    def _check_platforms(self) -> None:
+        """Every platform a profile can pick has an entry, and every entry is a profile option."""
+        src = self.src["platforms.yaml"]
+        registry = src.model
+        if not registry and "platforms.yaml" in _OPTIONAL:
+            return
+        question = next(
+            (
+                q
+                for s in self.src["profile.yaml"].model.sections
+                for q in s.questions
+                if q.id == "profile.platform_id"
+            ),
+            None,
+        )
+        options = {o.value for o in question.options} if question else set()
+        for value in sorted(options - set(registry)):
+            self.problems.append(
+                src.at((), f"no entry for platform '{value}' (an option of profile.platform_id)")
+            )
+        for pid in registry:
+            if pid not in options:
+                self.problems.append(
+                    src.at((pid,), f"'{pid}' is not an option of profile.platform_id", key=True)
+                )
 
     def _defined_later(self, qid: str) -> bool:
         all_ids = {q.id for s in self.src["profile.yaml"].model.sections for q in s.questions}

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assessor.conditions import Condition
+from assessor.platforms import Platform
 
 Id = Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")
 GuidanceIds = list[str]
@@ -279,6 +280,7 @@ class Catalogue(Strict):
     areas: list[RiskArea]
     actions: dict[str, Action]
     nations: dict[str, Nation]
+    platforms: dict[str, Platform] = Field(default_factory=dict)  # platforms.yaml, by profile.platform_id
 
     def questions(self) -> list[Question]:
         """Profile then area questions, in the order a user meets them."""

@@ -1,0 +1,149 @@
+"""The platform registry and the facts derived from it.
+
+``questionnaires/platforms.yaml`` holds checked facts about the platforms charities use:
+minimum age, where a member's report goes, what admins can see, which safety tools exist.
+Each entry carries its sources and the date it was checked. The profile question
+``profile.platform_id`` picks one.
+
+Scoring conditions and document templates never read the registry directly: they read
+*derived facts*, which this module adds to the answers under ``derived.*`` keys, so that a
+YAML author can write ``{q: derived.platform_under_age, equals: true}`` like any other test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from assessor.assessment import Assessment
+    from assessor.questionnaire import Catalogue
+
+TOOLS = (
+    "keyword_filter",
+    "join_approval",
+    "member_messages_off",
+    "slow_mode",
+    "roles",
+    "waiting_room",
+    "recording_controls",
+    "only_admins_post",
+)
+
+# The youngest age in each audience group: a group is "under age" on a platform whose
+# minimum age is above it.
+AUDIENCE_YOUNGEST = {"under_13": 0, "age_13_17": 13}
+
+# Derived keys, with the values a condition may test. The questionnaire check reads this to
+# accept ``derived.*`` ids and their values.
+DERIVED: dict[str, tuple[str, ...]] = {
+    "derived.platform_known": (),
+    "derived.platform_under_age": (),
+    "derived.platform_has": TOOLS,
+    "derived.platform_lacks": TOOLS,
+    "derived.reports_go_to": ("platform", "admins", "both", "none"),
+    "derived.phone_numbers_visible": (),
+    "derived.real_names_visible": (),
+    "derived.admins_see_private_messages": (),
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Tools(_Strict):
+    """Whether a group's admins have each tool: true, false, or null when not confirmed."""
+
+    keyword_filter: bool | None = Field(None, description="A keyword filter or automatic moderation.")
+    join_approval: bool | None = Field(None, description="Admins approve who joins.")
+    member_messages_off: bool | None = Field(
+        None, description="Admins can turn off private messages between members."
+    )
+    slow_mode: bool | None = Field(None, description="Admins can limit how often members post.")
+    roles: bool | None = Field(None, description="Admin and moderator roles with different permissions.")
+    waiting_room: bool | None = Field(None, description="Video: a waiting room or lobby.")
+    recording_controls: bool | None = Field(None, description="Video: the host controls who can record.")
+    only_admins_post: bool | None = Field(None, description="Admins can limit posting to admins.")
+
+
+class Source(_Strict):
+    url: str
+    about: str = ""
+
+
+class Platform(_Strict):
+    name: str
+    kind: (
+        Literal["forum", "chat_room", "social_media_group", "messaging_group", "game", "video", "own_service"]
+        | None
+    ) = None
+    minimum_age: int | None = Field(None, ge=0, le=21)
+    minimum_age_note: str | None = None
+    reports_go_to: Literal["platform", "admins", "both", "none"] | None = None
+    reports_note: str | None = None
+    admins_see_private_messages: bool | None = None
+    phone_numbers_visible: bool | None = None
+    real_names_visible: bool | None = None
+    tools: Tools = Field(default_factory=Tools)
+    safety_centre: str | None = None
+    sources: list[Source] = Field(default_factory=list)
+    checked: dt.date | None = None
+    note: str | None = None
+
+    def has(self, tool: str) -> bool:
+        return getattr(self.tools, tool) is True
+
+    def lacks(self, tool: str) -> bool:
+        return getattr(self.tools, tool) is False
+
+
+def platform_of(catalogue: Catalogue, responses: dict[str, Any]) -> Platform | None:
+    """The registry entry for the chosen platform, or None (not chosen, or "other")."""
+    pid = responses.get("profile.platform_id")
+    if not isinstance(pid, str) or pid == "other":
+        return None
+    return catalogue.platforms.get(pid)
+
+
+def under_age_groups(platform: Platform | None, audience: list[str]) -> list[str]:
+    """Audience groups whose youngest members are below the platform's minimum age."""
+    if platform is None or platform.minimum_age is None:
+        return []
+    return [g for g in audience if g in AUDIENCE_YOUNGEST and AUDIENCE_YOUNGEST[g] < platform.minimum_age]
+
+
+def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, Any]:
+    """Facts about the chosen platform, as ``derived.*`` answers for conditions and templates."""
+    platform = platform_of(catalogue, responses)
+    audience = responses.get("profile.audience") or []
+    if platform is None:
+        return {
+            "derived.platform_known": False,
+            "derived.platform_under_age": False,
+            "derived.platform_has": [],
+            "derived.platform_lacks": [],
+            "derived.reports_go_to": None,
+            "derived.phone_numbers_visible": None,
+            "derived.real_names_visible": None,
+            "derived.admins_see_private_messages": None,
+        }
+    return {
+        "derived.platform_known": True,
+        "derived.platform_under_age": bool(under_age_groups(platform, list(audience))),
+        "derived.platform_has": [t for t in TOOLS if platform.has(t)],
+        "derived.platform_lacks": [t for t in TOOLS if platform.lacks(t)],
+        "derived.reports_go_to": platform.reports_go_to,
+        "derived.phone_numbers_visible": platform.phone_numbers_visible,
+        "derived.real_names_visible": platform.real_names_visible,
+        "derived.admins_see_private_messages": platform.admins_see_private_messages,
+    }
+
+
+def all_responses(assessment: Assessment, catalogue: Catalogue) -> dict[str, Any]:
+    """Every answer as conditions see them, with the platform's derived facts added."""
+    responses = assessment.responses()
+    responses.update(derived_facts(catalogue, responses))
+    return responses

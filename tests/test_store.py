@@ -1,4 +1,8 @@
-"""Draft storage: revisions, restore, separation by id, concurrent writers, and a kill mid-save."""
+"""The store contract: every backend passes the same tests (``BACKENDS``; a new backend adds a line).
+
+Revisions, restore, merging changes to different answers, conflicts kept with both values,
+soft delete and undo, return codes, separation by id, concurrent writers, and a kill mid-save.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,28 @@ import time
 import pytest
 
 from assessor.assessment import Answer, Assessment
-from assessor.store import KEEP_REVISIONS, DraftNotFound, Store, is_draft_id, new_draft_id
+from assessor.store import (
+    KEEP_REVISIONS,
+    DraftNotFound,
+    DraftStore,
+    InvalidChange,
+    SQLiteStore,
+    Store,
+    is_draft_id,
+    new_draft_id,
+    normalise_code,
+)
+
+# Each backend: a factory from a fresh temporary folder to an empty store. The PostgreSQL backend
+# will add itself here (with a fresh database per test).
+BACKENDS = {"sqlite": lambda tmp: SQLiteStore(tmp / "db.sqlite3")}
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def store(request, tmp_path) -> DraftStore:
+    s = BACKENDS[request.param](tmp_path)
+    yield s
+    s.close()
 
 
 def org(name: str, **answers: str) -> Assessment:
@@ -45,8 +70,7 @@ def test_ids_are_long_and_random():
     assert not is_draft_id("../../etc/passwd")
 
 
-def test_save_load_revisions_restore(tmp_path, mini):
-    store = Store(tmp_path / "db.sqlite3")
+def test_save_load_revisions_restore(store, mini):
     draft = store.create(org("One"), 0.1)
     assert store.save(draft, org("One", contact__c1="partly"), 0.5) == 2
     assert store.save(draft, org("One", contact__c1="in_place"), 0.6) == 3
@@ -56,19 +80,18 @@ def test_save_load_revisions_restore(tmp_path, mini):
     assert store.load(draft, mini).answers["contact.c1"].value == "partly"
     (summary,) = store.list()
     assert (summary.organisation, summary.progress, summary.revision) == ("One", 0.6, 4)
-    store.delete(draft)
-    assert store.list() == []
+    store.purge(draft)  # "Delete now"
+    assert store.list() == [] and store.list(deleted=True) == []
     with pytest.raises(DraftNotFound):
         store.load_text(draft)
 
 
-def test_sessions_cannot_reach_each_other_without_the_id(tmp_path, mini):
-    store = Store(tmp_path / "db.sqlite3")
+def test_sessions_cannot_reach_each_other_without_the_id(store, mini):
     a = store.create(org("Alpha"))
     b = store.create(org("Beta"))
     assert store.load(a, mini).organisation.name == "Alpha"
     assert store.load(b, mini).organisation.name == "Beta"
-    for guess in ("", "x", a[:-1], a + "A", "' OR 1=1 --"):
+    for guess in ("", "x", a[:-1], a + "A", a + "\n", "' OR 1=1 --"):
         with pytest.raises(DraftNotFound):
             store.load_text(guess)
 
@@ -138,11 +161,10 @@ def test_kill_mid_save_keeps_previous_revision(tmp_path, mini):
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_threads_sharing_one_store_lose_nothing(tmp_path, mini):
+def test_threads_sharing_one_store_lose_nothing(store, mini):
     """Streamlit serves every session from threads of one process, through one Store."""
     import threading
 
-    store = Store(tmp_path / "db.sqlite3")
     drafts = [store.create(org(f"Org {n}")) for n in range(4)]
 
     def writer(draft: str, n: int) -> None:
@@ -157,3 +179,117 @@ def test_threads_sharing_one_store_lose_nothing(tmp_path, mini):
     for n, draft in enumerate(drafts):
         assert [r.rev for r in store.revisions(draft)] == list(range(26, 0, -1))
         assert store.load(draft, mini).organisation.name == f"Org {n} save 24"
+
+
+# -- saves as changes: merging, conflicts --------------------------------------------------------
+
+
+def test_changes_to_different_answers_from_an_older_base_merge(store, mini):
+    draft = store.create(org("One"))
+    # Two tabs opened revision 1. Tab A answers c1, then tab B (still on revision 1) answers c2.
+    a = store.apply(draft, 1, {"answers/contact.c1/value": "partly"}, mini, author="tab A")
+    assert (a.rev, a.applied, a.merged, a.conflicts) == (2, ("answers/contact.c1/value",), (), ())
+    b = store.apply(draft, 1, {"answers/contact.c2/value": "in_place"}, mini, author="tab B")
+    assert b.rev == 3 and b.merged == ("answers/contact.c1/value",) and not b.conflicts
+    head = store.load(draft, mini)
+    assert head.answers["contact.c1"].value == "partly" and head.answers["contact.c2"].value == "in_place"
+    assert b.assessment == head  # the tab gets the merged answers back, to show
+    # A value and a note of the same question are separate fields.
+    c = store.apply(draft, 2, {"answers/contact.c1/note": "Checked by the chair"}, mini)
+    assert not c.conflicts and store.load(draft, mini).answers["contact.c1"].value == "partly"
+
+
+def test_two_edits_of_the_same_answer_keep_both(store, mini):
+    draft = store.create(org("One", contact__c1="partly"))
+    store.apply(draft, 1, {"answers/contact.c1/value": "in_place"}, mini, author="tab A")
+    late = store.apply(draft, 1, {"answers/contact.c1/value": "not_in_place"}, mini, author="tab B")
+    (conflict,) = late.conflicts
+    assert (conflict.field, conflict.mine, conflict.theirs) == (
+        "answers/contact.c1/value",
+        "not_in_place",
+        "in_place",
+    )
+    assert late.rev == 2  # nothing new was stored: the head keeps the first value ...
+    assert store.load(draft, mini).answers["contact.c1"].value == "in_place"
+    assert [(c.id, c.mine) for c in store.conflicts(draft)] == [
+        (conflict.id, "not_in_place")
+    ]  # ... and the other
+    done = store.resolve(draft, conflict.id, "not_in_place", mini, author="tab B")
+    assert done.rev == 3 and done.assessment.answers["contact.c1"].value == "not_in_place"
+    assert store.conflicts(draft) == []
+    # The same value from both sides is no conflict.
+    assert not store.apply(draft, 2, {"answers/contact.c1/value": "not_in_place"}, mini).conflicts
+
+
+def test_removing_an_answer_is_a_change(store, mini):
+    draft = store.create(org("One", contact__c1="partly"))
+    r = store.apply(draft, 1, {"answers/contact.c1/value": None}, mini)
+    assert "contact.c1" not in store.load(draft, mini).answers and r.rev == 2
+
+
+def test_a_change_loading_would_refuse_is_not_stored(store, mini):
+    draft = store.create(org("One"))
+    for change in (
+        {"plan/fix/owner": "x" * 400},
+        {"answers/contact.c1/value": "maybe"},
+        {"answers/no.such/value": "partly"},
+        {"organisation/name": ""},
+    ):
+        with pytest.raises(InvalidChange):
+            store.apply(draft, 1, change, mini)
+    assert store.head(draft) == 1 and store.conflicts(draft) == []
+
+
+# -- history ---------------------------------------------------------------------------------
+
+
+def test_history_says_who_changed_what_and_restore_is_undoable(store, mini):
+    draft = store.create(org("One"), author="tab A")
+    store.apply(
+        draft,
+        1,
+        {"answers/contact.c1/value": "partly", "answers/contact.c2/value": "partly"},
+        mini,
+        author="tab A",
+    )
+    store.apply(draft, 2, {"answers/contact.c1/value": "in_place"}, mini, author="Sam")
+    revs = store.revisions(draft)
+    assert [(r.rev, r.kind, r.author, len(r.changed)) for r in revs][:2] == [
+        (3, "edit", "Sam", 1),
+        (2, "edit", "tab A", 2),
+    ]
+    assert store.changes_in(draft, 3) == {"answers/contact.c1/value": ("partly", "in_place")}
+    assert store.restore(draft, 1, mini, author="Sam") == 4
+    assert store.load(draft, mini).answers == {}
+    assert store.revisions(draft)[0].kind == "restore" and len(store.revisions(draft)[0].changed) == 2
+    assert store.restore(draft, 3, mini) == 5  # undo the restore
+    assert store.load(draft, mini).answers["contact.c1"].value == "in_place"
+
+
+# -- listing, codes, soft delete ----------------------------------------------------------------
+
+
+def test_soft_delete_hides_and_undo_brings_back(store, mini):
+    keep, gone = store.create(org("Keep")), store.create(org("Gone"))
+    store.delete(gone)
+    assert [d.id for d in store.list()] == [keep]
+    assert [d.id for d in store.list(deleted=True)] == [gone] and not store.exists(gone)
+    assert store.load(gone, mini).organisation.name == "Gone"  # still there, for undo
+    assert store.purge() == 0  # deleted today: kept for the undo window
+    store.undelete(gone)
+    assert {d.id for d in store.list()} == {keep, gone}
+    assert store.purge(gone) == 1 and not store.exists(gone)
+
+
+def test_list_only_the_drafts_asked_for(store):
+    ids = [store.create(org(f"Org {i}")) for i in range(3)]
+    assert {d.id for d in store.list(ids[:2])} == set(ids[:2])
+    assert store.list([]) == [] and store.list(["nonsense", ids[2] + "\n"]) == []
+
+
+def test_every_draft_has_a_short_return_code(store):
+    ids = [store.create(org(f"Org {i}")) for i in range(20)]
+    codes = [store.summary(i).code for i in ids]
+    assert len(set(codes)) == 20 and all(len(c) == 9 and c[4] == "-" for c in codes)
+    assert store.find_code(codes[3].lower().replace("-", " ")) == ids[3]
+    assert store.find_code("ABCD-EFG") is None and normalise_code("0O1I-LLLL") is None

@@ -1,0 +1,339 @@
+"""The draft store's interface: what the app and the CLI may ask of any backend.
+
+A draft is a list of revisions; each revision is a whole assessment (so any one can be opened
+or restored on its own) plus a note of which *fields* it changed, by whom. A field is one
+answer's value or note, one profile answer, one organisation or meta field, one plan entry's
+owner or due date, or one sign-off entry's name, role or date, named by a path such as
+``answers/contact.c1/value`` (see ``flatten``).
+
+Edits are saved with ``apply``: the fields a person changed, and the revision their screen was
+showing when they changed them (the *base*). If other saves have moved the head on since, fields
+that only one side changed merge; a field both sides changed to different values is a
+*conflict*: the head keeps the other value, and this save's value is kept beside it in the
+conflict list until someone chooses. Nothing is discarded.
+
+Every value is validated by the same code that loading uses before it is stored, so no save
+can produce a draft that will not open again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import secrets
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assessor.assessment import Assessment
+    from assessor.questionnaire import Catalogue
+
+DRAFT_ID = re.compile(r"[A-Za-z0-9_-]{32}")  # used with fullmatch: "$" would allow a final newline
+KEEP_REVISIONS = 200  # per draft; older ones are pruned
+UNDO_DAYS = 30  # a deleted draft can be brought back for this long
+
+
+class DraftNotFound(KeyError):
+    pass
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used: the message says what is wrong and what to do."""
+
+
+class InvalidChange(ValueError):
+    """A save would store something that loading refuses; nothing was stored."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class DraftSummary:
+    id: str
+    organisation: str
+    created: dt.datetime
+    updated: dt.datetime
+    progress: float
+    revision: int
+    deleted: dt.datetime | None = None
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class Revision:
+    rev: int
+    saved: dt.datetime
+    author: str | None = None
+    kind: str = "edit"  # create, edit, restore, recover, resolve, import
+    changed: tuple[str, ...] = ()  # the fields this revision changed
+
+
+@dataclass(frozen=True)
+class Conflict:
+    id: int
+    field: str
+    mine: Any  # the value the later save wanted
+    theirs: Any  # the value the head kept
+    author: str | None
+    created: dt.datetime
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    rev: int  # the head after this save
+    assessment: Assessment  # the head's answers, with any merged changes from elsewhere
+    merged: tuple[str, ...] = ()  # fields changed by other saves since the base
+    conflicts: tuple[Conflict, ...] = ()  # fields both changed: the head kept theirs
+    applied: tuple[str, ...] = ()  # fields this save changed
+
+
+@dataclass(frozen=True)
+class Opened:
+    assessment: Assessment
+    rev: int
+    recovered_from: int | None = None  # the head that would not open, when an older one was used
+    problem: str = ""
+    skipped: list[int] = field(default_factory=list)
+
+
+def new_draft_id() -> str:
+    return secrets.token_urlsafe(24)  # 24 bytes = 192 bits, 32 URL-safe characters
+
+
+def is_draft_id(value: object) -> bool:
+    return isinstance(value, str) and DRAFT_ID.fullmatch(value) is not None
+
+
+# A short code to read out or write down: 8 letters and digits without look-alikes (0/O, 1/I/L).
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE = re.compile(r"[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}")
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def normalise_code(text: str) -> str | None:
+    """A code as typed ('abcd efgh', 'ABCD-EFGH') in its stored form, or None if it is not one."""
+    raw = re.sub(r"[\s-]", "", str(text)).upper()
+    code = f"{raw[:4]}-{raw[4:]}"
+    return code if len(raw) == 8 and CODE.fullmatch(code) else None
+
+
+# -- fields --------------------------------------------------------------------------------------
+
+
+def flatten(data: Mapping[str, Any]) -> dict[str, Any]:
+    """An assessment's data (``Assessment.to_data()``) as {field path: JSON value}."""
+    out: dict[str, Any] = {"schema_version": data.get("schema_version")}
+    for section in ("organisation", "profile", "meta"):
+        for k, v in (data.get(section) or {}).items():
+            out[f"{section}/{k}"] = v
+    for qid, answer in (data.get("answers") or {}).items():
+        for part, v in answer.items():
+            out[f"answers/{qid}/{part}"] = v
+    for aid, entry in (data.get("plan") or {}).items():
+        for part, v in entry.items():
+            out[f"plan/{aid}/{part}"] = v
+    for i, row in enumerate(data.get("sign_off") or []):
+        for part, v in row.items():
+            out[f"sign_off/{i}/{part}"] = v
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def unflatten(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The inverse of ``flatten``: data that ``Assessment`` validates."""
+    data: dict[str, Any] = {}
+    rows: dict[int, dict[str, Any]] = {}
+    for path, v in fields.items():
+        if v is None:
+            continue
+        if path == "schema_version":
+            data[path] = v
+            continue
+        section, rest = path.split("/", 1)
+        if section in ("organisation", "profile", "meta"):
+            data.setdefault(section, {})[rest] = v
+        elif section in ("answers", "plan"):
+            key, part = rest.rsplit("/", 1)
+            data.setdefault(section, {}).setdefault(key, {})[part] = v
+        elif section == "sign_off":
+            i, part = rest.split("/", 1)
+            rows.setdefault(int(i), {})[part] = v
+        else:
+            raise ValueError(f"unknown field {path!r}")
+    if rows:
+        data["sign_off"] = [rows[i] for i in sorted(rows)]
+    data.setdefault("organisation", {})
+    return data
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields that differ, with their values in ``after`` (None where removed)."""
+    return {k: after.get(k) for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+
+
+def field_question(path: str) -> str | None:
+    """The question id a field belongs to (``profile.x``, ``area.q``), or None."""
+    section, _, rest = path.partition("/")
+    if section == "profile":
+        return f"profile.{rest}"
+    if section == "answers":
+        return rest.rsplit("/", 1)[0]
+    return None
+
+
+def merge(
+    base: Mapping[str, Any], head: Mapping[str, Any], changes: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[str], list[tuple[str, Any, Any]]]:
+    """Apply ``changes`` (made against ``base``) to ``head``.
+
+    Returns the merged fields, the fields applied, and conflicts as (field, mine, theirs)."""
+    merged = dict(head)
+    applied, conflicts = [], []
+    for path, mine in changes.items():
+        theirs = head.get(path)
+        if theirs == mine:
+            continue
+        if theirs == base.get(path):
+            applied.append(path)
+            if mine is None:
+                merged.pop(path, None)
+            else:
+                merged[path] = mine
+        else:
+            conflicts.append((path, mine, theirs))
+    return merged, applied, conflicts
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+Progress = Callable[["Assessment"], float] | float | None
+
+
+class DraftStore(ABC):
+    """What every backend provides. ``tests/test_store.py`` runs the same tests on each one."""
+
+    # -- drafts --
+    @abstractmethod
+    def create(self, assessment: Assessment, progress: float = 0.0, *, author: str | None = None) -> str:
+        """A new draft holding ``assessment`` as revision 1; returns its id."""
+
+    @abstractmethod
+    def save(
+        self,
+        draft_id: str,
+        assessment: Assessment,
+        progress: float = 0.0,
+        *,
+        catalogue: Catalogue | None = None,
+        author: str | None = None,
+        kind: str = "edit",
+    ) -> int:
+        """Store a whole assessment as the new head (creating the draft if new). Prefer ``apply``."""
+
+    @abstractmethod
+    def apply(
+        self,
+        draft_id: str,
+        base: int,
+        changes: Mapping[str, Any],
+        catalogue: Catalogue,
+        *,
+        progress: Progress = None,
+        author: str | None = None,
+        kind: str = "edit",
+    ) -> SaveResult:
+        """Apply changed fields made against revision ``base``, merging with newer saves."""
+
+    @abstractmethod
+    def head(self, draft_id: str) -> int:
+        """The current revision number (cheap: a tab asks on every interaction)."""
+
+    @abstractmethod
+    def load_text(self, draft_id: str, rev: int | None = None) -> str: ...
+
+    def load(self, draft_id: str, catalogue: Catalogue, rev: int | None = None) -> Assessment:
+        from assessor.assessment import parse_stored
+
+        return parse_stored(self.load_text(draft_id, rev), catalogue, f"draft {draft_id[:6]}…")
+
+    @abstractmethod
+    def open(self, draft_id: str, catalogue: Catalogue, *, author: str | None = None) -> Opened:
+        """The head; if it no longer loads, the newest revision that does, restored as the head."""
+
+    # -- history --
+    @abstractmethod
+    def revisions(self, draft_id: str) -> list[Revision]: ...
+
+    @abstractmethod
+    def restore(self, draft_id: str, rev: int, catalogue: Catalogue, *, author: str | None = None) -> int:
+        """Make an earlier revision current again, as a new revision (history is kept)."""
+
+    def changes_in(self, draft_id: str, rev: int) -> dict[str, tuple[Any, Any]]:
+        """What revision ``rev`` changed: {field: (before, after)}."""
+        after = flatten(json.loads(_as_json(self.load_text(draft_id, rev))))
+        try:
+            before = flatten(json.loads(_as_json(self.load_text(draft_id, rev - 1))))
+        except DraftNotFound:
+            before = {}
+        return {k: (before.get(k), after.get(k)) for k in sorted(diff(before, after))}
+
+    # -- conflicts --
+    @abstractmethod
+    def conflicts(self, draft_id: str) -> list[Conflict]:
+        """Unresolved conflicts, oldest first."""
+
+    @abstractmethod
+    def resolve(
+        self, draft_id: str, conflict_id: int, value: Any, catalogue: Catalogue, *, author: str | None = None
+    ) -> SaveResult:
+        """Settle a conflict with the chosen value (either side's, or another)."""
+
+    # -- listing, codes, deleting --
+    @abstractmethod
+    def list(self, ids: list[str] | None = None, *, deleted: bool = False) -> list[DraftSummary]:
+        """Drafts, newest first: all of them, or only ``ids``; deleted ones only if asked."""
+
+    @abstractmethod
+    def summary(self, draft_id: str) -> DraftSummary: ...
+
+    @abstractmethod
+    def find_code(self, code: str) -> str | None:
+        """The draft id for a return code, or None."""
+
+    @abstractmethod
+    def delete(self, draft_id: str) -> None:
+        """Soft delete: hidden, and purged after UNDO_DAYS unless undone."""
+
+    @abstractmethod
+    def undelete(self, draft_id: str) -> None: ...
+
+    @abstractmethod
+    def purge(self, draft_id: str | None = None) -> int:
+        """Delete now (one draft), or every draft deleted more than UNDO_DAYS ago; returns how many."""
+
+    @abstractmethod
+    def exists(self, draft_id: str) -> bool:
+        """True for a draft that exists and is not deleted."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections."""
+
+
+def _as_json(body: str) -> str:
+    """Older revisions hold YAML: read them as data and give JSON back."""
+    if body.startswith("{"):
+        return body
+    import yaml
+
+    return json.dumps(yaml.safe_load(body), default=str)

@@ -83,7 +83,7 @@ class ActionVariant(Strict):
 
 
 class Action(Strict):
-    """What to do about a gap. ``priority`` is a floor; the residual risk may raise it."""
+    """What to do about a gap. ``priority`` is its own priority; the harm may raise it one step."""
 
     id: str | None = Field(None, description="Set only in actions.yaml, where the key is the id.")
     text: str = Field(description="An instruction, starting with a verb.")
@@ -93,6 +93,36 @@ class Action(Strict):
     audit: ActionVariant | None = Field(
         None, description="What the organisation can do instead when it does not run the platform."
     )
+    audit_action: str | None = Field(
+        None,
+        description=(
+            "Instead of `audit`: the id of a shared action in actions.yaml to use in an audit, so that "
+            "gaps giving the same advice become one action."
+        ),
+    )
+    immediate: bool = Field(
+        False,
+        description="The gap is a danger now: when critical, the action is due at once even in a running community.",
+    )
+
+
+class Cap(Strict):
+    """How far an area may fall while a key control is missing: its residual stays at or above this.
+
+    A cap never lifts an area above its inherent risk. With ``band``, the area keeps the
+    lowest-scoring likelihood and impact (no higher than its inherent ones) that is still in
+    that band, or its inherent risk if that is below the band.
+    """
+
+    band: Band | None = Field(None, description="The area cannot be rated below this band.")
+    likelihood: int | None = Field(None, ge=1, le=5, description="Residual likelihood stays at least this.")
+    impact: int | None = Field(None, ge=1, le=5, description="Residual impact stays at least this.")
+
+    @model_validator(mode="after")
+    def _something(self) -> Cap:
+        if self.band is None and self.likelihood is None and self.impact is None:
+            raise ValueError("a cap needs a band, a likelihood or an impact")
+        return self
 
 
 class Question(Strict):
@@ -112,6 +142,23 @@ class Question(Strict):
     placeholder: str | None = None
     short: str | None = Field(
         None, description="A few words naming the answer, to label the parts of a person question."
+    )
+    key: bool = Field(
+        False,
+        description=(
+            "A key control: while it is not in place the area cannot fall below its cap, however "
+            "strong the other controls are."
+        ),
+    )
+    key_if: Condition | None = Field(
+        None, description="With key: true, the control is key only when this holds (profile questions only)."
+    )
+    cap: Cap | None = Field(
+        None, description="With key: true, this control's own cap, instead of the area's `cap`."
+    )
+    also_counts_in: list[str] = Field(
+        default_factory=list,
+        description="Other risk areas (by id) where this answer also counts, with the same weight and key flag.",
     )
 
     @model_validator(mode="after")
@@ -134,6 +181,10 @@ class Question(Strict):
             raise ValueError("a scored single-choice question needs a weight")
         if self.weight is not None and not (self.kind == Kind.control or scored_options):
             raise ValueError("only control and scored single-choice questions take a weight")
+        if (self.key_if is not None or self.cap is not None) and not self.key:
+            raise ValueError("key_if and cap go with key: true")
+        if (self.key or self.also_counts_in) and not self.scored:
+            raise ValueError("only scored questions can be key controls or count in other areas")
         return self
 
     @property
@@ -183,6 +234,9 @@ class RiskArea(Strict):
     guidance: GuidanceIds = Field(default_factory=list)
     show_if: Condition | None = None
     inherent: Inherent
+    cap: Cap | None = Field(
+        None, description="How far the area may fall while one of its key controls is missing."
+    )
     sections: list[Section] = Field(min_length=1)
 
 
@@ -221,9 +275,74 @@ class PriorityRule(Strict):
     days: int = Field(ge=0, description="Days from the assessment date to the due date.")
 
 
+class Meaning(Strict):
+    when: Condition
+    meaning: str
+
+
 class BandRule(Strict):
     label: str
-    meaning: str
+    meaning: str = Field(description="What the band means, when no `meanings` entry fits the case.")
+    meanings: list[Meaning] = Field(
+        default_factory=list,
+        description="Wording for particular cases (an audit, a running or a planned community); the first that holds is used.",
+    )
+
+    def meaning_for(self, responses: dict) -> str:
+        return next((m.meaning for m in self.meanings if m.when.holds(responses)), self.meaning)
+
+
+class KeyCondition(Strict):
+    """A key control that comes from the profile, such as a named safeguarding lead."""
+
+    when: Condition = Field(description="When this holds, the key control is missing.")
+    missing: str = Field(description="What is missing, for the explanation: 'No safeguarding lead is named'.")
+    areas: list[str] = Field(description="Risk areas (by id) it caps.")
+    cap: Cap
+    action: Action
+    guidance: GuidanceIds = Field(default_factory=list)
+
+
+class KeyControls(Strict):
+    """How key controls hold an area up while they are missing."""
+
+    missing_answers: list[ControlAnswer] = Field(
+        default_factory=lambda: [ControlAnswer.not_in_place, ControlAnswer.dont_know],
+        description="Answers that count as missing (an unanswered key control always does).",
+    )
+    cap: Cap | None = Field(None, description="Cap for an area that gives none of its own.")
+    partly_cap: Cap | None = Field(
+        None, description="Cap while a key control is only partly in place (applies to every key control)."
+    )
+
+
+class WeakControls(Strict):
+    """An area whose controls are not strong enough overall cannot fall below ``cap``."""
+
+    below: float = Field(ge=0, le=1, description="Control strength under which the cap applies.")
+    cap: Cap
+    because: str = Field(description="The explanation's wording.")
+
+
+class AtOnce(Strict):
+    """When an action is due on the assessment date instead of in its priority's window."""
+
+    when: Condition | None = Field(None, description="For example a community that is not running yet.")
+    priorities: list[Priority] = Field(
+        description="Priorities due at once when `when` holds, or when the action is `immediate`."
+    )
+    due: str = Field(description="Due window shown when `when` holds.")
+    immediate_due: str | None = Field(None, description="Due window of an immediate action otherwise.")
+
+
+class RoleFallback(Strict):
+    """Actions for a role nobody holds yet go to another role until someone does."""
+
+    when: Condition
+    owner: str = Field(description="A role id.")
+    label: str = Field(
+        description="Owner label shown, such as 'Trustees (until a safeguarding lead is named)'."
+    )
 
 
 class Scoring(Strict):
@@ -237,10 +356,33 @@ class Scoring(Strict):
         description="RAG band by likelihood (keys 1-5), one entry per impact 1-5."
     )
     bands: dict[Band, BandRule]
-    priority_by_band: dict[Band, Priority]
+    priority_by_band: dict[Band, Priority] = Field(
+        description="Priority a gap reaches in an area of each residual band (at most `max_raise` steps above the action's own)."
+    )
+    priority_by_band_key: dict[Band, Priority] | None = Field(
+        None, description="The same for a missing key control. Defaults to priority_by_band."
+    )
+    max_raise: int = Field(
+        3,
+        ge=0,
+        le=3,
+        description="How many steps the area's band may raise an action above its own priority.",
+    )
+    critical_at_most: int | None = Field(
+        None, ge=0, description="At most this many critical actions; the least harmful beyond it become high."
+    )
     priorities: dict[Priority, PriorityRule]
+    at_once: AtOnce | None = None
     audit_when: Condition = Field(
         description="When this holds the organisation is auditing a platform it does not run."
+    )
+    key_controls: KeyControls = Field(default_factory=KeyControls)
+    weak_controls: WeakControls | None = None
+    key_conditions: dict[str, KeyCondition] = Field(
+        default_factory=dict, description="Key controls from the profile, by id (the id of their action)."
+    )
+    role_fallbacks: dict[str, RoleFallback] = Field(
+        default_factory=dict, description="By role id: who owns that role's actions while nobody holds it."
     )
 
     @model_validator(mode="after")
@@ -297,6 +439,37 @@ class Catalogue(Strict):
     @cached_property
     def area_by_question(self) -> dict[str, RiskArea]:
         return {q.id: a for a in self.areas for s in a.sections for q in s.questions}
+
+    @model_validator(mode="after")
+    def _references(self) -> Catalogue:
+        """Ids the scoring rules name must exist (the loader's cross-check gives positions for the rest)."""
+        problems = []
+        area_ids = {a.id for a in self.areas}
+        actions = [(f"actions.yaml {k}", a) for k, a in self.actions.items()]
+        for q in self.questions():
+            if isinstance(q.action, Action):
+                actions.append((q.id, q.action))
+            problems += [
+                f"{q.id}: also_counts_in names unknown area '{x}'"
+                for x in q.also_counts_in
+                if x not in area_ids
+            ]
+        rules = self.meta.scoring
+        for kid, kc in rules.key_conditions.items():
+            actions.append((f"key condition {kid}", kc.action))
+            problems += [f"key condition {kid}: unknown area '{x}'" for x in kc.areas if x not in area_ids]
+        for where, action in actions:
+            if action.audit_action is not None and action.audit_action not in self.actions:
+                problems.append(f"{where}: audit_action '{action.audit_action}' is not in actions.yaml")
+            if action.owner not in self.meta.roles:
+                problems.append(f"{where}: unknown owner role '{action.owner}'")
+        for role, fb in rules.role_fallbacks.items():
+            for r in (role, fb.owner):
+                if r not in self.meta.roles:
+                    problems.append(f"role_fallbacks: unknown role '{r}'")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     def action_for(self, q: Question) -> Action | None:
         if isinstance(q.action, str):

@@ -28,6 +28,17 @@ def _area_block(area: AreaResult, catalogue: Catalogue) -> list[str]:
     ]
     for f in area.raised_by:
         lines.append(_wrap(f"+ {f.axis} {f.change}: {f.because} [{', '.join(f.guidance)}]", "    "))
+    status = {"in_place": "in place", "partly": "partly in place", "missing": "MISSING"}
+    for k in area.key_controls:
+        lines.append(_wrap(f"* key control {status[k.status]}: {k.name} ({k.id})", "    "))
+    if area.uncapped is not None and area.caps:
+        u = area.uncapped
+        lines.append(
+            f"    safeguards alone give L{u.likelihood} x I{u.impact} = {u.score} {bands[u.band].label}"
+        )
+    for c in area.caps:
+        held = "" if c.binding else " (the safeguards already keep it there)"
+        lines.append(_wrap(f"^ cap: {c.because}{held}", "    "))
     for f in area.lowered_by:
         lines.append(_wrap(f"- {f.answer_label}: {f.text} [{', '.join(f.guidance)}]", "    "))
     for f in area.gaps:
@@ -66,6 +77,8 @@ def format_result(result: Result, assessment: Assessment, catalogue: Catalogue) 
             f"      Owner: {act.owner_label}. Due: {act.due_window} ({act.due_date.isoformat()})."
             f" From: {', '.join(act.sources)}"
         )
+        if act.why:
+            out.append(_wrap(f"Why: {act.why}", "      "))
     if result.to_find_out:
         out += ["", 'TO FIND OUT (answered "don\'t know")', ""]
         out += [_wrap(f"- {f.text} ({f.question_id})", "") for f in result.to_find_out]

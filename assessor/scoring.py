@@ -10,16 +10,28 @@ For each risk area that applies:
    is never scored as perfect by default.
 3. **Residual risk**: each axis is lowered by round(S x reduction), never
    below 1; the RAG band comes from the 5x5 matrix in ``catalogue.yaml``.
+4. **Caps**: a key control that is missing (or only partly in place), a key
+   condition of the profile (no safeguarding lead named), or weak controls
+   overall hold the residual at or above a floor set in the YAML (``cap``),
+   never above the inherent risk. Each floor is a fixed point for a given
+   inherent risk and cap, and floors combine by taking the larger likelihood
+   and the larger impact, so every cap is listed in the explanation.
 
-Improving one answer can only raise S (conditions may not depend on scored
-questions), so it can never raise a residual risk.
+Improving one answer can only raise S and can only lift caps (conditions may
+not depend on scored questions, and the floor of a partly-in-place key control
+is never above that of a missing one), so it can never raise a residual risk.
+
+The action plan ranks gaps by harm: a missing key control in a High area
+first, then the area's residual risk, then the control's weight. An action's
+priority is raised by the area's band at most ``max_raise`` steps above its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from functools import lru_cache
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -29,6 +41,7 @@ from assessor.questionnaire import (
     PRIORITY_ORDER,
     Action,
     Band,
+    Cap,
     Catalogue,
     ControlAnswer,
     Kind,
@@ -70,6 +83,28 @@ class Finding(BaseModel):
     guidance: list[str]
 
 
+class KeyControlStatus(BaseModel):
+    """A key control of an area and whether it is in place."""
+
+    id: str  # a question id, or the id of a key condition of the profile
+    name: str
+    status: Literal["in_place", "partly", "missing"]
+    answer_label: str | None
+    from_profile: bool = False
+
+
+class AppliedCap(BaseModel):
+    """A floor the area's residual risk may not fall below, and why."""
+
+    source: str  # question id, key condition id, or "weak_controls"
+    kind: Literal["key_missing", "key_partly", "profile", "weak"]
+    because: str
+    band: Band | None
+    likelihood: int
+    impact: int
+    binding: bool  # it raised the residual above what the controls alone gave
+
+
 class AreaResult(BaseModel):
     id: str
     title: str
@@ -85,6 +120,11 @@ class AreaResult(BaseModel):
     raised_by: list[Factor]
     lowered_by: list[Finding]
     gaps: list[Finding]
+    uncapped: Rating | None = None  # residual from the controls alone, before any cap
+    key_controls: list[KeyControlStatus] = []
+    key_missing: list[str] = []  # ids of key controls (and key conditions) not in place
+    caps: list[AppliedCap] = []
+    cap: AppliedCap | None = None  # the cap that holds the residual up most, if any does
 
 
 class PlannedAction(BaseModel):
@@ -101,6 +141,9 @@ class PlannedAction(BaseModel):
     sources: list[str]
     find_out_first: bool
     guidance: list[str]
+    key: bool = False  # closes a key control that is missing (or a key condition of the profile)
+    why: str = ""  # why it has this priority, in a sentence
+    merged_from: list[str] = []  # action ids whose gaps this one action also closes
 
 
 class Result(BaseModel):
@@ -116,6 +159,7 @@ class Result(BaseModel):
     unanswered: list[Finding]
     answered: int
     visible: int
+    key_missing: list[str] = []  # key conditions of the profile that hold (e.g. appoint_lead)
 
 
 def round_half_up(x: float) -> int:
@@ -227,14 +271,80 @@ def _inherent(
     return values["likelihood"], values["impact"], factors, capped
 
 
+def responses_for(assessment: Assessment, catalogue: Catalogue) -> dict[str, Any]:
+    """Answers as conditions see them: the profile, the answers and the platform's derived facts."""
+    try:
+        from assessor.platforms import all_responses
+    except ImportError:  # pragma: no cover - the registry is optional
+        return assessment.responses()
+    return all_responses(assessment, catalogue)
+
+
 def is_audit(catalogue: Catalogue, assessment: Assessment) -> bool:
-    return catalogue.meta.scoring.audit_when.holds(assessment.responses())
+    return catalogue.meta.scoring.audit_when.holds(responses_for(assessment, catalogue))
+
+
+@lru_cache(maxsize=4096)
+def _band_floor(matrix: tuple[tuple[Band, ...], ...], li: int, ii: int, band: Band) -> tuple[int, int]:
+    """How far an area of inherent (li, ii) may fall and stay in ``band`` or above.
+
+    Controls mostly make harm less likely, so the floor keeps the impact and lowers the
+    likelihood as far as the band allows, then lowers the impact. When the inherent risk is
+    itself below the band, the floor is the inherent risk.
+    """
+    want = BAND_ORDER.index(band)
+
+    def ok(lk: int, im: int) -> bool:
+        return BAND_ORDER.index(matrix[lk - 1][im - 1]) >= want
+
+    if not ok(li, ii):
+        return li, ii
+    lk, im = li, ii
+    while lk > 1 and ok(lk - 1, im):
+        lk -= 1
+    while im > 1 and ok(lk, im - 1):
+        im -= 1
+    return lk, im
+
+
+def _matrix(catalogue: Catalogue) -> tuple[tuple[Band, ...], ...]:
+    m = catalogue.meta.scoring.matrix
+    return tuple(tuple(m[row]) for row in range(1, 6))
+
+
+def cap_floor(catalogue: Catalogue, cap: Cap, li: int, ii: int) -> tuple[int, int]:
+    """The floor a cap sets for an area of inherent likelihood ``li`` and impact ``ii``."""
+    fl, fi = min(cap.likelihood or 1, li), min(cap.impact or 1, ii)
+    if cap.band is not None:
+        bl, bi = _band_floor(_matrix(catalogue), li, ii, cap.band)
+        fl, fi = max(fl, bl), max(fi, bi)
+    return fl, fi
+
+
+def _cap_words(catalogue: Catalogue, cap: Cap, fl: int, fi: int) -> str:
+    band = band_of(catalogue, fl, fi)
+    label = catalogue.meta.scoring.bands[band].label
+    return f"{label} (likelihood {fl}, impact {fi})"
+
+
+def _key_name(q: Question) -> str:
+    if q.short:
+        return q.short
+    return q.text.rstrip(".")
+
+
+def _key_status(catalogue: Catalogue, q: Question, value: Any, strength: float) -> str:
+    if value is None or value in catalogue.meta.scoring.key_controls.missing_answers:
+        return "missing"
+    if strength >= 1:
+        return "in_place"
+    return "missing" if strength <= 0 else "partly"
 
 
 def score(assessment: Assessment, catalogue: Catalogue) -> Result:
     """Score an assessment. Pure and deterministic: same input, same result."""
     rules = catalogue.meta.scoring
-    responses = assessment.responses()
+    responses = responses_for(assessment, catalogue)
     vis = Visibility(catalogue, responses)
     audit = rules.audit_when.holds(responses)
 
@@ -242,7 +352,7 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
     to_find_out: list[Finding] = []
     unanswered: list[Finding] = []
     answered = visible = 0
-    gaps_by_area: dict[str, list[tuple[Question, Finding]]] = {}
+    gaps_by_area: dict[str, list[tuple[Question, Finding, str]]] = {}
 
     for section, questions in vis.sections(catalogue.profile.sections):
         for q in questions:
@@ -254,14 +364,30 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                 answered += 1
 
     shown_areas = vis.areas()
+    shown_ids = {a.id for a in shown_areas}
+    visible_sections = {a.id: vis.sections(a.sections) for a in shown_areas}
+    extra: dict[str, list[tuple[Any, Question]]] = {}
+    for area in shown_areas:
+        for section, questions in visible_sections[area.id]:
+            for q in questions:
+                for other in q.also_counts_in:
+                    if other in shown_ids and other != area.id:
+                        extra.setdefault(other, []).append((section, q))
+    conditions_held = [(kid, kc) for kid, kc in rules.key_conditions.items() if kc.when.holds(responses)]
+    kc_rules = rules.key_controls
+
     for area in shown_areas:
         likelihood, impact, factors, capped = _inherent(catalogue, area, responses)
         total_w = total_ws = 0.0
         counted = 0
         lowered, gaps = [], []
-        for section, questions in vis.sections(area.sections):
-            for q in questions:
-                f = _finding(catalogue, assessment, q, section.title, area.id)
+        keys: list[KeyControlStatus] = []
+        caps: list[tuple[str, str, Cap, str]] = []  # source, kind, cap, because (without the floor)
+        items = [(s, q, True) for s, qs in visible_sections[area.id] for q in qs]
+        items += [(s, q, False) for s, q in extra.get(area.id, [])]
+        for section, q, own in items:
+            f = _finding(catalogue, assessment, q, section.title, area.id)
+            if own:
                 visible += 1
                 if f.answer_label is None:
                     unanswered.append(f)
@@ -269,19 +395,73 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                     answered += 1
                 if f.answer == ControlAnswer.dont_know.value:
                     to_find_out.append(f)
-                if not q.scored or f.strength is None:
-                    continue
-                counted += 1
-                total_w += q.weight or 0
-                total_ws += (q.weight or 0) * f.strength
-                if f.strength > 0:
-                    lowered.append(f)
-                if f.strength < 1:
-                    gaps.append(f)
-                    gaps_by_area.setdefault(area.id, []).append((q, f))
+            if not q.scored or f.strength is None:
+                continue
+            counted += 1
+            total_w += q.weight or 0
+            total_ws += (q.weight or 0) * f.strength
+            if f.strength > 0:
+                lowered.append(f)
+            status = None
+            if q.key and (q.key_if is None or q.key_if.holds(responses)):
+                raw = f.answer if f.answer is not None else None
+                status = _key_status(catalogue, q, raw, f.strength)
+                name = _key_name(q)
+                keys.append(
+                    KeyControlStatus(id=q.id, name=name, status=status, answer_label=f.answer_label)  # type: ignore[arg-type]
+                )
+                if status == "missing":
+                    cap = q.cap or area.cap or kc_rules.cap
+                    if cap is not None:
+                        said = f.answer_label.lower() if f.answer_label else "unanswered"
+                        caps.append(
+                            (q.id, "key_missing", cap, f"Key control {said}: {name}. While it is missing,")
+                        )
+                elif status == "partly" and kc_rules.partly_cap is not None:
+                    caps.append(
+                        (
+                            q.id,
+                            "key_partly",
+                            kc_rules.partly_cap,
+                            f"Key control only partly in place: {name}. Until it is in place,",
+                        )
+                    )
+            if f.strength < 1:
+                gaps.append(f)
+                gaps_by_area.setdefault(area.id, []).append((q, f, status or ""))
+        for kid, kc in conditions_held:
+            if area.id in kc.areas:
+                keys.append(
+                    KeyControlStatus(
+                        id=kid, name=kc.missing, status="missing", answer_label=None, from_profile=True
+                    )
+                )
+                caps.append((kid, "profile", kc.cap, f"{kc.missing}. Until that changes,"))
         s = total_ws / total_w if total_w else 0.0
+        if rules.weak_controls is not None and s < rules.weak_controls.below:
+            caps.append(("weak_controls", "weak", rules.weak_controls.cap, rules.weak_controls.because))
         res_l = max(1, likelihood - round_half_up(s * rules.reduction["likelihood"]))
         res_i = max(1, impact - round_half_up(s * rules.reduction["impact"]))
+        uncapped = (res_l, res_i)
+        applied: list[AppliedCap] = []
+        for source, kind, cap, because in caps:
+            fl, fi = cap_floor(catalogue, cap, likelihood, impact)
+            binding = fl > uncapped[0] or fi > uncapped[1]
+            applied.append(
+                AppliedCap(
+                    source=source,
+                    kind=kind,  # type: ignore[arg-type]
+                    because=f"{because} this area cannot fall below {_cap_words(catalogue, cap, fl, fi)}.",
+                    band=band_of(catalogue, fl, fi),
+                    likelihood=fl,
+                    impact=fi,
+                    binding=binding,
+                )
+            )
+            res_l, res_i = max(res_l, fl), max(res_i, fi)
+        top = max(
+            (c for c in applied if c.binding), key=lambda c: (c.likelihood * c.impact, c.impact), default=None
+        )
         area_results.append(
             AreaResult(
                 id=area.id,
@@ -298,6 +478,11 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                 raised_by=factors,
                 lowered_by=lowered,
                 gaps=gaps,
+                uncapped=_rating(catalogue, *uncapped),
+                key_controls=keys,
+                key_missing=[k.id for k in keys if k.status == "missing"],
+                caps=applied,
+                cap=top,
             )
         )
 
@@ -305,13 +490,13 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
     area_results.sort(key=lambda r: (-r.residual.score, -r.inherent.score, order[r.id]))
     overall = max((r.residual.band for r in area_results), key=BAND_ORDER.index, default=Band.green)
     band_rule = rules.bands[overall]
-    actions = _plan(catalogue, assessment, area_results, gaps_by_area, audit)
+    actions = _plan(catalogue, assessment, responses, area_results, gaps_by_area, audit, conditions_held)
     return Result(
         questionnaire_version=catalogue.meta.version,
         audit=audit,
         overall=overall,
         overall_label=band_rule.label,
-        overall_meaning=band_rule.meaning,
+        overall_meaning=band_rule.meaning_for(responses),
         areas=area_results,
         not_applicable=[a.id for a in catalogue.areas if a not in shown_areas],
         actions=actions,
@@ -319,6 +504,7 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
         unanswered=unanswered,
         answered=answered,
         visible=visible,
+        key_missing=[kid for kid, _ in conditions_held],
     )
 
 
@@ -326,71 +512,159 @@ def _more_urgent(a: Priority, b: Priority) -> Priority:
     return min(a, b, key=PRIORITY_ORDER.index)
 
 
+def _raised(own: Priority, by_band: Priority, max_raise: int) -> Priority:
+    """The more urgent of the action's own priority and the band's, at most ``max_raise`` steps above its own."""
+    limit = PRIORITY_ORDER[max(0, PRIORITY_ORDER.index(own) - max_raise)]
+    return _more_urgent(own, max(by_band, limit, key=PRIORITY_ORDER.index))
+
+
+def _effective(catalogue: Catalogue, action: Action, audit: bool) -> Action:
+    """The action as planned: an audit that names a shared action uses that one."""
+    if audit and action.audit_action is not None:
+        return catalogue.actions[action.audit_action]
+    return action
+
+
 def _plan(
     catalogue: Catalogue,
     assessment: Assessment,
+    responses: dict[str, Any],
     areas: list[AreaResult],
-    gaps_by_area: dict[str, list[tuple[Question, Finding]]],
+    gaps_by_area: dict[str, list[tuple[Question, Finding, str]]],
     audit: bool,
+    conditions_held: list[tuple[str, Any]],
 ) -> list[PlannedAction]:
-    """One action per distinct gap fix, most urgent first."""
+    """One action per distinct fix, ranked by harm; critical is kept for what must happen now."""
     rules = catalogue.meta.scoring
+    key_map = rules.priority_by_band_key or rules.priority_by_band
+    bands = {r.id: r for r in areas}
+    area_rank = {r.id: i for i, r in enumerate(areas)}
     by_id: dict[str, dict[str, Any]] = {}
-    rank = {r.id: i for i, r in enumerate(areas)}
+
+    def add(action: Action, aid: str, priority: Priority, area: str | None, source: str, unknown: bool,
+            harm: tuple, key: bool, why: str, original: str) -> None:  # fmt: skip
+        entry = by_id.get(aid)
+        if entry is None:
+            entry = by_id[aid] = {
+                "action": action, "priority": priority, "areas": [], "sources": [], "unknown": unknown,
+                "harm": harm, "key": key, "why": why, "merged": [],
+            }  # fmt: skip
+        else:
+            if PRIORITY_ORDER.index(priority) < PRIORITY_ORDER.index(entry["priority"]) or (
+                priority == entry["priority"] and harm > entry["harm"]
+            ):
+                entry["why"] = why
+            entry["priority"] = _more_urgent(entry["priority"], priority)
+            entry["unknown"] = entry["unknown"] and unknown
+            entry["harm"] = max(entry["harm"], harm)
+            entry["key"] = entry["key"] or key
+        if area is not None and area not in entry["areas"]:
+            entry["areas"].append(area)
+        if source not in entry["sources"]:
+            entry["sources"].append(source)
+        if original != aid and original not in entry["merged"]:
+            entry["merged"].append(original)
+
+    for kid, kc in conditions_held:
+        action = kc.action.model_copy(update={"id": kid})
+        for area in kc.areas:
+            add(action, kid, action.priority, area if area in bands else None, kid, False,
+                (3, 99, 9, 99.0, -0), True, f"{kc.missing}.", kid)  # fmt: skip
+        if not kc.areas:
+            add(
+                action,
+                kid,
+                action.priority,
+                None,
+                kid,
+                False,
+                (3, 99, 9, 99.0, 0),
+                True,
+                f"{kc.missing}.",
+                kid,
+            )
+
     for result in areas:
-        floor_from_band = rules.priority_by_band[result.residual.band]
-        for q, finding in gaps_by_area.get(result.id, []):
-            action: Action | None = catalogue.action_for(q)
-            if action is None or action.id is None:
+        band = result.residual.band
+        label = rules.bands[band].label
+        for q, finding, status in gaps_by_area.get(result.id, []):
+            base = catalogue.action_for(q)
+            if base is None or base.id is None:
                 continue
-            priority = _more_urgent(action.priority, floor_from_band)
+            action = _effective(catalogue, base, audit)
+            aid = action.id or base.id
+            key = status == "missing"
+            by_band = key_map[band] if key else rules.priority_by_band[band]
+            priority = _raised(action.priority, by_band, rules.max_raise)
             unknown = finding.answer in (None, ControlAnswer.dont_know.value)
-            entry = by_id.get(action.id)
-            if entry is None:
-                by_id[action.id] = {
-                    "action": action,
-                    "priority": priority,
-                    "areas": [result.id],
-                    "sources": [q.id],
-                    "unknown": unknown,
-                    "rank": rank[result.id],
-                }
+            harm = (2 if key else 1 if status else 0, result.residual.score, result.residual.impact,
+                    q.weight or 0.0, -area_rank[result.id])  # fmt: skip
+            if key:
+                why = f"Closes a missing key control in {result.title} ({label})."
             else:
-                entry["priority"] = _more_urgent(entry["priority"], priority)
-                entry["unknown"] = entry["unknown"] and unknown
-                entry["rank"] = min(entry["rank"], rank[result.id])
-                if result.id not in entry["areas"]:
-                    entry["areas"].append(result.id)
-                if q.id not in entry["sources"]:
-                    entry["sources"].append(q.id)
+                why = f"Closes a gap in {result.title} ({label})."
+            add(action, aid, priority, result.id, q.id, unknown, harm, key, why, base.id)
+
     planned = []
-    for aid, e in by_id.items():
+    for e in by_id.values():
         action = e["action"]
         text, owner, guidance = action.text, action.owner, list(action.guidance)
         if audit and action.audit is not None:
             text = action.audit.text
             owner = action.audit.owner or owner
             guidance += [g for g in action.audit.guidance if g not in guidance]
+        e["owner"], e["text"], e["guidance"] = owner, text, guidance
+
+    def rank(a: str) -> tuple:
+        e = by_id[a]
+        return (PRIORITY_ORDER.index(e["priority"]), tuple(-x for x in e["harm"]), a)
+
+    ranked = sorted(by_id, key=rank)
+    if rules.critical_at_most is not None:
+        crit = [a for a in ranked if by_id[a]["priority"] == Priority.critical]
+        for a in crit[rules.critical_at_most :]:
+            by_id[a]["priority"] = Priority.high
+            by_id[a]["why"] += " Critical is kept for the most harmful few, so this one is high."
+        ranked = sorted(by_id, key=rank)
+    at_once = rules.at_once
+    planned_now = at_once is not None and (at_once.when is None or at_once.when.holds(responses))
+    for aid in ranked:
+        e = by_id[aid]
+        action = e["action"]
         rule = rules.priorities[e["priority"]]
+        days, window = rule.days, rule.due
+        if at_once is not None and e["priority"] in at_once.priorities:
+            if planned_now:
+                days, window = 0, at_once.due
+            elif action.immediate:
+                days, window = 0, at_once.immediate_due or at_once.due
+        owner = e["owner"]
+        owner_label = catalogue.meta.roles[owner]
+        fallback = rules.role_fallbacks.get(owner)
+        if fallback is not None and fallback.when.holds(responses):
+            owner, owner_label = fallback.owner, fallback.label
         override = assessment.plan.get(aid)
-        due = assessment.meta.assessed_on + dt.timedelta(days=rule.days)
         custom_owner = bool(override and override.owner)
         planned.append(
             PlannedAction(
                 id=aid,
-                text=text,
+                text=e["text"],
                 priority=e["priority"],
                 priority_label=rule.label,
                 owner=override.owner if custom_owner else owner,  # type: ignore[union-attr]
-                owner_label=override.owner if custom_owner else catalogue.meta.roles[owner],  # type: ignore[union-attr]
+                owner_label=override.owner if custom_owner else owner_label,  # type: ignore[union-attr]
                 owner_is_custom=custom_owner,
-                due_window=rule.due,
-                due_date=override.due if override and override.due else due,
+                due_window=window,
+                due_date=override.due
+                if override and override.due
+                else assessment.meta.assessed_on + dt.timedelta(days=days),
                 areas=e["areas"],
                 sources=e["sources"],
                 find_out_first=e["unknown"],
-                guidance=guidance,
+                guidance=e["guidance"],
+                key=e["key"],
+                why=e["why"],
+                merged_from=e["merged"],
             )
         )
-    planned.sort(key=lambda a: (PRIORITY_ORDER.index(a.priority), by_id[a.id]["rank"], a.id))
     return planned

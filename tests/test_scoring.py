@@ -48,10 +48,11 @@ def test_youth_profile_by_hand(mini):
     ]
     assert {f.question_id for f in contact.lowered_by} == {"contact.c1", "contact.c2"}
     assert {f.question_id for f in contact.gaps} == {"contact.c2", "contact.choice"}
-    # Amber raises both actions to "high" (30 days); the shared action appears once.
-    assert [(x.id, x.priority.value) for x in r.actions] == [("contact.c2", "high"), ("fix", "high")]
-    assert r.actions[1].due_date == dt.date(2026, 2, 9)
-    assert r.actions[1].owner == "safeguarding_lead"
+    # Amber raises both actions to "high" (30 days); the shared action appears once, first
+    # because it closes the weightier gaps (harm ranks actions of the same priority).
+    assert [(x.id, x.priority.value) for x in r.actions] == [("fix", "high"), ("contact.c2", "high")]
+    assert r.actions[0].due_date == dt.date(2026, 2, 9)
+    assert r.actions[0].owner == "safeguarding_lead"
 
 
 def test_adult_profile_fully_controlled_is_green(mini):
@@ -161,3 +162,121 @@ def test_explanation_adds_up_or_says_it_was_capped(catalogue):
                 assert (axis in area.capped) == (total > 5 or total < 1), (path.stem, area.id, axis)
                 seen_cap |= axis in area.capped
     assert seen_cap, "the examples include a risk whose factors run past the scale"
+
+
+# Key controls, caps and the ranked plan (issue 11), on the bundled questionnaire.
+
+import itertools  # noqa: E402
+
+from conftest import EXAMPLES  # noqa: E402
+
+from assessor.assessment import Answer, load_assessment  # noqa: E402
+from assessor.questionnaire import BAND_ORDER, Cap  # noqa: E402
+from assessor.scoring import cap_floor  # noqa: E402
+
+
+def _youth(catalogue, profile=None, answers=None):
+    a = load_assessment(EXAMPLES / "youth-forum.yaml", catalogue)
+    new_answers = {**a.answers, **{k: Answer(value=v) for k, v in (answers or {}).items()}}
+    return a.model_copy(update={"profile": {**a.profile, **(profile or {})}, "answers": new_answers})
+
+
+def _area(result, aid):
+    return next(r for r in result.areas if r.id == aid)
+
+
+def test_a_missing_key_control_caps_its_area_and_says_so(catalogue):
+    r = score(_youth(catalogue), catalogue)
+    staff = _area(r, "staff_conduct")
+    # Staff use personal phones: the other safeguards alone would make it Low...
+    assert staff.uncapped.band == "green"
+    # ...but the missing key control holds it at High, and the explanation says why.
+    assert staff.residual.band == "red"
+    assert staff.key_missing == ["staff_conduct.devices"]
+    assert staff.cap is not None and staff.cap.source == "staff_conduct.devices" and staff.cap.binding
+    assert "cannot fall below High" in staff.cap.because
+    fixed = score(_youth(catalogue, answers={"staff_conduct.devices": "in_place"}), catalogue)
+    assert _area(fixed, "staff_conduct").residual.band != "red"
+    # The action that closes it is critical and explains why.
+    act = next(x for x in r.actions if "staff_conduct.devices" in x.sources)
+    assert act.priority == "critical" and act.key and "key control" in act.why
+
+
+def test_partly_in_place_key_control_keeps_the_area_off_low(catalogue):
+    partly = score(_youth(catalogue, answers={"staff_conduct.devices": "partly"}), catalogue)
+    staff = _area(partly, "staff_conduct")
+    assert staff.residual.band == "amber"
+    assert any(c.kind == "key_partly" for c in staff.caps)
+
+
+def test_profile_key_conditions_top_the_plan_and_owners_fall_back(catalogue):
+    r = score(_youth(catalogue, profile={"safeguarding_lead": None}), catalogue)
+    assert r.key_missing == ["appoint_lead"]
+    assert r.actions[0].id == "appoint_lead" and r.actions[0].priority == "critical"
+    assert _area(r, "responding").residual.band == "red"
+    lead_owned = [x for x in r.actions if x.owner == "trustees" and "until" in x.owner_label]
+    assert lead_owned and all(
+        x.owner_label == "Trustees (until a safeguarding lead is named)" for x in lead_owned
+    )
+
+
+def test_platform_under_age_is_a_key_condition(catalogue):
+    r = score(_youth(catalogue, profile={"platform_id": "zoom"}), catalogue)  # minimum age 16
+    assert "platform_age" in r.key_missing
+    assert r.actions[0].id == "platform_age"
+
+
+def test_due_dates_fit_the_case(catalogue):
+    running = score(_youth(catalogue), catalogue)
+    crit = [x for x in running.actions if x.priority == "critical"]
+    assert crit and all(x.due_window == "Within 2 weeks" for x in crit)
+    planned = score(_youth(catalogue, profile={"stage": "planned"}), catalogue)
+    crit = [x for x in planned.actions if x.priority == "critical"]
+    assert all(x.due_window == "Before launch" and x.due_date == planned_date(planned) for x in crit)
+    assert "Do not open" in planned.overall_meaning or planned.overall != "red"
+    assert "before launch" not in running.overall_meaning.lower()
+
+
+def planned_date(result):
+    return next(x.due_date for x in result.actions if x.priority == "critical")
+
+
+def test_incidents_raise_likelihood(catalogue):
+    before = _area(score(_youth(catalogue), catalogue), "grooming").inherent.likelihood
+    after = _area(score(_youth(catalogue, profile={"incidents": ["grooming"]}), catalogue), "grooming")
+    assert after.inherent.likelihood == min(5, before + 1)
+    assert any("happened once" in f.because for f in after.raised_by)
+
+
+def test_round_the_clock_cover_needs_no_out_of_hours_signposting(catalogue):
+    gap = {"moderation.out_of_hours": "not_in_place"}
+    short = _area(score(_youth(catalogue, answers=gap), catalogue), "moderation")
+    assert "moderation.out_of_hours" in short.key_missing
+    full = _area(
+        score(_youth(catalogue, profile={"moderation_cover": "round_the_clock"}, answers=gap), catalogue),
+        "moderation",
+    )
+    assert "moderation.out_of_hours" not in {f.question_id for f in full.gaps}
+
+
+def test_audit_counts_the_platform_not_the_organisations_contact_list(catalogue):
+    a = load_assessment(EXAMPLES / "random-video-chat-audit.yaml", catalogue)
+    r = score(a, catalogue)
+    anon = _area(r, "anonymity")
+    counted = {f.question_id for f in anon.lowered_by + anon.gaps}
+    assert "anonymity.reach_member" not in counted
+    assert "platform_features.platform_signup" in counted
+    # Gaps giving the same advice become one action.
+    unmoderated = [x for x in r.actions if "unmoderated" in x.text.lower()]
+    assert len(unmoderated) <= 1
+
+
+def test_cap_floors_never_cross_between_bands(catalogue):
+    """A partly-in-place key control's floor is never above a missing one's: scoring stays monotonic."""
+    for li in range(1, 6):
+        for ii in range(1, 6):
+            floors = [cap_floor(catalogue, Cap(band=b), li, ii) for b in BAND_ORDER]
+            for lower, higher in itertools.pairwise(floors):
+                assert lower[0] <= higher[0] and lower[1] <= higher[1], (li, ii, floors)
+            for fl, fi in floors:
+                assert fl <= li and fi <= ii

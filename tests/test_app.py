@@ -171,11 +171,10 @@ def test_documents_page_prepares_once_then_serves_from_cache(db):
     goto(at, "documents")
     assert not at.exception
     assert "Preview" in texts(at)
-    name = next(t for t in at.text_input if t.label == "Name 2")
-    name.input("Chris Chair")
-    next(b for b in at.button if b.label == "Save sign-off").click().run()
-    signed = at.session_state["assessment"].sign_off
-    assert [(s.name, s.role) for s in signed][1] == ("Chris Chair", "Chair of trustees")
+    next(t for t in at.text_input if t.label == "Name 2").input("Chris Chair").run()
+    next(t for t in at.text_input if t.label == "Role 2").input("Chair of trustees").run()
+    signed = at.session_state["assessment"].sign_off  # saved as typed: no button to forget
+    assert ("Chris Chair", "Chair of trustees") in [(s.name, s.role) for s in signed]
     assert "Chris Chair" in Store(db).load_text(draft)
     prepare = next(b for b in at.button if b.label.startswith("Prepare"))
     prepare.click().run()
@@ -207,3 +206,107 @@ def test_every_hostile_upload_gets_one_clear_error_and_changes_nothing(db):
         assert at.session_state["draft_id"] == draft, case
     assert Store(db).load_text(draft) == before
     assert [s.id for s in Store(db).list()] == [draft]
+
+
+# -- several tabs, conflicts, lock-outs --------------------------------------------------------
+
+
+def two_tabs(db):
+    a = new_assessment("Two Tabs")
+    draft = a.session_state["draft_id"]
+    b = fresh(draft=draft)
+    goto(b, "profile")
+    return a, b, draft
+
+
+def test_two_tabs_answering_in_turn_keep_every_answer(db):
+    a, b, draft = two_tabs(db)
+    a.radio(key=key(a, "profile.relationship")).set_value("runs").run()
+    b.checkbox(key=key(b, "profile.audience", "adults")).check().run()  # b had not seen a's answer
+    a.checkbox(key=key(a, "profile.features", "member_messages")).check().run()
+    b.radio(key=key(b, "profile.nation")).set_value("wales").run()
+    stored = Store(db).load(draft, default_catalogue()).profile
+    assert stored["relationship"] == "runs" and stored["audience"] == ["adults"]
+    assert stored["features"] == ["member_messages"] and stored["nation"] == "wales"
+    # Each tab shows the other's answers at its next interaction, with a short notice.
+    assert b.radio(key=key(b, "profile.relationship")).value == "runs"
+    assert any("another tab" in i.value for i in b.info)
+    a.run()
+    assert a.radio(key=key(a, "profile.nation")).value == "wales"
+    assert a.checkbox(key=key(a, "profile.audience", "adults")).value is True
+
+
+def test_both_tabs_changing_one_answer_offer_both(db):
+    first, second = default_catalogue().index["profile.relationship"].options[:2]
+    a, b, draft = two_tabs(db)
+    a.radio(key=key(a, "profile.relationship")).set_value(first.value).run()
+    b.radio(key=key(b, "profile.relationship")).set_value(second.value).run()
+    assert Store(db).load(draft, default_catalogue()).profile["relationship"] == first.value
+    shown = texts(b) + "\n".join(t.value for t in b.text)
+    assert "Two edits changed" in shown and first.label in shown and second.label in shown
+    assert b.radio(key=key(b, "profile.relationship")).value == first.value  # the saved answer, shown
+    next(x for x in b.button if x.label == "Use the other edit").click().run()
+    assert Store(db).load(draft, default_catalogue()).profile["relationship"] == second.value
+    assert b.radio(key=key(b, "profile.relationship")).value == second.value
+    assert not Store(db).conflicts(draft)
+    a.run()
+    assert a.radio(key=key(a, "profile.relationship")).value == second.value
+
+
+LONG_OWNER = """
+import streamlit as st
+from ui import state
+from assessor.assessment import PlanEntry
+
+state.sync_from_url()
+if st.button("Edit"):  # what the plan table's callback does with an owner the browser did not cap
+    state.assessment().plan["some-action"] = entry = PlanEntry()
+    entry.owner = "x" * 400
+    state.save()
+state.show_flash()
+"""
+
+
+def test_a_value_loading_would_refuse_is_not_saved_and_the_draft_still_opens(db):
+    """Issue 15 class 1: the plan's owner had no limit in the app, and loading allows 300."""
+    from assessor.assessment import Assessment
+
+    draft = Store(db).create(Assessment(organisation={"name": "Club"}))
+    at = AppTest.from_string(LONG_OWNER, default_timeout=60)
+    at.query_params["draft"] = draft
+    at.run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("was not saved" in e.value and "300" in e.value for e in at.error)
+    assert at.session_state["assessment"].plan == {}
+    again = fresh(draft=draft)
+    assert not again.exception and again.session_state["draft_id"] == draft
+    assert again.session_state["assessment"].plan == {}
+
+
+def test_a_stored_revision_that_no_longer_loads_opens_the_last_good_one(db):
+    import sqlite3
+
+    from assessor.assessment import Answer, Assessment
+
+    store = Store(db)
+    first, second = (o.value for o in default_catalogue().index["profile.relationship"].options[:2])
+    draft = store.create(Assessment(organisation={"name": "Club"}, profile={"relationship": first}))
+    store.save(draft, Assessment(organisation={"name": "Club"}, profile={"relationship": second}))
+    with sqlite3.connect(db) as con:  # as an older, laxer version might have written it
+        con.execute(
+            f"UPDATE revisions SET body = replace(body, '\"{second}\"', '\"sometimes\"') WHERE rev = 2"
+        )
+    at = fresh(draft=draft)
+    assert not at.exception and at.session_state["draft_id"] == draft
+    assert at.session_state["assessment"].profile["relationship"] == first
+    assert any("could not be opened" in w.value and "sometimes" in w.value for w in at.warning)
+    assert Answer  # imported for symmetry with the store tests
+
+
+def test_a_damaged_database_gives_a_message_not_a_traceback(db):
+    db.write_bytes(b"not a database" * 100)
+    at = fresh()
+    assert not at.exception
+    assert any("damaged" in e.value and "backup" in e.value for e in at.error)
+    assert db.read_bytes() == b"not a database" * 100

@@ -6,7 +6,7 @@ import re
 
 import streamlit as st
 
-from assessor.assessment import SignOff, parse_assessment
+from assessor.assessment import MAX_SHORT, SignOff, parse_assessment
 from assessor.documents.pack import available_documents, pack_zip, render_document, render_pack
 from assessor.documents.workers import RenderError
 from ui import state
@@ -30,31 +30,56 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "assessment"
 
 
+SIGN_OFF_ROWS = 3
+SIGN_OFF_HINTS = ("Designated safeguarding lead", "Chair of trustees", "")
+
+
+def _signoff_key(i: int, part: str) -> str:
+    return f"{state.draft_id()}|signoff|{i}|{part}"
+
+
+def _on_sign_off() -> None:
+    """Saved as soon as a field changes, like every other answer: no separate button to forget."""
+    entered = []
+    for i in range(SIGN_OFF_ROWS):
+        name = (st.session_state.get(_signoff_key(i, "name")) or "").strip()
+        role = (st.session_state.get(_signoff_key(i, "role")) or "").strip()
+        date = st.session_state.get(_signoff_key(i, "date"))
+        if name or role or date:
+            entered.append(SignOff(name=name, role=role, date=date))
+    state.assessment().sign_off = entered
+    state.save()
+
+
 def _sign_off() -> None:
     """Names and roles printed in the sign-off blocks (signatures are added on paper)."""
     a = state.assessment()
-    lead = a.profile.get("safeguarding_lead")
-    rows = list(a.sign_off) or [
-        SignOff(name=getattr(lead, "name", "") or "", role="Designated safeguarding lead"),
-        SignOff(name="", role="Chair of trustees"),
-    ]
-    rows += [SignOff()] * (3 - len(rows))
-    with st.expander("Who signs the documents", expanded=not a.sign_off):
-        st.write("These names and roles are printed in each document's sign-off block.")
-        with st.form("sign-off"):
-            entered = []
-            for i, row in enumerate(rows[:3]):
-                cols = st.columns([3, 3, 2])
-                name = cols[0].text_input(f"Name {i + 1}", value=row.name, max_chars=200)
-                role = cols[1].text_input(f"Role {i + 1}", value=row.role, max_chars=200)
-                date = cols[2].date_input(f"Date signed {i + 1}", value=row.date, format="DD/MM/YYYY")
-                if name.strip() or role.strip():
-                    entered.append(SignOff(name=name.strip(), role=role.strip(), date=date))
-            if st.form_submit_button("Save sign-off"):
-                a.sign_off = entered
-                state.save()
-                state.flash("success", "Sign-off saved.")
-                st.rerun()
+    rows = list(a.sign_off)[:SIGN_OFF_ROWS]
+    rows += [SignOff()] * (SIGN_OFF_ROWS - len(rows))
+    lead = getattr(a.profile.get("safeguarding_lead"), "name", "") or ""
+    with st.expander("Who signs the documents", expanded=True):
+        st.write(
+            "These names and roles are printed in each document's sign-off block. They are saved as "
+            "you type, like your answers."
+        )
+        for i, row in enumerate(rows):
+            cols = st.columns([3, 3, 2])
+            for col, part, label, value, hint in (
+                (cols[0], "name", f"Name {i + 1}", row.name, lead if i == 0 else ""),
+                (cols[1], "role", f"Role {i + 1}", row.role, SIGN_OFF_HINTS[i]),
+            ):
+                key = _signoff_key(i, part)
+                if key not in st.session_state and not state.adopting(key):
+                    st.session_state[key] = value
+                col.text_input(label, key=key, max_chars=MAX_SHORT, placeholder=hint, on_change=_on_sign_off)
+                if state.adopting(key):
+                    _on_sign_off()
+            key = _signoff_key(i, "date")
+            if key not in st.session_state and not state.adopting(key):
+                st.session_state[key] = row.date
+            cols[2].date_input(f"Date signed {i + 1}", key=key, format="DD/MM/YYYY", on_change=_on_sign_off)
+            if state.adopting(key):
+                _on_sign_off()
 
 
 def documents_page() -> None:

@@ -51,9 +51,17 @@ def _set_note(qid: str) -> None:
 
 
 def _seed(key: str, value: Any) -> None:
-    """Give a widget its value from the assessment the first time it is drawn."""
-    if key not in st.session_state:
+    """Give a widget its value from the assessment the first time it is drawn.
+
+    Not while a reconnect takes the browser's values (state.open_draft)."""
+    if key not in st.session_state and not state.adopting(key):
         st.session_state[key] = value
+
+
+def _adopt(key: str, handler: Any, *args: Any) -> None:
+    """After a reconnect, put the browser's value for this widget into the assessment."""
+    if state.adopting(key):
+        handler(*args)
 
 
 def _on_choice(qid: str) -> None:
@@ -119,12 +127,14 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
             on_change=_on_choice,
             args=(q.id,),
         )
+        _adopt(key, _on_choice, q.id)
     elif q.kind == Kind.multi:
         chosen = value or []
         for option in q.options:
             okey = _key(q.id, option.value)
             _seed(okey, option.value in chosen)
             st.checkbox(option.label, key=okey, on_change=_on_multi, args=(q,), help=option.help)
+            _adopt(okey, _on_multi, q)
     elif q.kind in (Kind.text, Kind.long_text):
         _seed(key, value or "")
         widget = st.text_area if q.kind == Kind.long_text else st.text_input
@@ -136,9 +146,11 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
             on_change=_on_text,
             args=(q.id,),
         )
+        _adopt(key, _on_text, q.id)
     elif q.kind == Kind.date:
         _seed(key, value)
         st.date_input(label, key=key, format="DD/MM/YYYY", on_change=_on_date, args=(q.id,))
+        _adopt(key, _on_date, q.id)
     elif q.kind == Kind.person:
         person = value if isinstance(value, Person) else Person()
         cols = st.columns(2)
@@ -152,6 +164,7 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
                 on_change=_on_person,
                 args=(q.id,),
             )
+            _adopt(fkey, _on_person, q.id)
     why_we_ask(q, catalogue)
     if not q.id.startswith("profile."):
         answer = state.assessment().answers.get(q.id)
@@ -166,6 +179,7 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
             args=(q.id,),
             placeholder="Where is this written down? Who checked it? Avoid names of members.",
         )
+        _adopt(nkey, _set_note, q.id)
 
 
 def render_sections(sections: list[Any], catalogue: Catalogue) -> None:

@@ -8,7 +8,7 @@ import zlib
 
 import streamlit as st
 
-from assessor.assessment import PlanEntry
+from assessor.assessment import MAX_SHORT, PlanEntry
 from assessor.scoring import AreaResult, Result, answer_label, score
 from assessor.visibility import PROFILE_PAGE, Visibility, answer_value
 from ui import state
@@ -266,6 +266,7 @@ def results_page() -> None:
         disabled=["Priority", "Action", "When"],
         column_config={
             "Action": st.column_config.TextColumn(width="large"),
+            "Owner": st.column_config.TextColumn(max_chars=MAX_SHORT),
             "Due": st.column_config.DateColumn(format="DD/MM/YYYY"),
         },
         on_change=_save_plan,

@@ -10,7 +10,8 @@ import importlib
 
 import streamlit as st
 
-from ui import state
+from assessor.store import StoreError
+from ui import state, sync
 from ui.start import page as start_page
 from ui.text import md
 
@@ -32,7 +33,11 @@ def main() -> None:
     st.set_page_config(
         page_title="Online safety risk assessment", page_icon=":material/shield:", layout="wide"
     )
-    state.sync_from_url()
+    try:
+        state.sync_from_url()
+    except StoreError as exc:  # a damaged, read-only or locked database: say what to do, no traceback
+        st.error(str(exc), icon=":material/database:")
+        st.stop()
     st.html(state.STYLE)  # style only: Streamlit puts it in the event container, taking no space
 
     start = st.Page(start_page, title="Start", icon=":material/home:", url_path="start", default=True)
@@ -93,5 +98,11 @@ def main() -> None:
     st.session_state["page_titles"] = titles
     current = st.navigation(nav, expanded=True)
     state.follow_go(pages)
-    current.run()
+    try:
+        sync.show()
+        current.run()
+    except StoreError as exc:
+        st.error(str(exc), icon=":material/database:")
+        st.stop()
     state.scroll_after_page_change(current.url_path)
+    state.finish_run()

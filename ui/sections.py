@@ -33,9 +33,11 @@ def profile_page() -> None:
         ("website", "Website (if any)"),
     ):
         key = f"{state.draft_id()}|org|{field}"
-        if key not in st.session_state:
+        if key not in st.session_state and not state.adopting(key):
             st.session_state[key] = getattr(org, field) or ""
         st.text_input(label, key=key, on_change=_on_org, args=(field,), max_chars=300)
+        if state.adopting(key):
+            _on_org(field)
     render_sections(cat.profile.sections, cat)
     next_button("profile")
 

@@ -1,22 +1,38 @@
 """Session plumbing: which draft this browser tab is on, and saving every change.
 
-The assessment object in ``st.session_state`` is the source of truth; widget
-keys only mirror it. Every change is written to the SQLite store at once, and
-the draft id rides in the URL (``?draft=...``), so a refresh or a server
-restart comes back to the same answers.
+The assessment object in ``st.session_state`` is this tab's copy of the stored head; widget keys
+only mirror it. Every change is saved at once, as the fields it changed against the revision
+the tab was showing (``saved_rev``), so the store merges it with anything another tab or person
+saved meanwhile, and keeps both values when two edits touch the same answer. At each
+interaction the tab picks up other saves and says so.
+
+The draft id rides in the URL (``?draft=...``), so a refresh or a server restart comes back to
+the same answers. The revision the page shows rides in a hidden field, so that after a lost
+session the browser's values can be told apart: the ones the person changed are saved against
+what they saw, and the rest are brought up to date (see ``open_draft``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
-from typing import TYPE_CHECKING
+import secrets
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from assessor.errors import SourceErrors
-from assessor.store import DraftNotFound, Store, is_draft_id
+from assessor.store import (
+    DraftNotFound,
+    InvalidChange,
+    SaveResult,
+    Store,
+    diff,
+    flatten,
+    is_draft_id,
+)
 
 if TYPE_CHECKING:
     from assessor.assessment import Assessment
@@ -27,6 +43,7 @@ if TYPE_CHECKING:
 # first visit to the Start page needs neither, and importing them is most of the app's start-up.
 
 QUERY_KEY = "draft"
+REV_HOLDER = "rev-holder"  # the hidden field's box (hidden by STYLE)
 
 
 @st.cache_resource(show_spinner=False)
@@ -61,14 +78,21 @@ def assessment() -> Assessment:
     return st.session_state["assessment"]
 
 
+def tab() -> str:
+    """This tab's name in the history ("tab 3f2a"): sessions have no login to name a person."""
+    return st.session_state.setdefault("tab", f"tab {secrets.token_hex(2)}")
+
+
 def sync_from_url() -> None:
-    """Load the draft named in the URL, or put the open draft's id back into the URL."""
+    """Load the draft named in the URL, or put the open draft's id back into the URL.
+
+    With a draft open, take in what other tabs saved since this tab's last interaction."""
     wanted = st.query_params.get(QUERY_KEY)
     current = draft_id()
     if wanted and wanted != current:
         if is_draft_id(wanted):
             try:
-                open_draft(wanted)
+                open_draft(wanted, reconnect=True)
                 return
             except (DraftNotFound, SourceErrors):
                 pass
@@ -76,24 +100,104 @@ def sync_from_url() -> None:
         del st.query_params[QUERY_KEY]
     elif current and not wanted:
         st.query_params[QUERY_KEY] = current
+    if current and wanted == current:
+        if st.session_state.pop("reseed", False):
+            _reseed(None)
+        refresh()
 
 
-def open_draft(draft: str) -> None:
+# -- what the browser holds after a lost session ----------------------------------------------
+
+
+def _browser_values(draft: str) -> dict[str, Any]:
+    """Widget values the browser sent with this run, by key, for this draft.
+
+    A new session (after a server restart or a long disconnect) gets the browser's widget values
+    before any widget is drawn. Streamlit keeps them under its internal element ids, which end
+    with the widget's key; read them there, since there is no public API for this."""
+    try:
+        states = st.session_state._state._new_widget_state.states
+    except AttributeError:
+        return {}
+    out = {}
+    for wid, wstate in states.items():
+        parts = wid.split("-", 2)
+        if len(parts) == 3 and parts[0] == "$$ID" and parts[2].startswith(f"{draft}|"):
+            out[parts[2]] = wstate.value
+    return out
+
+
+def _rev_key(draft: str | None = None) -> str:
+    return f"{draft or draft_id()}|rev|"
+
+
+def open_draft(draft: str, *, reconnect: bool = False) -> None:
+    """Open a draft in this session.
+
+    On a reconnect, the browser still shows widgets from the lost session and sends their
+    values. Those are taken as edits against the revision the page showed (from the hidden
+    field), so a click that arrived with the reconnect is saved, merged with newer saves, and
+    stale values never overwrite them. The page is then drawn again from the merged head."""
+    sent = _browser_values(draft) if reconnect else {}
+    opened = store().open(draft, catalogue(), author=tab())
+    base, rev = opened.assessment, opened.rev
+    if sent:
+        shown = getattr(sent.get(_rev_key(draft)), "string_value", "")
+        if shown.isdigit() and 0 < int(shown) < rev and not opened.recovered_from:
+            with contextlib.suppress(DraftNotFound, SourceErrors):
+                base, rev = store().load(draft, catalogue(), int(shown)), int(shown)
+        st.session_state["adopt"] = {k for k in sent if k != _rev_key(draft)}
     st.session_state.pop("steps", None)
-    st.session_state["assessment"] = store().load(draft, catalogue())
+    st.session_state["assessment"] = base
     st.session_state["draft_id"] = draft
-    st.session_state["saved_rev"] = None
+    st.session_state["saved_rev"] = rev
+    st.session_state["base_fields"] = flatten(base.to_data())
     st.query_params[QUERY_KEY] = draft
+    remember(draft)
+    if opened.recovered_from:
+        flash(
+            "warning",
+            f"The latest saved version of this assessment (version {opened.recovered_from}) could not "
+            f"be opened: {opened.problem}. You are looking at the last version that opens, saved "
+            f"again as version {opened.rev}; the damaged one is kept in the History.",
+        )
+
+
+def adopting(key: str) -> bool:
+    """True while the browser's value for this widget is to be taken, not set from the store."""
+    return key in st.session_state.get("adopt", ())
+
+
+def finish_run() -> None:
+    """At the end of every run: save what a reconnect brought in, then keep the revision shown."""
+    if st.session_state.pop("adopt", None) is not None and draft_id():
+        save()
+        st.session_state["reseed"] = True
+        st.rerun()
+    if draft_id():
+        with st.container(key=REV_HOLDER):
+            key = _rev_key()
+            if st.session_state.get(key) != str(st.session_state.get("saved_rev")):
+                st.session_state[key] = str(st.session_state.get("saved_rev"))
+            st.text_input("Version shown", key=key, label_visibility="collapsed")
+
+
+# -- this browser's drafts ---------------------------------------------------------------------
+
+
+def remember(draft: str) -> None:
+    """Note a draft this browser created or opened (see ui/browser_list.py)."""
+    st.session_state.setdefault("mine", set()).add(draft)
 
 
 def start_draft(new: Assessment) -> str:
-    draft = store().create(new, completion(new))
+    draft = store().create(new, completion(new), author=tab())
     open_draft(draft)
     return draft
 
 
 def close_draft() -> None:
-    for key in ("assessment", "draft_id", "saved_rev", "steps"):
+    for key in ("assessment", "draft_id", "saved_rev", "steps", "base_fields"):
         st.session_state.pop(key, None)
     if QUERY_KEY in st.query_params:
         del st.query_params[QUERY_KEY]
@@ -121,15 +225,99 @@ def steps() -> list[PageProgress]:
     return memo[1]
 
 
-def save() -> None:
-    """Persist the session's assessment as a new revision."""
-    from assessor.visibility import progress
+# -- saving -------------------------------------------------------------------------------------
 
+
+def _prefixes(fields: Any) -> list[str]:
+    """The widget keys showing these fields (prefixes), for drawing them again from the store."""
+    draft = draft_id()
+    out = []
+    for path in fields:
+        section, _, rest = path.partition("/")
+        if section == "profile":
+            out.append(f"{draft}|profile.{rest}|")
+        elif section == "answers":
+            out.append(f"{draft}|{rest.rsplit('/', 1)[0]}|")
+        elif section == "organisation":
+            out.append(f"{draft}|org|{rest}")
+        elif section == "sign_off":
+            out.append(f"{draft}|signoff|")
+        elif section == "plan":
+            out.append(f"{draft}|plan|")
+    return out
+
+
+def _reseed(fields: Any | None) -> None:
+    """Forget widget values so they are drawn again from the assessment (None: all of them)."""
+    prefixes = tuple(_prefixes(fields)) if fields is not None else (f"{draft_id()}|",)
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefixes)]:
+        if key != _rev_key():
+            del st.session_state[key]
+
+
+def _take(result: SaveResult) -> None:
+    """Make the store's head this tab's copy, and redraw what others changed."""
+    st.session_state["assessment"] = result.assessment
+    st.session_state["saved_rev"] = result.rev
+    st.session_state["base_fields"] = flatten(result.assessment.to_data())
+    st.session_state.pop("steps", None)
+    if result.merged:
+        _reseed(result.merged)
+        n = len({_prefixes([f])[0] if _prefixes([f]) else f for f in result.merged})
+        notice(
+            f"Brought up to date with {n} change{'s' if n != 1 else ''} saved in another tab or by a colleague."
+        )
+    if result.conflicts:
+        _reseed([c.field for c in result.conflicts])
+
+
+def save() -> None:
+    """Save what changed in this tab's assessment, as changes against the revision it showed."""
+    if st.session_state.get("adopt") is not None:
+        return  # a reconnect: finish_run saves the browser's values once the page is drawn
     a = assessment()
-    pages = progress(a, catalogue())
-    rev = store().save(draft_id(), a, completion(a, pages))
-    st.session_state["saved_rev"] = rev
-    st.session_state["steps"] = (rev, pages)
+    base = st.session_state["base_fields"]
+    changes = diff(base, flatten(a.to_data()))
+    if not changes:
+        return
+    try:
+        result = store().apply(
+            draft_id(), st.session_state["saved_rev"], changes, catalogue(), progress=completion, author=tab()
+        )
+    except InvalidChange as exc:
+        # Nothing was stored: show the stored value again and say why.
+        from assessor.assessment import parse_stored
+
+        st.session_state["assessment"] = parse_stored(
+            json.dumps(_unflat(base), ensure_ascii=False), catalogue(), "draft"
+        )
+        _reseed(changes)
+        flash("error", f"That change was not saved: {'; '.join(exc.problems[:3])}")
+        return
+    _take(result)
+
+
+def _unflat(fields: dict) -> dict:
+    from assessor.store import unflatten
+
+    return unflatten(fields)
+
+
+def refresh() -> None:
+    """Take in what other tabs saved since this tab last saved or looked (cheap when nothing did)."""
+    try:
+        head = store().head(draft_id())
+    except DraftNotFound:
+        close_draft()
+        flash("warning", "This assessment has been deleted. Restore it from the Start page within 30 days.")
+        return
+    if head == st.session_state.get("saved_rev"):
+        return
+    _take(store().apply(draft_id(), st.session_state["saved_rev"], {}, catalogue(), author=tab()))
+
+
+def notice(message: str) -> None:
+    st.session_state["notice"] = message
 
 
 def go(page_id: str) -> None:
@@ -153,6 +341,7 @@ STYLE = """<style>
 [class*="st-key-q-"] [data-testid="stWidgetLabel"] p { font-weight: 600; }
 [class*="st-key-q-"] [class*="-note"] [data-testid="stWidgetLabel"] p { font-weight: 400; }
 [data-testid="stSidebarNavLink"] { height: auto; min-height: 28px; }
+.st-key-rev-holder { display: none; }
 [data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"],
 [data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"] p {
   white-space: normal; overflow: visible; height: auto; line-height: 1.3;

@@ -256,7 +256,9 @@ class DraftStore(ABC):
 
     @abstractmethod
     def head(self, draft_id: str) -> int:
-        """The current revision number (cheap: a tab asks on every interaction)."""
+        """The current revision number (cheap: a tab asks on every interaction).
+
+        DraftNotFound for a deleted draft, so that its open tabs learn of it."""
 
     @abstractmethod
     def load_text(self, draft_id: str, rev: int | None = None) -> str: ...

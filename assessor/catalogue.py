@@ -8,6 +8,7 @@ Layout of a questionnaire folder::
     actions.yaml     shared recommended actions, by id
     helplines.yaml   emergency numbers and helplines by nation
     platforms.yaml   checked facts about common platforms, by profile.platform_id
+    contacts.yaml    statutory routes by nation, record retention, the NSPCC policy template
     areas/*.yaml     one risk area per file, in file-name order
 
 All problems in all files are collected and raised together.
@@ -23,6 +24,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from assessor.conditions import tests_in
+from assessor.contacts import Contacts
 from assessor.errors import Problem, SourceErrors
 from assessor.platforms import DERIVED, Platform
 from assessor.questionnaire import (
@@ -48,8 +50,9 @@ FILES: dict[str, Any] = {
     "actions.yaml": TypeAdapter(dict[str, Action]),
     "helplines.yaml": TypeAdapter(dict[str, Nation]),
     "platforms.yaml": TypeAdapter(dict[str, Platform]),
+    "contacts.yaml": Contacts,
 }
-_OPTIONAL = {"platforms.yaml"}  # TRANSITION: made required once the registry is committed
+_OPTIONAL: set[str] = set()  # files a folder may leave out while they are being written (none now)
 GUIDANCE_ID = r"^\d{3}\.[A-Z]+\d+[a-z]?$"
 
 
@@ -109,6 +112,7 @@ def load_catalogue(folder: Path | str = DEFAULT_DIR) -> Catalogue:
         actions={k: v.model_copy(update={"id": k}) for k, v in sources["actions.yaml"].model.items()},  # type: ignore[union-attr]
         nations=sources["helplines.yaml"].model,  # type: ignore[union-attr]
         platforms=sources["platforms.yaml"].model,  # type: ignore[union-attr]
+        contacts=sources["contacts.yaml"].model or None,  # type: ignore[union-attr]
     )
 
 
@@ -139,6 +143,7 @@ class _CrossCheck:
                 self.problems.append(g.at((gid,), f"'{gid}' is not a guidance id like 003.H5", key=True))
         self._check_actions()
         self._check_nations()
+        self._check_contacts()
         self._check_platforms()
         profile = self.src["profile.yaml"]
         self._check_sections(profile, profile.model.sections, (), prefix="profile.", in_profile=True)
@@ -196,6 +201,48 @@ class _CrossCheck:
         for code, nation in self.src["helplines.yaml"].model.items():
             for i, line in enumerate(nation.helplines):
                 self._check_guidance(src, (code, "helplines", i, "guidance"), line.guidance)
+                self._check_communities(src, (code, "helplines", i, "communities"), line.communities)
+
+    def _check_communities(self, src: _Source, loc: tuple[Any, ...], communities: list[str]) -> None:
+        """A helpline's communities are options of profile.community_focus."""
+        question = next(
+            (
+                q
+                for s in self.src["profile.yaml"].model.sections
+                for q in s.questions
+                if q.id == "profile.community_focus"
+            ),
+            None,
+        )
+        options = {o.value for o in question.options} if question else set()
+        for i, value in enumerate(communities):
+            if value not in options:
+                known = ", ".join(sorted(options)) or "none: profile.community_focus is missing"
+                self.problems.append(
+                    src.at(
+                        (*loc, i), f"'{value}' is not an option of profile.community_focus (known: {known})"
+                    )
+                )
+
+    def _check_contacts(self) -> None:
+        """Every nation with helplines has each statutory route, and each route's guidance exists."""
+        src = self.src["contacts.yaml"]
+        contacts = src.model
+        if not contacts and "contacts.yaml" in _OPTIONAL:
+            return
+        for kind in ("allegations", "barring", "adult_safeguarding", "fraud_reporting"):
+            routes = getattr(contacts, kind)
+            for code in self.src["helplines.yaml"].model:
+                if code not in routes:
+                    self.problems.append(
+                        src.at((kind,), f"no {kind} route for '{code}' (a nation in helplines.yaml)")
+                    )
+            for code, route in routes.items():
+                if code not in self.src["helplines.yaml"].model:
+                    self.problems.append(
+                        src.at((kind, code), f"'{code}' is not a nation in helplines.yaml", key=True)
+                    )
+                self._check_guidance(src, (kind, code, "guidance"), route.guidance)
 
     def _check_condition(self, src: _Source, loc: tuple[Any, ...], cond: Any, *, profile_only: bool) -> None:
         if cond is None:

@@ -7,6 +7,7 @@ forbids unknown keys so a typo never passes silently. The JSON Schema in
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from functools import cached_property
 from typing import Literal
@@ -14,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assessor.conditions import Condition
+from assessor.contacts import Contacts
 from assessor.platforms import Platform
 
 Id = Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")
@@ -117,6 +119,12 @@ class Cap(Strict):
     band: Band | None = Field(None, description="The area cannot be rated below this band.")
     likelihood: int | None = Field(None, ge=1, le=5, description="Residual likelihood stays at least this.")
     impact: int | None = Field(None, ge=1, le=5, description="Residual impact stays at least this.")
+    from_inherent: Band | None = Field(
+        None, description="The cap applies only to areas whose inherent risk is in this band or above."
+    )
+    from_impact: int | None = Field(
+        None, ge=1, le=5, description="The cap applies only to areas whose inherent impact is at least this."
+    )
 
     @model_validator(mode="after")
     def _something(self) -> Cap:
@@ -156,6 +164,9 @@ class Question(Strict):
     cap: Cap | None = Field(
         None, description="With key: true, this control's own cap, instead of the area's `cap`."
     )
+    partly_cap: Cap | None = Field(
+        None, description="With key: true, its cap while only partly in place, instead of the catalogue's."
+    )
     also_counts_in: list[str] = Field(
         default_factory=list,
         description="Other risk areas (by id) where this answer also counts, with the same weight and key flag.",
@@ -181,8 +192,8 @@ class Question(Strict):
             raise ValueError("a scored single-choice question needs a weight")
         if self.weight is not None and not (self.kind == Kind.control or scored_options):
             raise ValueError("only control and scored single-choice questions take a weight")
-        if (self.key_if is not None or self.cap is not None) and not self.key:
-            raise ValueError("key_if and cap go with key: true")
+        if (self.key_if is not None or self.cap is not None or self.partly_cap is not None) and not self.key:
+            raise ValueError("key_if, cap and partly_cap go with key: true")
         if (self.key or self.also_counts_in) and not self.scored:
             raise ValueError("only scored questions can be key controls or count in other areas")
         return self
@@ -226,6 +237,15 @@ class Inherent(Strict):
     impact: Axis
 
 
+class StrengthRule(Strict):
+    """While ``when`` holds, an area whose control strength is below ``below`` cannot fall below ``cap``."""
+
+    when: Condition | None = Field(None, description="Profile condition; leave out to apply always.")
+    below: float = Field(ge=0, le=1, description="Control strength under which the cap applies.")
+    cap: Cap
+    because: str = Field(description="The explanation's wording, ending so that '... this area cannot fall below' follows.")
+
+
 class RiskArea(Strict):
     id: str = Id
     title: str
@@ -236,6 +256,10 @@ class RiskArea(Strict):
     inherent: Inherent
     cap: Cap | None = Field(
         None, description="How far the area may fall while one of its key controls is missing."
+    )
+    strength_rules: list[StrengthRule] = Field(
+        default_factory=list,
+        description="Floors for weak controls in particular cases, such as after an incident.",
     )
     sections: list[Section] = Field(min_length=1)
 
@@ -261,6 +285,12 @@ class Helpline(Strict):
     email: str | None = None
     web: str | None = None
     guidance: GuidanceIds = Field(default_factory=list)
+    communities: list[str] = Field(
+        default_factory=list,
+        description="Listed only when profile.community_focus includes one of these; empty for every community.",
+    )
+    source: str | None = Field(None, description="Where the number and purpose were checked (a web address).")
+    checked: date | None = Field(None, description="When they were last checked.")
 
 
 class Nation(Strict):
@@ -378,6 +408,9 @@ class Scoring(Strict):
     )
     key_controls: KeyControls = Field(default_factory=KeyControls)
     weak_controls: WeakControls | None = None
+    weak_controls_more: list[WeakControls] = Field(
+        default_factory=list, description="Further weak-controls rules, for example a High floor for very weak controls."
+    )
     key_conditions: dict[str, KeyCondition] = Field(
         default_factory=dict, description="Key controls from the profile, by id (the id of their action)."
     )
@@ -423,6 +456,7 @@ class Catalogue(Strict):
     actions: dict[str, Action]
     nations: dict[str, Nation]
     platforms: dict[str, Platform] = Field(default_factory=dict)  # platforms.yaml, by profile.platform_id
+    contacts: Contacts | None = None  # contacts.yaml: statutory routes, retention, the NSPCC template
 
     def questions(self) -> list[Question]:
         """Profile then area questions, in the order a user meets them."""

@@ -14,11 +14,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from assessor.assessment import Assessment, Organisation, Person, SignOff
+from assessor.contacts import PolicyTemplate, Retention, Route
+from assessor.documents.claims import in_pack_action
+from assessor.platforms import Platform, derived_facts, platform_of, under_age_groups
 from assessor.questionnaire import Catalogue, ControlAnswer, Helpline, Priority
 from assessor.scoring import AreaResult, Factor, Finding, PlannedAction, Rating, Result, score
 
 UNDER_18 = frozenset({"under_13", "age_13_17"})
 ADULTS = frozenset({"adults", "adults_at_risk"})
+# profile.community_focus values whose members come to talk about a hard subject.
+HARD_SUBJECTS = frozenset({"mental_health", "abuse_survivors", "addiction_recovery", "bereavement"})
+COMMUNITIES = (
+    "mental_health", "abuse_survivors", "addiction_recovery", "lgbtq",
+    "learning_disability", "young_carers", "bereavement",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -131,6 +140,25 @@ class Flags:
     reactive_moderation: bool
     unmoderated: bool
     moved_online: bool
+    # The format, from profile.platform (or the registry's kind when that is not answered).
+    video: bool = False
+    messaging: bool = False
+    forum: bool = False
+    # Stage of a community the organisation runs (both false when not answered, and in an audit).
+    planned: bool = False
+    running: bool = False
+    no_lead: bool = False  # no designated safeguarding lead is named
+    under_age: bool = False  # some audience group is below the platform's minimum age
+    audit_undecided: bool = False  # an audit with no trustees' decision recorded
+    # profile.community_focus
+    mental_health: bool = False
+    abuse_survivors: bool = False
+    addiction_recovery: bool = False
+    lgbtq: bool = False
+    learning_disability: bool = False
+    young_carers: bool = False
+    bereavement: bool = False
+    hard_subject: bool = False  # any of mental health, abuse survivors, addiction recovery, bereavement
 
 
 @dataclass(frozen=True)
@@ -149,6 +177,21 @@ class Profile:
     lead: Contact
     deputy: Contact
     features: tuple[str, ...]
+    platform_product: str = "the platform"  # the registry's product name, for facts about the product
+    community_focus: tuple[str, ...] = ()  # labels of the ticked options, "None of these" left out
+    under_age_groups: tuple[str, ...] = ()  # labels of audience groups below the platform's minimum age
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """The statutory routes for the organisation's nation, and record retention, from contacts.yaml."""
+
+    allegations: Route | None = None  # a concern about staff, a volunteer or the lead
+    barring: Route | None = None  # the duty to refer to the barring body
+    adult_safeguarding: Route | None = None
+    fraud_reporting: Route | None = None
+    retention: tuple[tuple[str, Retention], ...] = ()  # (kind of record, e.g. "moderation_logs", period)
+    policy_template: PolicyTemplate | None = None
 
 
 @dataclass(frozen=True)
@@ -163,7 +206,10 @@ class DocumentContext:
     questionnaire: str
     sign_off: tuple[SignOff, ...]
     emergency: str
-    helplines: tuple[Helpline, ...]  # the nation's, less those for an audience not taking part
+    helplines: tuple[Helpline, ...]  # the nation's, for the audiences and communities taking part
+    platform: Platform | None  # the registry entry (platforms.yaml), or None for "other" or unknown
+    facts: dict[str, Any]  # derived facts about the platform, without the "derived." prefix
+    contacts: Contacts
     overall: str
     overall_label: str
     overall_meaning: str
@@ -288,11 +334,33 @@ def fingerprint(assessment: Assessment) -> str:
     return hashlib.sha256(assessment.to_json().encode("utf-8")).hexdigest()[:8]
 
 
-def _flags(profile: dict[str, Any], audit: bool, nation_known: bool) -> Flags:
+def _flags(
+    profile: dict[str, Any],
+    audit: bool,
+    nation_known: bool,
+    platform: Platform | None = None,
+    choices: dict[str, Any] | None = None,
+) -> Flags:
+    """The tailoring switches. ``platform`` (the registry entry) and ``choices`` (answers by
+    question id) are optional: without them the platform and audit-decision flags are false."""
     features = set(profile.get("features") or [])
     audience = set(profile.get("audience") or [])
+    focus = set(profile.get("community_focus") or [])
     moderation = profile.get("moderation") or ""
+    kind = profile.get("platform") or (platform.kind if platform else "") or ""
+    stage = profile.get("stage") if not audit else None
+    decision = (choices or {}).get("platform_features.decision") or ""
     return Flags(
+        video=kind == "video",
+        messaging=kind == "messaging_group",
+        forum=kind == "forum",
+        planned=stage == "planned",
+        running=stage == "running",
+        no_lead=not _contact(profile.get("safeguarding_lead")).named,
+        under_age=bool(under_age_groups(platform, list(audience))),
+        audit_undecided=audit and decision in ("", "undecided"),
+        hard_subject=bool(focus & HARD_SUBJECTS),
+        **{name: name in focus for name in COMMUNITIES},
         runs=not audit,
         audit=audit,
         audit_concern=profile.get("relationship") == "audit_concern",
@@ -327,6 +395,26 @@ def _for_audience(line: Helpline, flags: Flags) -> bool:
     return {"children": flags.under_18, "adults": flags.adults}.get(line.audience, True)
 
 
+def _for_community(line: Helpline, focus: set[str]) -> bool:
+    """A helpline for some communities (``communities``) is listed only for those communities."""
+    return not line.communities or bool(focus.intersection(line.communities))
+
+
+def _contacts(catalogue: Catalogue, nation: str, flags: Flags) -> Contacts:
+    data = catalogue.contacts
+    if data is None:
+        return Contacts()
+    groups = {"children": flags.under_18, "adults": flags.adults}
+    return Contacts(
+        allegations=data.route("allegations", nation),
+        barring=data.route("barring", nation),
+        adult_safeguarding=data.route("adult_safeguarding", nation),
+        fraud_reporting=data.route("fraud_reporting", nation),
+        retention=tuple((k, r) for k, r in data.retention.items() if groups.get(r.applies_to or "", True)),
+        policy_template=data.nspcc_policy_template,
+    )
+
+
 def _risk(number: int, area: AreaResult, catalogue: Catalogue, action_numbers: tuple[int, ...]) -> Risk:
     bands = catalogue.meta.scoring.bands
     return Risk(
@@ -355,7 +443,12 @@ def _citation(catalogue: Catalogue, gid: str) -> Citation:
     return Citation(gid, item.source, item.topic)
 
 
-def _commitment(number: int, action: PlannedAction) -> Commitment:
+# Until a lead is named, what the lead would do falls to the trustees.
+_NO_LEAD_OWNER = "Trustees (until a safeguarding lead is appointed)"
+
+
+def _commitment(number: int, action: PlannedAction, no_lead: bool = False) -> Commitment:
+    lead_owned = action.owner == "safeguarding_lead" and not action.owner_is_custom
     return Commitment(
         number=number,
         id=action.id,
@@ -365,7 +458,7 @@ def _commitment(number: int, action: PlannedAction) -> Commitment:
         priority=action.priority.value,
         priority_label=action.priority_label,
         immediate=action.priority == Priority.critical,
-        owner=action.owner_label,
+        owner=_NO_LEAD_OWNER if no_lead and lead_owned else action.owner_label,
         due=action.due_date,
         due_window=action.due_window,
         find_out_first=action.find_out_first,
@@ -409,9 +502,20 @@ def build_context(
     p = assessment.profile
     nation_code = p.get("nation") if p.get("nation") in catalogue.nations else None
     nation = catalogue.nations[nation_code or "england"] if catalogue.nations else None
-    flags = _flags(p, result.audit, nation_code is not None)
+    responses = assessment.responses()
+    platform = platform_of(catalogue, responses)
+    # The product's own name; a registry entry named by a description ("Self-hosted forum (...)")
+    # is called by the name the organisation gave it.
+    product = platform.name if platform and "(" not in platform.name else ""
+    choices = {qid: a.value for qid, a in assessment.answers.items() if isinstance(a.value, str)}
+    flags = _flags(p, result.audit, nation_code is not None, platform, choices)
+    focus = set(p.get("community_focus") or [])
 
-    actions = tuple(_commitment(n, a) for n, a in enumerate(result.actions, 1))
+    # An action never asks to write what the pack contains, and a parent or carer is contacted
+    # only when that is safe for the young person (see documents/claims.py).
+    actions = tuple(
+        _commitment(n, in_pack_action(a, flags), flags.no_lead) for n, a in enumerate(result.actions, 1)
+    )
     risks = tuple(
         _risk(n, area, catalogue, tuple(c.number for c in actions if area.id in c.areas))
         for n, area in enumerate(result.areas, 1)
@@ -422,7 +526,8 @@ def build_context(
         platform_kind=_label(catalogue, "profile.platform", p.get("platform")),
         platform_name=_text(p.get("platform_name")),
         platform_short=re.sub(r"\s*\([^()]*\)$", "", _text(p.get("platform_name")))
-        or _text(p.get("platform_name")),
+        or _text(p.get("platform_name"))
+        or product,
         audience=_labels(catalogue, "profile.audience", list(p.get("audience") or [])),
         size=_label(catalogue, "profile.size", p.get("size")),
         moderation_label=_label(catalogue, "profile.moderation", p.get("moderation")),
@@ -433,6 +538,17 @@ def build_context(
         lead=_contact(p.get("safeguarding_lead")),
         deputy=_contact(p.get("deputy_lead")),
         features=_labels(catalogue, "profile.features", list(p.get("features") or [])),
+        platform_product=product
+        or re.sub(r"\s*\([^()]*\)$", "", _text(p.get("platform_name")))
+        or "the platform",
+        community_focus=_labels(
+            catalogue,
+            "profile.community_focus",
+            [v for v in p.get("community_focus") or [] if v != "general"],
+        ),
+        under_age_groups=_labels(
+            catalogue, "profile.audience", under_age_groups(platform, list(p.get("audience") or []))
+        ),
     )
     meta = assessment.meta
     return DocumentContext(
@@ -446,7 +562,12 @@ def build_context(
         questionnaire=result.questionnaire_version,
         sign_off=tuple(assessment.sign_off),
         emergency=nation.emergency if nation else "999",
-        helplines=tuple(h for h in nation.helplines if _for_audience(h, flags)) if nation else (),
+        helplines=tuple(h for h in nation.helplines if _for_audience(h, flags) and _for_community(h, focus))
+        if nation
+        else (),
+        platform=platform,
+        facts={k.removeprefix("derived."): v for k, v in derived_facts(catalogue, responses).items()},
+        contacts=_contacts(catalogue, nation_code or "england", flags),
         overall=result.overall.value,
         overall_label=result.overall_label,
         overall_meaning=result.overall_meaning,
@@ -462,5 +583,5 @@ def build_context(
         band_labels={b.value: rule.label for b, rule in catalogue.meta.scoring.bands.items()},
         priority_labels={k.value: rule.label for k, rule in catalogue.meta.scoring.priorities.items()},
         reduction=dict(catalogue.meta.scoring.reduction),
-        choices={qid: a.value for qid, a in assessment.answers.items() if isinstance(a.value, str)},
+        choices=choices,
     )

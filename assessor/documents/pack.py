@@ -59,6 +59,8 @@ _KINDS = (
           audit_title="Group agreement for using the platform"),
     _Kind("house_rules_young", "Our rules for young people", "house-rules-young-people",
           lambda c: c.flags.under_18, "Staying safe on the platform: for young people"),
+    _Kind("house_rules_easy_read", "Our rules in easy read", "house-rules-easy-read",
+          lambda c: c.flags.adults_at_risk and c.flags.learning_disability),
     _Kind("staff_code", "Code of conduct for staff and volunteers online", "staff-volunteer-code-of-conduct"),
     _Kind("behaviour_code", "Behaviour code for children and young people", "behaviour-code-young-people",
           lambda c: c.flags.under_18),
@@ -139,7 +141,7 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
 # jobs start first, so that the pack is not left waiting on the risk assessment at the end.
 _DOC_COST = {
     "risk_report": 5.0, "procedure": 1.4, "policy_statement": 1.1, "staff_code": 0.9, "house_rules": 0.7,
-    "member_code": 0.55, "house_rules_young": 0.4, "behaviour_code": 0.4,
+    "member_code": 0.55, "house_rules_young": 0.4, "behaviour_code": 0.4, "house_rules_easy_read": 0.4,
 }  # fmt: skip
 _FMT_COST = {"pdf": 1.0, "docx": 0.25, "md": 0.03, "html": 0.01}
 

@@ -12,20 +12,50 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from assessor.errors import Problem, SourceErrors
 from assessor.questionnaire import Catalogue, ControlAnswer, Kind, Question
-from assessor.sourcemap import SourceMap, read_bytes
+from assessor.sourcemap import SourceMap, read_bytes, read_capped
 from assessor.validation import validate
 
 SCHEMA_VERSION = 1
 MAX_TEXT = 100_000  # characters in a note or long free-text answer
 MAX_SHORT = 300  # characters in a name, role, contact detail or other one-line answer
 Short = Field("", max_length=MAX_SHORT)
+
+# Bounds on every list and mapping, so that the work for any accepted file is small.
+MAX_ANSWERS = 1_000  # the questionnaire has a few hundred questions
+MAX_PROFILE = 200
+MAX_PLAN = 500
+MAX_SIGN_OFFS = 20
+MAX_CHOICES = 100  # options chosen in one multiple-choice answer
+
+# Dates outside this window are mistakes (a year typed as 9999 or 2200) and would overflow
+# date arithmetic (a review a year later, due dates, ZIP timestamps, which end in 2107).
+FIRST_DATE = dt.date(2000, 1, 1)
+LAST_DATE = dt.date(2099, 12, 31)
+
+
+def sensible_date(value: dt.date) -> dt.date:
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(
+            f"{value.isoformat()} is outside the dates this tool accepts "
+            f"({FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}); check the year"
+        )
+    return value
+
+
+Date = Annotated[dt.date, AfterValidator(sensible_date)]
+
+
+def _show(value: Any, limit: int = 60) -> str:
+    """A value quoted in a message, shortened: messages must not repeat a whole note."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 class _Model(BaseModel):
@@ -50,15 +80,15 @@ class Organisation(_Model):
 
 
 class Answer(_Model):
-    value: str | list[str] | dt.date | Person | None = None
+    value: str | list[str] | Date | Person | None = None
     note: str | None = Field(None, max_length=MAX_TEXT)
 
 
 class Meta(_Model):
     assessor: str | None = Field(None, max_length=MAX_SHORT)
-    assessed_on: dt.date = Field(default_factory=dt.date.today)
-    questionnaire_version: str | None = None
-    next_review: dt.date | None = None
+    assessed_on: Date = Field(default_factory=dt.date.today)
+    questionnaire_version: str | None = Field(None, max_length=MAX_SHORT)
+    next_review: Date | None = None
 
     def review_date(self) -> dt.date:
         """The next review date: as given, or twelve months after the assessment."""
@@ -75,23 +105,23 @@ class PlanEntry(_Model):
     """The organisation's own owner and due date for one action."""
 
     owner: str | None = Field(None, max_length=MAX_SHORT)
-    due: dt.date | None = None
+    due: Date | None = None
 
 
 class SignOff(_Model):
     name: str = Short
     role: str = Short
-    date: dt.date | None = None
+    date: Date | None = None
 
 
 class Assessment(_Model):
     schema_version: int = SCHEMA_VERSION
     organisation: Organisation
-    profile: dict[str, Any] = Field(default_factory=dict)
-    answers: dict[str, Answer] = Field(default_factory=dict)
+    profile: dict[str, Any] = Field(default_factory=dict, max_length=MAX_PROFILE)
+    answers: dict[str, Answer] = Field(default_factory=dict, max_length=MAX_ANSWERS)
     meta: Meta = Field(default_factory=Meta)
-    plan: dict[str, PlanEntry] = Field(default_factory=dict)
-    sign_off: list[SignOff] = Field(default_factory=list)
+    plan: dict[str, PlanEntry] = Field(default_factory=dict, max_length=MAX_PLAN)
+    sign_off: list[SignOff] = Field(default_factory=list, max_length=MAX_SIGN_OFFS)
 
     @field_validator("schema_version")
     @classmethod
@@ -145,16 +175,20 @@ def _check_value(q: Question, value: Any) -> str | None:
     if q.kind == Kind.control:
         allowed = [a.value for a in ControlAnswer]
         if value not in allowed:
-            return f"'{value}' is not a valid answer to {q.id}; use one of: {', '.join(allowed)}"
+            return f"'{_show(value)}' is not a valid answer to {q.id}; use one of: {', '.join(allowed)}"
     elif q.kind == Kind.single:
         if not isinstance(value, str) or value not in options:
-            return f"'{value}' is not an option of {q.id}; use one of: {', '.join(options)}"
+            return f"'{_show(value)}' is not an option of {q.id}; use one of: {', '.join(options)}"
     elif q.kind == Kind.multi:
         if not isinstance(value, list):
             return f"{q.id} takes a list of options, e.g. [{options[0]}]"
+        if len(value) > min(len(options), MAX_CHOICES):
+            return f"{q.id}: at most {min(len(options), MAX_CHOICES)} choices (this has {len(value):,})"
         bad = [v for v in value if v not in options]
         if bad:
-            return f"{', '.join(map(str, bad))} not an option of {q.id}; use: {', '.join(options)}"
+            return f"{_show(', '.join(map(str, bad)))} not an option of {q.id}; use: {', '.join(options)}"
+        if len(set(value)) != len(value):
+            return f"{q.id} lists the same option more than once"
     elif q.kind in (Kind.text, Kind.long_text):
         if not isinstance(value, str):
             return f"{q.id} takes text"
@@ -164,6 +198,10 @@ def _check_value(q: Question, value: Any) -> str | None:
     elif q.kind == Kind.date:
         if not isinstance(value, dt.date):
             return f"{q.id} takes a date written as YYYY-MM-DD"
+        try:
+            sensible_date(value)
+        except ValueError as exc:
+            return str(exc)
     elif q.kind == Kind.person and not isinstance(value, Person):
         return f"{q.id} takes a person: {{name, role, email, phone}}"
     return None
@@ -285,6 +323,7 @@ def _check_data(data: Any, smap: SourceMap, catalogue: Catalogue, name: str) -> 
         raise SourceErrors(
             [Problem(name, 1, 1, f"this is not an assessment file: it has none of the keys {expected}")]
         )
+    _check_shape(data, smap)
     data = migrate(data)
     assessment = validate(Assessment, data, smap)
     typed, problems = check_against(assessment, catalogue, data, smap)
@@ -293,8 +332,35 @@ def _check_data(data: Any, smap: SourceMap, catalogue: Catalogue, name: str) -> 
     return typed
 
 
+_BOUNDS = {
+    "answers": (MAX_ANSWERS, "answers"),
+    "profile": (MAX_PROFILE, "profile answers"),
+    "plan": (MAX_PLAN, "plan entries"),
+    "sign_off": (MAX_SIGN_OFFS, "sign-offs"),
+}
+
+
+def _check_shape(data: dict[str, Any], smap: SourceMap) -> None:
+    """One clear problem for a list or mapping over its bound, or an old file whose meta
+    cannot be migrated, before the model sees them."""
+    problems = []
+    for key, (limit, what) in _BOUNDS.items():
+        value = data.get(key)
+        if isinstance(value, (dict, list)) and len(value) > limit:
+            problems.append(
+                smap.problem(data, (key,), f"{key}: at most {limit:,} {what} (this file has {len(value):,})")
+            )
+    if data.get("schema_version", SCHEMA_VERSION) == 0 and not isinstance(data.get("meta") or {}, dict):
+        problems.append(
+            smap.problem(data, ("meta",), "meta must be a mapping, with keys like assessor: and assessed_on:")
+        )
+    if problems:
+        raise SourceErrors(problems)
+
+
 def load_assessment(path: Path, catalogue: Catalogue) -> Assessment:
-    return parse_assessment(Path(path).read_bytes(), catalogue, str(path))
+    """Read and check a file: a FIFO, device or over-size file is refused before reading."""
+    return parse_assessment(read_capped(path), catalogue, str(path))
 
 
 def save_assessment(assessment: Assessment, path: Path) -> None:

@@ -1,14 +1,46 @@
-"""Command line: ``python -m assessor <command>``."""
+"""Command line: ``python -m assessor <command>``.
+
+Everything the CLI prints goes through ``printable``: control characters (C0 and C1, so no
+terminal escape sequence, bell or carriage return), bidi controls and line separators in
+values, file names and messages are shown as ``\\uXXXX``, so a file received by email cannot
+retitle or clear the terminal or print a fake line. Every file is written through
+``assessor.output.OutputFolder``. Errors are messages, never tracebacks.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 from pathlib import Path
 
 from assessor.catalogue import DEFAULT_DIR, load_catalogue
 from assessor.errors import SourceErrors
+from assessor.output import OutputError, OutputFolder
+
+# C0 controls but tab and newline, DEL and C1, bidi marks, embeddings, overrides and isolates,
+# and the Unicode line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character written out as ``\\uXXXX``."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class _Printable:
+    """A text stream that escapes control characters in everything written to it."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(printable(text))
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 def _print_problems(exc: SourceErrors) -> int:
@@ -32,7 +64,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
     text = schema_text()
     if args.write:
-        Path(args.write).write_text(text, encoding="utf-8")
+        target = Path(args.write)
+        OutputFolder(target.parent).write(target.name, text.encode("utf-8"))
         print(f"wrote {args.write}")
     else:
         sys.stdout.write(text)
@@ -83,7 +116,9 @@ def cmd_pack(args: argparse.Namespace) -> int:
     from assessor.assessment import load_assessment
     from assessor.documents import RenderError, check_formats, pack_zip, render_pack
     from assessor.documents.cache import disk_cache
+    from assessor.documents.workers import check_settings
 
+    check_settings()  # a bad ASSESSOR_RENDER_* value is refused before any work
     if bool(args.file) == bool(args.batch):
         print("pack: give either an assessment FILE or --batch DIR", file=sys.stderr)
         return 2
@@ -99,7 +134,8 @@ def cmd_pack(args: argparse.Namespace) -> int:
         return 2
     catalogue = load_catalogue(args.questionnaires)
     assessment = load_assessment(Path(args.file), catalogue)
-    out = Path(args.output)
+    out = OutputFolder(args.output)
+    out.check()  # an existing file as -o, or a folder that cannot be made, before rendering
 
     def progress(done: int, total: int, title: str) -> None:
         print(f"[{done}/{total}] {title}: {', '.join(formats)}", flush=True)
@@ -110,13 +146,15 @@ def cmd_pack(args: argparse.Namespace) -> int:
         print(f"{args.file}: {exc}", file=sys.stderr)
         return 1
     for name, data in files.items():
-        path = out / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    print(f"wrote {len(files)} file{'s' if len(files) != 1 else ''} to {out}")
+        out.write(name, data)
+    print(f"wrote {len(files)} file{'s' if len(files) != 1 else ''} to {out.root}")
     if args.zip:
-        archive = out / f"{Path(args.file).stem}-policy-pack.zip"
-        archive.write_bytes(pack_zip(files, assessment.meta.assessed_on))
+        from assessor.documents.batch import folder_name
+
+        archive = out.write(
+            f"{folder_name(Path(args.file), set())}-policy-pack.zip",
+            pack_zip(files, assessment.meta.assessed_on),
+        )
         print(f"wrote {archive}")
     return 0
 
@@ -129,6 +167,7 @@ def _pack_batch(args: argparse.Namespace, formats: tuple[str, ...]) -> int:
         print(f"{folder}: not a folder", file=sys.stderr)
         return 2
     catalogue = load_catalogue(args.questionnaires)
+    OutputFolder(args.output).check()
     report = run_batch(
         folder, Path(args.output), catalogue, formats, score_only=args.score_only, zip_packs=args.zip
     )
@@ -188,13 +227,34 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    from assessor.documents.workers import SettingError
+
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Printable(sys.stdout), _Printable(sys.stderr)
     try:
-        return args.func(args)
-    except SourceErrors as exc:
-        return _print_problems(exc)
-    except FileNotFoundError as exc:
-        print(f"{exc.filename}: no such file", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
+        args = build_parser().parse_args(argv)
+        try:
+            return args.func(args)
+        except SourceErrors as exc:
+            return _print_problems(exc)
+        except SettingError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        except OutputError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        except FileNotFoundError as exc:
+            print(f"{exc.filename}: no such file", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            print(f"{exc.filename or 'error'}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            return 130
+        except Exception as exc:  # a bug: say so plainly (ASSESSOR_DEBUG=1 shows the traceback)
+            if os.environ.get("ASSESSOR_DEBUG"):
+                raise
+            print(f"internal error ({type(exc).__name__}: {exc}); please report it", file=sys.stderr)
+            return 70
+    finally:
+        sys.stdout, sys.stderr = streams

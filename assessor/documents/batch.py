@@ -1,6 +1,7 @@
 """Score and render every assessment in a folder: ``python -m assessor pack --batch DIR -o OUT``.
 
-Each ``DIR/NAME.yaml`` (or ``.yml``) gets its own ``OUT/NAME/`` folder holding the pack as
+Each ``DIR/NAME.yaml`` (or ``.yml``) gets its own ``OUT/NAME/`` folder (``folder_name``: a plain,
+unique name that cannot leave OUT) holding the pack as
 ``pack`` writes it (``pdf/01-....pdf`` and so on), or ``score.json`` with ``--score-only``.
 A file that cannot be read is reported as ``file:line:col: message`` and skipped; the run
 goes on, and the exit code is 1 at the end if anything failed.
@@ -11,6 +12,8 @@ while the next assessment is loaded and its HTML written.
 
 from __future__ import annotations
 
+import itertools
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -23,6 +26,7 @@ from assessor.documents.cache import assessment_key
 from assessor.documents.pack import _pool_of, _specs_of, document_job, pack_zip
 from assessor.documents.workers import Job, RenderError, run_here
 from assessor.errors import SourceErrors
+from assessor.output import OutputError, OutputFolder
 from assessor.questionnaire import Catalogue
 from assessor.scoring import score
 
@@ -40,7 +44,7 @@ class BatchReport:
 @dataclass
 class _Pending:
     source: Path
-    folder: Path
+    folder: str  # the sub-folder of OUT, a plain name
     assessment: Assessment
     left: int
     files: dict[str, bytes] = field(default_factory=dict)
@@ -51,12 +55,22 @@ def assessment_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".yaml", ".yml"))
 
 
-def _out_folder(out: Path, source: Path, used: set[str]) -> Path:
-    name = source.stem
-    if name in used:  # a.yaml and a.yml
-        name = f"{source.stem}-{source.suffix.lstrip('.')}"
-    used.add(name)
-    return out / name
+_UNSAFE_NAME = re.compile(r"[^\w.-]")
+
+
+def folder_name(source: Path, used: set[str]) -> str:
+    """A plain folder name for ``source``, unique in ``used`` (compared without case, for
+    case-blind disks): the file name without its extension, with anything but letters, digits,
+    ``.``, ``_`` and ``-`` replaced and no leading dot, so it can never be ``..`` or hidden;
+    ``a.yml`` beside ``a.yaml`` or ``a-yml.yaml`` gets a numbered name of its own."""
+    stem = _UNSAFE_NAME.sub("_", source.stem).lstrip(".")[:100] or "assessment"
+    ext = source.suffix.lstrip(".").lower()
+    candidates = itertools.chain([stem, f"{stem}-{ext}"], (f"{stem}-{ext}-{n}" for n in itertools.count(2)))
+    for name in candidates:
+        if name.casefold() not in used:
+            used.add(name.casefold())
+            return name
+    raise AssertionError("unreachable")
 
 
 def run_batch(
@@ -73,6 +87,7 @@ def run_batch(
     """Score (and unless ``score_only``, render) every assessment file in ``folder``."""
     log = log or sys.stdout
     err = sys.stderr if log is sys.stdout else log
+    writer = OutputFolder(out)
     report = BatchReport()
     started = time.perf_counter()
     sources = assessment_files(folder)
@@ -90,34 +105,45 @@ def run_batch(
         except OSError as exc:
             print(f"{source}: cannot read file: {exc.strerror}", file=err)
             report.failed.append(f"{source}: cannot read file")
+        except Exception as exc:  # a bug: report this file and go on with the rest
+            print(f"{source}: could not be read (internal error {type(exc).__name__}: {exc})", file=err)
+            report.failed.append(f"{source}: internal error")
         return None
+
+    def write(item_source: Path, folder: str, files: dict[str, bytes]) -> bool:
+        try:
+            for name, data in files.items():
+                writer.write(f"{folder}/{name}", data)
+        except OutputError as exc:
+            print(exc, file=err, flush=True)
+            report.failed.append(f"{item_source}: not written")
+            return False
+        return True
 
     def finish(item: _Pending) -> None:
         if item.error:
             report.failed.append(item.error)
             return
-        for name, data in item.files.items():
-            path = item.folder / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+        files = dict(item.files)
+        if zip_packs:
+            files[f"{item.folder}-policy-pack.zip"] = pack_zip(item.files, item.assessment.meta.assessed_on)
+        if not write(item.source, item.folder, files):
+            return
         report.files += len(item.files)
         report.documents += len(item.files) // len(formats)
-        if zip_packs:
-            archive = item.folder / f"{item.source.stem}-policy-pack.zip"
-            archive.write_bytes(pack_zip(item.files, item.assessment.meta.assessed_on))
         report.written += 1
-        print(f"{item.source}: {len(item.files)} files in {item.folder}", file=log, flush=True)
+        print(f"{item.source}: {len(item.files)} files in {out / item.folder}", file=log, flush=True)
 
     def jobs() -> Iterator[Job]:
         for source in sources:
             assessment = load(source)
             if assessment is None:
                 continue
-            target = _out_folder(out, source, used)
+            target = folder_name(source, used)
             if score_only:
-                target.mkdir(parents=True, exist_ok=True)
                 result = score(assessment, catalogue)
-                (target / "score.json").write_text(result.model_dump_json(indent=2), encoding="utf-8")
+                if not write(source, target, {"score.json": result.model_dump_json(indent=2).encode()}):
+                    continue
                 report.written += 1
                 print(f"{source}: overall {result.overall_label}", file=log, flush=True)
                 continue

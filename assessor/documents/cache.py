@@ -13,20 +13,31 @@ document can never be served. Because a key is derived from the full content, on
 can only hit a document another session rendered from exactly the same answers, which it
 could render itself anyway.
 
-Two layers: an in-process LRU bounded in bytes (``ASSESSOR_RENDER_CACHE_MB``, default 256;
-``0`` turns caching off), and, when ``ASSESSOR_RENDER_CACHE_DIR`` names a folder, files on
-disk written atomically (a temporary file, then a rename) and checked by their SHA-256 when read.
-The disk layer is off by default: rendered documents hold the organisation's details, so keep
-that folder as private as the drafts database.
+Two layers: an in-process LRU bounded in bytes (``ASSESSOR_RENDER_CACHE_MB``, default 256,
+0 to 65536; ``0`` turns caching off), and, when ``ASSESSOR_RENDER_CACHE_DIR`` names a folder,
+files on disk. The disk layer is off by default: rendered documents hold the organisation's
+details, so keep that folder as private as the drafts database. On disk:
+
+* the folder and its sub-folders are created 0700 and each entry 0600;
+* every entry is signed: an HMAC-SHA256 over its cache key and its bytes, with a 32-byte secret
+  kept beside the folder (``<folder>.key``, created 0600). A key file that is not a regular
+  file of ours, private to us, turns the disk layer off;
+* an entry is served only when its signature checks, so a forged entry, one swapped from another
+  key, or a torn one is dropped and the document rendered afresh;
+* no symbolic link is followed when reading, writing or pruning (each step is opened relative to
+  its folder with ``O_NOFOLLOW``), and entries are written to a temporary name, then renamed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import importlib.metadata
 import os
-import tempfile
+import re
+import secrets
+import stat
 import threading
 from collections import OrderedDict
 from functools import lru_cache
@@ -39,6 +50,11 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 CACHE_FORMAT = "1"
 DEFAULT_MEMORY_MB = 256
 DISK_MAX_FILES = 5000
+DISK_MAX_ENTRY = 256 * 1024 * 1024  # bytes: no document comes near this
+_MAGIC = b"assessor-cache-2\n"
+_KEY_NAME = re.compile(r"[0-9a-f]{64}")
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | _O_CLOEXEC
 
 
 def _sha(*parts: str | bytes) -> str:
@@ -124,6 +140,7 @@ class RenderCache:
         self._lock = threading.Lock()
         self.hits = self.misses = 0
         self._writes = 0
+        self._key: bytes | None = None  # the signing key, read on first disk use (b"": unusable)
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
@@ -166,71 +183,203 @@ class RenderCache:
 
     # disk
 
-    def _path(self, key: str) -> Path:
+    def _secret(self) -> bytes | None:
+        """The signing key beside the folder, created on first use; None (disk layer off) when
+        it is not a regular file owned by us and private to us."""
+        if self._key is not None or self.folder is None:
+            return self._key or None
+        path = self.folder.parent / f"{self.folder.name}.key"
+        try:
+            self.folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            try:
+                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | _O_CLOEXEC)
+            except FileNotFoundError:
+                tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | _O_CLOEXEC, 0o600)
+                try:
+                    os.write(fd, secrets.token_bytes(32))
+                finally:
+                    os.close(fd)
+                with contextlib.suppress(FileExistsError):
+                    os.link(tmp, path)  # publish whole; if another process won, use its key
+                os.unlink(tmp)
+                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | _O_CLOEXEC)
+            try:
+                st = os.fstat(fd)
+                key = os.read(fd, 64)
+            finally:
+                os.close(fd)
+        except OSError:
+            key, st = b"", None
+        if (
+            st is None
+            or not stat.S_ISREG(st.st_mode)
+            or st.st_uid != os.geteuid()
+            or st.st_mode & 0o077
+            or len(key) != 32
+        ):
+            self._key = b""  # unusable: the disk layer stays off
+            return None
+        self._key = key
+        return key
+
+    def _sign(self, secret: bytes, key: str, data: bytes) -> bytes:
+        return hmac.new(secret, key.encode("ascii") + b"\0" + data, hashlib.sha256).digest()
+
+    def _root_fd(self, create: bool) -> int | None:
+        """The cache folder, opened without following a link; created 0700 when ``create``."""
         assert self.folder is not None
-        return self.folder / key[:2] / key
+        try:
+            if create:
+                self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(self.folder, _DIR)
+        except OSError:
+            return None
+        st = os.fstat(fd)
+        if st.st_uid != os.geteuid():
+            os.close(fd)
+            return None
+        if st.st_mode & 0o077:
+            with contextlib.suppress(OSError):
+                os.fchmod(fd, 0o700)
+        return fd
+
+    def _sub_fd(self, root: int, name: str, create: bool) -> int | None:
+        try:
+            if create:
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(name, 0o700, dir_fd=root)
+            return os.open(name, _DIR, dir_fd=root)
+        except OSError:  # missing, or a symlink (ELOOP, ENOTDIR): never followed
+            return None
 
     def _read_disk(self, key: str) -> bytes | None:
-        if self.folder is None:
+        if self.folder is None or not _KEY_NAME.fullmatch(key):
             return None
-        path = self._path(key)
+        secret = self._secret()
+        if secret is None:
+            return None
+        root = self._root_fd(create=False)
+        if root is None:
+            return None
         try:
-            blob = path.read_bytes()
-        except OSError:
-            return None
-        digest, data = blob[:32], blob[32:]
-        if hashlib.sha256(data).digest() != digest:  # torn or tampered: drop it
-            with contextlib.suppress(OSError):
-                path.unlink()
-            return None
-        return data
+            sub = self._sub_fd(root, key[:2], create=False)
+            if sub is None:
+                return None
+            try:
+                try:
+                    fd = os.open(key, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | _O_CLOEXEC, dir_fd=sub)
+                except OSError:
+                    return None
+                try:
+                    st = os.fstat(fd)
+                    if not stat.S_ISREG(st.st_mode) or st.st_size > DISK_MAX_ENTRY + 64:
+                        blob = b""
+                    else:
+                        with os.fdopen(os.dup(fd), "rb") as f:
+                            blob = f.read(DISK_MAX_ENTRY + 64)
+                finally:
+                    os.close(fd)
+                head = len(_MAGIC)
+                mac, data = blob[head : head + 32], blob[head + 32 :]
+                if blob[:head] == _MAGIC and hmac.compare_digest(mac, self._sign(secret, key, data)):
+                    return data
+                with contextlib.suppress(OSError):  # forged, swapped or torn: drop it
+                    os.unlink(key, dir_fd=sub)
+                return None
+            finally:
+                os.close(sub)
+        finally:
+            os.close(root)
 
     def _write_disk(self, key: str, data: bytes) -> None:
-        if self.folder is None:
+        if self.folder is None or not _KEY_NAME.fullmatch(key) or len(data) > DISK_MAX_ENTRY:
             return
-        path = self._path(key)
+        secret = self._secret()
+        if secret is None:
+            return
+        root = self._root_fd(create=True)
+        if root is None:
+            return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            sub = self._sub_fd(root, key[:2], create=True)
+            if sub is None:
+                return
+            tmp = f".tmp-{secrets.token_hex(8)}"
             try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(hashlib.sha256(data).digest() + data)
-                os.replace(tmp, path)
-            except BaseException:
+                fd = os.open(
+                    tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | _O_CLOEXEC, 0o600, dir_fd=sub
+                )
+                try:
+                    with os.fdopen(os.dup(fd), "wb") as f:
+                        f.write(_MAGIC + self._sign(secret, key, data) + data)
+                finally:
+                    os.close(fd)
+                os.rename(tmp, key, src_dir_fd=sub, dst_dir_fd=sub)  # replaces a link, never follows it
+            except OSError:
                 with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-        except OSError:
-            return  # a cache that cannot write is only slower
+                    os.unlink(tmp, dir_fd=sub)
+                return  # a cache that cannot write is only slower
+            finally:
+                os.close(sub)
+        finally:
+            os.close(root)
         with self._lock:
             self._writes += 1
             prune = self._writes % 100 == 0
         if prune:
             self._prune()
 
-    def _prune(self) -> None:
-        assert self.folder is not None
-        dated = []
-        for p in self.folder.glob("??/*"):
-            if not p.name.startswith("."):
-                with contextlib.suppress(OSError):
-                    dated.append((p.stat().st_mtime, p))
-        if len(dated) <= DISK_MAX_FILES:
+    def _prune(self, keep: int = DISK_MAX_FILES) -> None:
+        """Keep the ``keep`` most recent entries; links and anything not ours are skipped."""
+        root = self._root_fd(create=False)
+        if root is None:
             return
-        dated.sort()
-        for _, p in dated[: len(dated) - DISK_MAX_FILES]:
-            with contextlib.suppress(OSError):
-                p.unlink()
+        dated = []
+        try:
+            for top in os.scandir(root):
+                if len(top.name) != 2 or not top.is_dir(follow_symlinks=False):
+                    continue
+                sub = self._sub_fd(root, top.name, create=False)
+                if sub is None:
+                    continue
+                try:
+                    for entry in os.scandir(sub):
+                        if _KEY_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                            with contextlib.suppress(OSError):
+                                dated.append(
+                                    (entry.stat(follow_symlinks=False).st_mtime, top.name, entry.name)
+                                )
+                finally:
+                    os.close(sub)
+            if len(dated) <= keep:
+                return
+            dated.sort()
+            for _, top_name, name in dated[: len(dated) - keep]:
+                sub = self._sub_fd(root, top_name, create=False)
+                if sub is not None:
+                    with contextlib.suppress(OSError):
+                        os.unlink(name, dir_fd=sub)
+                    os.close(sub)
+        finally:
+            os.close(root)
 
 
 _default: RenderCache | None = None
 _default_lock = threading.Lock()
 
 
+def cache_megabytes() -> float:
+    """ASSESSOR_RENDER_CACHE_MB, checked (raises workers.SettingError when out of range)."""
+    from assessor.documents.workers import setting
+
+    return setting("ASSESSOR_RENDER_CACHE_MB", DEFAULT_MEMORY_MB, 0, 65536, "of MiB")
+
+
 def default_cache() -> RenderCache | None:
     """The process-wide cache configured from the environment (None when turned off)."""
     global _default
-    mb = float(os.environ.get("ASSESSOR_RENDER_CACHE_MB", "") or DEFAULT_MEMORY_MB)
+    mb = cache_megabytes()
     if mb <= 0:
         return None
     folder = os.environ.get("ASSESSOR_RENDER_CACHE_DIR") or None

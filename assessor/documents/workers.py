@@ -10,12 +10,15 @@ is never forked and never imports WeasyPrint.
 Limits, from the environment:
 
 ``ASSESSOR_RENDER_TIMEOUT``
-    seconds one document in one format may take (default 120). The worker is killed and replaced.
+    seconds one document in one format may take (default 120; 0.1 to 3600). The worker is
+    killed and replaced.
 ``ASSESSOR_RENDER_MEMORY_MB``
-    address-space cap of each worker in MiB (``RLIMIT_AS``, default 2048). A ``MemoryError``, or
-    a worker that dies, is reported and the worker replaced.
+    address-space cap of each worker in MiB (``RLIMIT_AS``, default 2048; a whole number from
+    256 to 1048576). A ``MemoryError``, or a worker that dies, is reported and the worker replaced.
 ``ASSESSOR_RENDER_WORKERS``
-    pool size; ``0`` renders in the calling process, without isolation (for profiling only).
+    pool size (0 to 32); ``0`` renders in the calling process, without isolation (profiling only).
+
+A value out of range is refused with :class:`SettingError`, naming the variable and the range.
 
 Any failure reaches the caller as :class:`RenderError`, whose message names the document and
 says what happened. The pool is thread-safe: several app sessions can render at once, and
@@ -56,25 +59,39 @@ class RenderError(RuntimeError):
         self.reason = reason
 
 
-def _env_number(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
+class SettingError(ValueError):
+    """An ``ASSESSOR_RENDER_*`` value out of range; the message names it and the range."""
+
+
+def setting(name: str, default: float, low: float, high: float, what: str, *, whole: bool = False) -> float:
+    """A number from the environment, checked: finite, within ``[low, high]``, and whole when
+    ``whole``. An unset or blank variable gives ``default``; anything else out of range is
+    refused, never clamped or silently turned off."""
+    raw = os.environ.get(name, "")
+    text = raw.strip()
+    if not text:
         return default
     try:
-        value = float(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a number, not {raw!r}") from exc
-    if value < 0 or math.isnan(value):
-        raise ValueError(f"{name} must be 0 or more, not {raw!r}")
+        value: float | None = int(text) if whole else float(text)
+    except ValueError:
+        value = None
+    if value is None or not math.isfinite(value) or not low <= value <= high:
+        kind = "a whole number" if whole else "a number"
+        raise SettingError(f"{name} must be {kind} {what} from {low:g} to {high:g}, not {raw!r}")
     return value
 
 
+TIMEOUT_RANGE = (0.1, 3600.0)
+MEMORY_RANGE = (256, 1024 * 1024)
+WORKERS_RANGE = (0, 32)
+
+
 def default_timeout() -> float:
-    return _env_number("ASSESSOR_RENDER_TIMEOUT", DEFAULT_TIMEOUT) or DEFAULT_TIMEOUT
+    return setting("ASSESSOR_RENDER_TIMEOUT", DEFAULT_TIMEOUT, *TIMEOUT_RANGE, "of seconds")
 
 
 def default_memory_mb() -> int:
-    return int(_env_number("ASSESSOR_RENDER_MEMORY_MB", DEFAULT_MEMORY_MB))
+    return int(setting("ASSESSOR_RENDER_MEMORY_MB", DEFAULT_MEMORY_MB, *MEMORY_RANGE, "of MiB", whole=True))
 
 
 def usable_cpus() -> int:
@@ -85,7 +102,18 @@ def usable_cpus() -> int:
 
 
 def default_workers() -> int:
-    return int(_env_number("ASSESSOR_RENDER_WORKERS", min(usable_cpus(), MAX_DEFAULT_WORKERS)))
+    fallback = min(usable_cpus(), MAX_DEFAULT_WORKERS)
+    return int(setting("ASSESSOR_RENDER_WORKERS", fallback, *WORKERS_RANGE, "of workers", whole=True))
+
+
+def check_settings() -> None:
+    """Check every ASSESSOR_RENDER_* variable now; raises SettingError naming the first bad one."""
+    from assessor.documents.cache import cache_megabytes
+
+    default_timeout()
+    default_memory_mb()
+    default_workers()
+    cache_megabytes()
 
 
 @dataclass

@@ -130,8 +130,10 @@ def test_every_format_of_every_document_is_written(packs):
 
 def test_private_message_rules_only_with_member_messages(youth, adult):
     assert "Private messages" in youth.text["house_rules"]
-    assert "You can send other members private messages" in youth.text["house_rules"]
-    assert "Private messages follow the same rules" in youth.text["house_rules_young"]
+    # Under-18s take part: never "you can message anyone", only people the organisation approved.
+    assert "Send private messages only to people" in youth.text["house_rules"]
+    assert "You can send other members private messages" not in youth.text["house_rules"]
+    assert "Only send private messages to people" in youth.text["house_rules_young"]
     assert "You can send other members private messages" not in adult.text["house_rules"]
     assert "private message" not in adult.text["house_rules"].lower()
     assert "members cannot message each other privately" in adult.text["policy_statement"]
@@ -145,7 +147,7 @@ def test_pre_and_post_moderation_read_differently(youth, adult):
         in pre["policy_statement"]
     )
     assert "Pre-moderation: every post is checked before it appears" in pre["procedure"]
-    assert "Posts appear straight away" in post["house_rules"]
+    assert "Messages appear straight away" in post["house_rules"]  # a messaging group
     assert (
         "reading every post after it appears, since our online community on WhatsApp is post-moderated"
         in post["policy_statement"]
@@ -206,7 +208,7 @@ def test_audit_speaks_about_a_platform_the_organisation_does_not_run(audit, yout
     assert "is run by another company, not by St Mary's Youth Club" in rules
     assert "connects you with strangers at random" in rules
     assert "There is no way to report or block anyone there" in rules
-    assert "There is no report button" in audit.text["house_rules_young"]
+    assert "If there is no report button" in audit.text["house_rules_young"]
     assert "does not run or moderate" in audit.text["procedure"]
     assert (
         "St Mary's Youth Club does not run ChatRoulette-style random video chat" in audit.text["risk_report"]

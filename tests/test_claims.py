@@ -377,3 +377,28 @@ def test_easy_read_rules_for_adults_with_learning_disabilities(catalogue):
     adults = assessment.model_copy(deep=True)
     adults.profile["community_focus"] = ["general"]
     assert "house_rules_easy_read" not in render_pages(adults, catalogue)
+
+
+def test_claims_name_real_questions_and_options(catalogue):
+    """A claim token names a control question, or a profile question and one of its options."""
+    import re
+
+    derived = {"derived.reports_go_to", "derived.phone_numbers_visible", "derived.platform_has",
+               "derived.platform_under_age", "derived.real_names_visible", "derived.admins_see_private_messages"}
+    seen = 0
+    for path in TEMPLATES_DIR.glob("*.html"):
+        for attr in re.findall(r'data-claim="([^"]*)"', path.read_text(encoding="utf-8")):
+            for token in re.sub(r"\{\{[^}]*\}\}|\{%[^%]*%\}", "", attr).split():
+                seen += 1
+                key, _, values = token.replace("!=", "=").partition("=")
+                if key.startswith("derived."):
+                    assert key in derived, f"{path.name}: {token}"
+                    continue
+                question = catalogue.index.get(key)
+                assert question is not None, f"{path.name}: {token}"
+                if not values:
+                    assert question.kind == Kind.control, f"{path.name}: {token}"
+                elif values != "*":
+                    options = {o.value for o in question.options}
+                    assert set(values.split("|")) <= options, f"{path.name}: {token}"
+    assert seen > 20

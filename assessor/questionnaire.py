@@ -243,7 +243,9 @@ class StrengthRule(Strict):
     when: Condition | None = Field(None, description="Profile condition; leave out to apply always.")
     below: float = Field(ge=0, le=1, description="Control strength under which the cap applies.")
     cap: Cap
-    because: str = Field(description="The explanation's wording, ending so that '... this area cannot fall below' follows.")
+    because: str = Field(
+        description="The explanation's wording, ending so that '... this area cannot fall below' follows."
+    )
 
 
 class RiskArea(Strict):
@@ -256,6 +258,10 @@ class RiskArea(Strict):
     inherent: Inherent
     cap: Cap | None = Field(
         None, description="How far the area may fall while one of its key controls is missing."
+    )
+    urgent_when: Condition | None = Field(
+        None,
+        description="While this holds (profile only), the area's gaps are at least high priority and rank first among equals.",
     )
     strength_rules: list[StrengthRule] = Field(
         default_factory=list,
@@ -409,7 +415,8 @@ class Scoring(Strict):
     key_controls: KeyControls = Field(default_factory=KeyControls)
     weak_controls: WeakControls | None = None
     weak_controls_more: list[WeakControls] = Field(
-        default_factory=list, description="Further weak-controls rules, for example a High floor for very weak controls."
+        default_factory=list,
+        description="Further weak-controls rules, for example a High floor for very weak controls.",
     )
     key_conditions: dict[str, KeyCondition] = Field(
         default_factory=dict, description="Key controls from the profile, by id (the id of their action)."

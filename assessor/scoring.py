@@ -36,6 +36,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from assessor.assessment import Assessment, Person
+from assessor.platforms import all_responses
 from assessor.questionnaire import (
     BAND_ORDER,
     PRIORITY_ORDER,
@@ -273,10 +274,6 @@ def _inherent(
 
 def responses_for(assessment: Assessment, catalogue: Catalogue) -> dict[str, Any]:
     """Answers as conditions see them: the profile, the answers and the platform's derived facts."""
-    try:
-        from assessor.platforms import all_responses
-    except ImportError:  # pragma: no cover - the registry is optional
-        return assessment.responses()
     return all_responses(assessment, catalogue)
 
 
@@ -285,26 +282,42 @@ def is_audit(catalogue: Catalogue, assessment: Assessment) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _band_floor(matrix: tuple[tuple[Band, ...], ...], li: int, ii: int, band: Band) -> tuple[int, int]:
-    """How far an area of inherent (li, ii) may fall and stay in ``band`` or above.
+def _band_floor(
+    matrix: tuple[tuple[Band, ...], ...], reduction: tuple[int, int], li: int, ii: int, band: Band
+) -> tuple[int, int]:
+    """How far an area of inherent (li, ii) may fall while it must stay in ``band`` or above.
 
-    Controls mostly make harm less likely, so the floor keeps the impact and lowers the
-    likelihood as far as the band allows, then lowers the impact. When the inherent risk is
-    itself below the band, the floor is the inherent risk.
+    The floor is the lowest-scoring point no higher than the inherent risk, in the band, that
+    never lifts a residual the controls give above the cap's band when the two are combined
+    (each axis takes the larger value); ties keep the impact and lower the likelihood, since
+    controls mostly make harm less likely. When the inherent risk is below the band, the floor
+    is the inherent risk.
     """
     want = BAND_ORDER.index(band)
 
-    def ok(lk: int, im: int) -> bool:
-        return BAND_ORDER.index(matrix[lk - 1][im - 1]) >= want
+    def rank(lk: int, im: int) -> int:
+        return BAND_ORDER.index(matrix[lk - 1][im - 1])
 
-    if not ok(li, ii):
+    if rank(li, ii) < want:
         return li, ii
-    lk, im = li, ii
-    while lk > 1 and ok(lk - 1, im):
-        lk -= 1
-    while im > 1 and ok(lk, im - 1):
-        im -= 1
-    return lk, im
+    reachable = {
+        (
+            max(1, li - round_half_up(k / 200 * reduction[0])),
+            max(1, ii - round_half_up(k / 200 * reduction[1])),
+        )
+        for k in range(201)
+    }
+    best: tuple[int, int, int] | None = None
+    for lk in range(1, li + 1):
+        for im in range(1, ii + 1):
+            if rank(lk, im) < want:
+                continue
+            if any(rank(max(u, lk), max(v, im)) > max(rank(u, v), want) for u, v in reachable):
+                continue
+            cand = (lk * im, lk, -im)
+            if best is None or cand < best:
+                best = cand
+    return (li, ii) if best is None else (best[1], -best[2])
 
 
 def _matrix(catalogue: Catalogue) -> tuple[tuple[Band, ...], ...]:
@@ -312,11 +325,23 @@ def _matrix(catalogue: Catalogue) -> tuple[tuple[Band, ...], ...]:
     return tuple(tuple(m[row]) for row in range(1, 6))
 
 
+def cap_applies(catalogue: Catalogue, cap: Cap, li: int, ii: int) -> bool:
+    """Whether a cap applies to an area of this inherent risk (see ``Cap.from_inherent``)."""
+    if cap.from_impact is not None and ii < cap.from_impact:
+        return False
+    if cap.from_inherent is None:
+        return True
+    return BAND_ORDER.index(band_of(catalogue, li, ii)) >= BAND_ORDER.index(cap.from_inherent)
+
+
 def cap_floor(catalogue: Catalogue, cap: Cap, li: int, ii: int) -> tuple[int, int]:
     """The floor a cap sets for an area of inherent likelihood ``li`` and impact ``ii``."""
+    if not cap_applies(catalogue, cap, li, ii):
+        return 1, 1
     fl, fi = min(cap.likelihood or 1, li), min(cap.impact or 1, ii)
     if cap.band is not None:
-        bl, bi = _band_floor(_matrix(catalogue), li, ii, cap.band)
+        red = catalogue.meta.scoring.reduction
+        bl, bi = _band_floor(_matrix(catalogue), (red["likelihood"], red["impact"]), li, ii, cap.band)
         fl, fi = max(fl, bl), max(fi, bi)
     return fl, fi
 
@@ -417,12 +442,12 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                         caps.append(
                             (q.id, "key_missing", cap, f"Key control {said}: {name}. While it is missing,")
                         )
-                elif status == "partly" and kc_rules.partly_cap is not None:
+                elif status == "partly" and (q.partly_cap or kc_rules.partly_cap) is not None:
                     caps.append(
                         (
                             q.id,
                             "key_partly",
-                            kc_rules.partly_cap,
+                            q.partly_cap or kc_rules.partly_cap,
                             f"Key control only partly in place: {name}. Until it is in place,",
                         )
                     )
@@ -438,13 +463,19 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                 )
                 caps.append((kid, "profile", kc.cap, f"{kc.missing}. Until that changes,"))
         s = total_ws / total_w if total_w else 0.0
-        if rules.weak_controls is not None and s < rules.weak_controls.below:
-            caps.append(("weak_controls", "weak", rules.weak_controls.cap, rules.weak_controls.because))
+        for weak in [rules.weak_controls, *rules.weak_controls_more]:
+            if weak is not None and s < weak.below:
+                caps.append(("weak_controls", "weak", weak.cap, weak.because))
+        for rule in area.strength_rules:
+            if s < rule.below and (rule.when is None or rule.when.holds(responses)):
+                caps.append((f"{area.id}.strength_rule", "weak", rule.cap, rule.because))
         res_l = max(1, likelihood - round_half_up(s * rules.reduction["likelihood"]))
         res_i = max(1, impact - round_half_up(s * rules.reduction["impact"]))
         uncapped = (res_l, res_i)
         applied: list[AppliedCap] = []
         for source, kind, cap, because in caps:
+            if not cap_applies(catalogue, cap, likelihood, impact):
+                continue
             fl, fi = cap_floor(catalogue, cap, likelihood, impact)
             binding = fl > uncapped[0] or fi > uncapped[1]
             applied.append(
@@ -538,6 +569,7 @@ def _plan(
     rules = catalogue.meta.scoring
     key_map = rules.priority_by_band_key or rules.priority_by_band
     bands = {r.id: r for r in areas}
+    areas_by_id = {a.id: a for a in catalogue.areas}
     area_rank = {r.id: i for i, r in enumerate(areas)}
     by_id: dict[str, dict[str, Any]] = {}
 
@@ -569,7 +601,7 @@ def _plan(
         action = kc.action.model_copy(update={"id": kid})
         for area in kc.areas:
             add(action, kid, action.priority, area if area in bands else None, kid, False,
-                (3, 99, 9, 99.0, -0), True, f"{kc.missing}.", kid)  # fmt: skip
+                (1, 1, 1, 1, 999.0, 0), True, f"{kc.missing}.", kid)  # fmt: skip
         if not kc.areas:
             add(
                 action,
@@ -578,7 +610,7 @@ def _plan(
                 None,
                 kid,
                 False,
-                (3, 99, 9, 99.0, 0),
+                (1, 1, 1, 1, 999.0, 0),
                 True,
                 f"{kc.missing}.",
                 kid,
@@ -596,11 +628,20 @@ def _plan(
             key = status == "missing"
             by_band = key_map[band] if key else rules.priority_by_band[band]
             priority = _raised(action.priority, by_band, rules.max_raise)
+            area_def = areas_by_id[result.id]
+            urgent = area_def.urgent_when is not None and area_def.urgent_when.holds(responses)
+            if urgent and action.priority != Priority.low:
+                priority = _more_urgent(priority, Priority.high)
             unknown = finding.answer in (None, ControlAnswer.dont_know.value)
-            harm = (2 if key else 1 if status else 0, result.residual.score, result.residual.impact,
-                    q.weight or 0.0, -area_rank[result.id])  # fmt: skip
+            gap = (1 - (finding.strength or 0.0)) * (q.weight or 0.0) * result.inherent.impact
+            known = 0 if finding.answer_label is None else 1  # an unanswered gap is to find out first
+            harm = (0, 1 if key else 0, known, 1 if urgent else 0, round(gap, 3), -area_rank[result.id])
             if key:
                 why = f"Closes a missing key control in {result.title} ({label})."
+            elif urgent:
+                why = (
+                    f"Closes a gap in {result.title} ({label}), where an incident happened in the past year."
+                )
             else:
                 why = f"Closes a gap in {result.title} ({label})."
             add(action, aid, priority, result.id, q.id, unknown, harm, key, why, base.id)

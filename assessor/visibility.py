@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assessor.assessment import Assessment, Person
+from assessor.platforms import all_responses
 from assessor.questionnaire import Catalogue, Question, RiskArea
 
 PROFILE_PAGE = "profile"
@@ -43,7 +44,7 @@ class Visibility:
 
 def visible_questions(catalogue: Catalogue, assessment: Assessment) -> list[Question]:
     """Every question shown for these answers, profile first, in questionnaire order."""
-    vis = Visibility(catalogue, assessment.responses())
+    vis = Visibility(catalogue, all_responses(assessment, catalogue))
     out = [q for _, qs in vis.sections(catalogue.profile.sections) for q in qs]
     for area in vis.areas():
         out.extend(q for _, qs in vis.sections(area.sections) for q in qs)
@@ -72,7 +73,7 @@ def answer_value(assessment: Assessment, qid: str) -> Any:
 
 def progress(assessment: Assessment, catalogue: Catalogue) -> list[PageProgress]:
     """Answered and shown questions per page: the profile, then each applicable risk area."""
-    vis = Visibility(catalogue, assessment.responses())
+    vis = Visibility(catalogue, all_responses(assessment, catalogue))
 
     def count(sections: list[Any]) -> tuple[int, int]:
         qs = [q for _, group in vis.sections(sections) for q in group]

@@ -203,10 +203,16 @@ def test_a_missing_key_control_caps_its_area_and_says_so(catalogue):
 
 
 def test_partly_in_place_key_control_keeps_the_area_off_low(catalogue):
-    partly = score(_youth(catalogue, answers={"staff_conduct.devices": "partly"}), catalogue)
-    staff = _area(partly, "staff_conduct")
+    # Staff accounts only partly authorised, in an area that starts High: Medium at best.
+    fixed = {"staff_conduct.devices": "in_place", "staff_conduct.authorised_accounts": "partly"}
+    staff = _area(score(_youth(catalogue, answers=fixed), catalogue), "staff_conduct")
     assert staff.residual.band == "amber"
-    assert any(c.kind == "key_partly" for c in staff.caps)
+    assert any(c.kind == "key_partly" and c.binding for c in staff.caps)
+    # Devices only partly approved: the catalogue's partly cap is for impact-5 areas only.
+    staff = _area(
+        score(_youth(catalogue, answers={"staff_conduct.devices": "partly"}), catalogue), "staff_conduct"
+    )
+    assert staff.residual.band == "green" and staff.key_controls
 
 
 def test_profile_key_conditions_top_the_plan_and_owners_fall_back(catalogue):

@@ -310,3 +310,15 @@ def test_a_damaged_database_gives_a_message_not_a_traceback(db):
     assert not at.exception
     assert any("damaged" in e.value and "backup" in e.value for e in at.error)
     assert db.read_bytes() == b"not a database" * 100
+
+
+def test_delete_is_undoable(db):
+    at = new_assessment("Deleted Club")
+    draft = at.session_state["draft_id"]
+    goto(at, "start")
+    next(b for b in at.button if b.label == "Delete").click().run()
+    assert "undo this from this page for 30 days" in texts(at)
+    next(b for b in at.button if b.label == "Yes, delete it").click().run()
+    assert not Store(db).exists(draft) and "Recently deleted" in texts(at)
+    next(b for b in at.button if b.label == "Undo delete").click().run()
+    assert Store(db).exists(draft) and "Recently deleted" not in texts(at)

@@ -105,6 +105,7 @@ def _saved_list() -> None:
     st.header("Saved assessments")
     if not drafts:
         st.write("None yet.")
+        _deleted_list()
         return
     for d in drafts:
         with st.container(border=True):
@@ -116,9 +117,7 @@ def _saved_list() -> None:
                 state.go("profile")
             confirm_key = f"confirm-delete|{d.id}"
             if st.session_state.get(confirm_key):
-                st.warning(
-                    f"Delete **{md(d.organisation)}** and all its saved versions? This cannot be undone."
-                )
+                st.warning(f"Delete **{md(d.organisation)}**? You can undo this from this page for 30 days.")
                 yes, no = st.columns(2)
                 if yes.button("Yes, delete it", key=f"yes|{d.id}", type="primary"):
                     state.store().delete(d.id)
@@ -132,3 +131,21 @@ def _saved_list() -> None:
             elif right.button("Delete", key=f"del|{d.id}"):
                 st.session_state[confirm_key] = True
                 st.rerun()
+    _deleted_list()
+
+
+def _deleted_list() -> None:
+    """Soft-deleted drafts, kept for UNDO_DAYS, with Undo."""
+    from assessor.store import UNDO_DAYS
+
+    gone = state.store().list(deleted=True)
+    if not gone:
+        return
+    st.subheader("Recently deleted")
+    st.write(f"Deleted assessments are kept for {UNDO_DAYS} days, then removed for good.")
+    for d in gone:
+        left, right = st.columns([7, 2], vertical_alignment="center")
+        left.markdown(f"**{md(d.organisation)}**  \nDeleted {d.deleted.astimezone():%d %b %Y, %H:%M}")
+        if right.button("Undo delete", key=f"undo|{d.id}"):
+            state.store().undelete(d.id)
+            st.rerun()

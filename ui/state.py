@@ -115,8 +115,10 @@ def _browser_values(draft: str) -> dict[str, Any]:
     A new session (after a server restart or a long disconnect) gets the browser's widget values
     before any widget is drawn. Streamlit keeps them under its internal element ids, which end
     with the widget's key; read them there, since there is no public API for this."""
+    from streamlit.runtime.state.session_state_proxy import get_session_state
+
     try:
-        states = st.session_state._state._new_widget_state.states
+        states = get_session_state()._state._new_widget_state.states
     except AttributeError:
         return {}
     out = {}

@@ -11,6 +11,7 @@ import io
 import re
 import subprocess
 import threading
+import unicodedata
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,7 +22,7 @@ from hostile_strings import DROPPED, LONG, corpus
 from pypdf import PdfReader
 
 from assessor.assessment import MAX_SHORT, Person, PlanEntry, SignOff, load_assessment, parse_assessment
-from assessor.documents.html import CLIP, SOFT_BREAK
+from assessor.documents.html import CLIP, SOFT_BREAK, cap_marks
 from assessor.documents.pack import FORMATS, render_pack
 from assessor.errors import SourceErrors
 
@@ -112,11 +113,32 @@ INVISIBLE = {SOFT_BREAK, "\u200d", "\ufe0f", "\u202e", "\u2066", "\u2069"}
 
 
 def _squash(text: str) -> str:
-    return "".join(ch for ch in "".join(text.split()) if ch not in INVISIBLE)
+    """Text without spaces, invisible characters or combining marks (text extraction from a PDF
+    may compose, reorder or drop stacked marks), for comparing what went in with what came out."""
+    text = unicodedata.normalize("NFD", "".join(text.split()))
+    return "".join(ch for ch in text if ch not in INVISIBLE and unicodedata.category(ch) != "Mn")
 
 
 def expected(s: str) -> str:
-    return _squash("".join(ch for ch in s if ch not in DROPPED))
+    return _squash(cap_marks("".join(ch for ch in s if ch not in DROPPED)))
+
+
+_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+# What GitHub (cmark-gfm), VS Code (markdown-it with linkify) and Streamlit (remark-gfm) turn
+# into links from plain text, found after escapes and entities are undone, as remark does.
+_AUTOLINK = re.compile(
+    r"[a-z][a-z0-9+.-]*://|mailto:|www\.|[\w.+-]+@[\w-]+\.[\w.-]+|\b[\w-]+\.(?:org|com|net|uk|example)\b",
+    re.I,
+)
+
+
+def outside_code(md: str) -> str:
+    """Markdown text outside code spans, with backslash escapes and entities undone."""
+    import html as html_module
+
+    text = _CODE_SPAN.sub(" ", md)
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+    return html_module.unescape(text)
 
 
 def test_every_string_appears_literally_in_every_format(packs):
@@ -134,7 +156,7 @@ def test_every_string_appears_literally_in_every_format(packs):
             elif path.endswith(".docx"):
                 assert want in _squash(_docx_text(data)), (name, path)
             else:
-                md = data.decode("utf-8")
+                md = _CODE_SPAN.sub(" ", data.decode("utf-8"))
                 assert "<script" not in md and "<img" not in md and "](" not in md.replace("\\](", "")
     assert tried >= 15 * 21 + 3
 
@@ -210,3 +232,29 @@ def test_zip_of_hostile_pack_opens(packs):
     data = pack_zip(files, __import__("datetime").date(2026, 1, 1))
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert z.testzip() is None
+
+
+def test_no_link_can_form_from_text_in_markdown(packs):
+    """Issue 15, class 9: bare URLs, www. addresses, e-mail addresses and domain names in
+    answers never become live links in the Markdown (they are code spans)."""
+    rendered, _ = packs
+    for name, (_, files) in rendered.items():
+        for path, data in files.items():
+            if path.endswith(".md"):
+                found = _AUTOLINK.findall(outside_code(data.decode("utf-8")))
+                assert found == [], (name, path, found[:5])
+
+
+def test_addresses_copy_out_of_word_and_markdown_whole(packs):
+    """Issue 15, class 9: no invisible break inside an address in Word or Markdown."""
+    rendered, _ = packs
+    address, files = rendered["long email"]
+    for path, data in files.items():
+        if path.endswith(".docx"):
+            text = _docx_text(data)
+        elif path.endswith(".md"):
+            text = data.decode("utf-8")
+        else:
+            continue
+        assert SOFT_BREAK not in text, path
+        assert address in text, path

@@ -3,7 +3,9 @@
 Headings become real Word heading styles (the document title uses "Title"; h2 to
 h4 become Heading 1 to 3), lists use Word's list styles with numbering restarted
 for each numbered list, and tables keep a repeating header row. Text is added
-as plain runs, so nothing in it is interpreted.
+as plain runs, so nothing in it is interpreted, and without the PDF's invisible
+break points, so an address copied out of Word is the address typed. No run is a
+hyperlink.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
+from assessor.documents.html import SOFT_BREAK
 from assessor.documents.tree import Node, Run, inline_runs, parse, split_blocks
 
 FONT = "Arial"  # widely installed and covers Welsh (ŵ, ŷ) and accented letters
@@ -51,6 +54,7 @@ def _date(head: dict[str, str]) -> dt.date:
 
 
 def _setup(doc: Document, head: dict[str, str]) -> None:
+    head = {key: value.replace(SOFT_BREAK, "") for key, value in head.items()}
     normal = doc.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(10)
@@ -195,7 +199,7 @@ class _Writer:
             if r.newline:
                 para.add_run().add_break()
                 continue
-            run = para.add_run(r.text)
+            run = para.add_run(r.text.replace(SOFT_BREAK, ""))  # Word breaks lines itself
             run.bold = r.bold or bool(r.classes & {"rag", "gap"}) or None
             run.italic = r.italic or None
             if r.small:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,9 +28,18 @@ _UNSAFE = re.compile(
 _CITED = re.compile(r'data-guidance="([^"]*)"')
 
 
-_LONG_RUN = re.compile(r"[^\s\u200b]{40,}")
-SOFT_BREAK = "\u200b"  # zero-width space: an invisible place where a line may break
+# Where a line may break: ordinary spaces and the Unicode spaces that allow a break. No-break
+# spaces (U+00A0, U+2007, U+202F), joiners and other invisible characters do not, so a run of
+# them is one long "word" and gets break points like any other.
+_BREAKING = " \t\n\r\u1680\u2000-\u2006\u2008-\u200a\u205f\u3000"
+_LONG_RUN = re.compile(f"[^{_BREAKING}\u200b]{{40,}}")
+# Any run of more than 8 spaces of any kind (breaking or not, but not line breaks) is shortened
+# to 8: layout engines hang such runs at the end of a line, at a cost that grows with the run.
+_SPACE_RUN = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]{9,}")
+SOFT_BREAK = "\u200b"  # zero-width space: an invisible place where a line may break (PDF only)
 CLIP = 2000  # characters of a free-text note or answer shown in a document
+MAX_MARKS = 8  # combining marks kept on one character
+SHORTENED = " […shortened: the full text is in the assessment file]"
 
 
 def strip_unsafe(text: str) -> str:
@@ -42,23 +52,52 @@ def soft_breaks(text: str) -> str:
 
     Without these, WeasyPrint's search for a break in a very long "word" is quadratic:
     a 20,000-character run took 16 s, a 100,000-character one minutes. The zero-width
-    space is invisible and is dropped when text is copied out of the PDF.
+    space is invisible and is dropped when text is copied out of the PDF; the Word and
+    Markdown writers remove it (they break lines themselves), so their text is unchanged.
     """
     return _LONG_RUN.sub(lambda m: SOFT_BREAK.join(m[0][i : i + 30] for i in range(0, len(m[0]), 30)), text)
 
 
-def clip(text: str | None, limit: int = CLIP) -> str:
-    """At most ``limit`` characters of free text, marked when shortened."""
+def cap_marks(text: str, limit: int = MAX_MARKS) -> str:
+    """At most ``limit`` combining marks on any one character ("Zalgo" floods of thousands
+    of marks on one letter cost the shaper and the layout dearly, and mean nothing)."""
+    if text.isascii():
+        return text
+    out, run = [], 0
+    for ch in text:
+        if ch >= "\u0300" and unicodedata.category(ch) in ("Mn", "Me"):
+            run += 1
+            if run > limit:
+                continue
+        else:
+            run = 0
+        out.append(ch)
+    return "".join(out) if len(out) != len(text) else text
+
+
+def clip(text: str | None, limit: int | None = None) -> str:
+    """At most ``limit`` (default ``CLIP``) characters of free text, marked when shortened."""
+    limit = CLIP if limit is None else limit
     if not text or len(text) <= limit:
         return text or ""
-    return text[:limit] + " […shortened: the full text is in the assessment file]"
+    return text[:limit] + SHORTENED
+
+
+def limit_text(text: str) -> str:
+    """What reaches the renderer from any one value: unsafe characters removed, combining marks
+    capped, space runs shortened, clipped to ``CLIP`` characters (marked), with break points in
+    long runs. Applied to every value a template prints, so no template can forget it."""
+    text = _SPACE_RUN.sub(lambda m: m[0][:8], cap_marks(strip_unsafe(text)))
+    if len(text) > CLIP and not text.endswith(SHORTENED):
+        text = clip(text)
+    return soft_breaks(text)
 
 
 def _clean(value: Any) -> Any:
     if isinstance(value, Markup):  # output of our own macros, already cleaned
         return value
     if isinstance(value, str):
-        return soft_breaks(strip_unsafe(value))
+        return limit_text(value)
     return "" if value is None else value
 
 

@@ -7,12 +7,21 @@ image can form), ``<`` and ``>`` become entities (so no HTML tag can form), and
 matter at the start of a line (``#``, ``-``, ``+``, ``=``, ``>``, "1.") are
 escaped there. Our own markup (headings, lists, tables, bold) is the only
 Markdown in the output.
+
+No link can form from text, not even the autolinks that GitHub, VS Code and
+Streamlit make from a bare ``https://...``, ``www....``, ``name@example.org`` or
+``example.org``: some of those renderers find them after escapes are undone, so
+escaping is not enough. Any word that could become one is written as a code span
+(```www.example.org```), which no renderer links, and whose text copies exactly.
+The PDF's invisible break points (zero-width spaces) are removed, so an address
+is the address typed.
 """
 
 from __future__ import annotations
 
 import re
 
+from assessor.documents.html import SOFT_BREAK
 from assessor.documents.tree import Node, Run, inline_runs, parse, split_blocks
 
 _INLINE_SPECIALS = re.compile(r"([\\`*_\[\]{}|~])")
@@ -21,11 +30,36 @@ _LINE_START = re.compile(r"^(\s*)([#+=>-])")
 _ORDERED_MARKER = re.compile(r"^(\s*\d+)([.)])(?=\s|$)")  # "1. " starts a list; "002.R7" does not
 
 
-def escape(text: str) -> str:
-    """Escape text so that no Markdown or HTML can form from it (line starts aside)."""
+# A word (no spaces, backticks or table pipes) that some renderer could turn into a link:
+# a scheme (https:, mailto:, file:), www., an @, or something shaped like a domain name.
+_WORD = re.compile(r"[^\s`|]+")
+_LINKABLE = re.compile(
+    r"[a-z][a-z0-9+.-]*://|mailto:|xmpp:|^//|www\.|@|[\w-]\.[a-z]{2,}(?![a-z0-9])|[\w-]\.[a-z]{2,}\.", re.I
+)
+
+
+def _plain(text: str) -> str:
     text = _ENTITY_LIKE.sub("&amp;", text)
     text = text.replace("<", "&lt;").replace(">", "&gt;")
     return _INLINE_SPECIALS.sub(r"\\\1", text)
+
+
+def _code_span(word: str) -> str:
+    """``word`` as a code span: shown literally, never linked (its text has no backtick)."""
+    return f"`{word}`"
+
+
+def escape(text: str) -> str:
+    """Escape text so that no Markdown, HTML or link can form from it (line starts aside)."""
+    text = text.replace(SOFT_BREAK, "")
+    out, last = [], 0
+    for match in _WORD.finditer(text):
+        if _LINKABLE.search(match[0]):
+            out.append(_plain(text[last : match.start()]))
+            out.append(_code_span(match[0]))
+            last = match.end()
+    out.append(_plain(text[last:]))
+    return "".join(out)
 
 
 def _escape_line_starts(text: str) -> str:

@@ -11,6 +11,7 @@ Layout::
     barring: {england: ..., ...}             # the duty to refer to the barring body
     adult_safeguarding: {england: ..., ...}  # the local adult safeguarding route
     fraud_reporting: {england: ..., ...}     # where to report fraud and scams
+    domestic_abuse_referral: {england: ..., ...}  # MARAC and independent advocate (IDVA) routes
     retention:                               # how long records are kept, by kind of record
       safeguarding_records: {period: ..., basis: ..., source: https://..., checked: ...}
       moderation_logs: ...
@@ -82,6 +83,8 @@ class Contacts(_Strict):
     barring: dict[str, Route]
     adult_safeguarding: dict[str, Route]
     fraud_reporting: dict[str, Route]
+    # Not yet required: tests/fixtures/mini/contacts.yaml has no such block. Drop the default once it does.
+    domestic_abuse_referral: dict[str, Route] = Field(default_factory=dict)
     retention: dict[str, Retention]
     nspcc_policy_template: PolicyTemplate
 

@@ -293,3 +293,10 @@ def test_every_draft_has_a_short_return_code(store):
     assert len(set(codes)) == 20 and all(len(c) == 9 and c[4] == "-" for c in codes)
     assert store.find_code(codes[3].lower().replace("-", " ")) == ids[3]
     assert store.find_code("ABCD-EFG") is None and normalise_code("0O1I-LLLL") is None
+
+
+def test_only_the_creating_browser_is_the_owner(store):
+    draft = store.create(org("Owned"), owner="browser-secret")
+    assert store.is_owner(draft, "browser-secret")
+    assert not store.is_owner(draft, "another-browser") and not store.is_owner(draft, None)
+    assert not store.is_owner(store.create(org("Nobody's")), "browser-secret")

@@ -22,6 +22,7 @@ from assessor.store.base import (
     merge,
     new_draft_id,
     normalise_code,
+    owner_hash,
     unflatten,
 )
 from assessor.store.sqlite import DEFAULT_PATH, SQLiteStore
@@ -50,5 +51,6 @@ __all__ = [
     "merge",
     "new_draft_id",
     "normalise_code",
+    "owner_hash",
     "unflatten",
 ]

@@ -101,6 +101,13 @@ class Opened:
     skipped: list[int] = field(default_factory=list)
 
 
+def owner_hash(browser: str) -> str:
+    """What the store keeps of a browser's secret: enough to recognise it, not to reuse it."""
+    import hashlib
+
+    return hashlib.sha256(f"assessor-owner:{browser}".encode()).hexdigest()
+
+
 def new_draft_id() -> str:
     return secrets.token_urlsafe(24)  # 24 bytes = 192 bits, 32 URL-safe characters
 
@@ -224,8 +231,17 @@ class DraftStore(ABC):
 
     # -- drafts --
     @abstractmethod
-    def create(self, assessment: Assessment, progress: float = 0.0, *, author: str | None = None) -> str:
-        """A new draft holding ``assessment`` as revision 1; returns its id."""
+    def create(
+        self,
+        assessment: Assessment,
+        progress: float = 0.0,
+        *,
+        author: str | None = None,
+        owner: str | None = None,
+    ) -> str:
+        """A new draft holding ``assessment`` as revision 1; returns its id.
+
+        ``owner`` is a secret of the creating browser; only its hash is kept (``is_owner``)."""
 
     @abstractmethod
     def save(
@@ -322,6 +338,10 @@ class DraftStore(ABC):
     @abstractmethod
     def purge(self, draft_id: str | None = None) -> int:
         """Delete now (one draft), or every draft deleted more than UNDO_DAYS ago; returns how many."""
+
+    @abstractmethod
+    def is_owner(self, draft_id: str, browser: str | None) -> bool:
+        """True when ``browser`` (a secret the creating browser keeps) created this draft."""
 
     @abstractmethod
     def exists(self, draft_id: str) -> bool:

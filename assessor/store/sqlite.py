@@ -44,6 +44,7 @@ from assessor.store.base import (
     new_code,
     new_draft_id,
     normalise_code,
+    owner_hash,
     unflatten,
 )
 
@@ -82,7 +83,7 @@ CREATE TABLE IF NOT EXISTS conflicts (
 """
 # Columns added after the first release; added to older databases when they are opened.
 _COLUMNS = {
-    "drafts": {"deleted": "TEXT", "code": "TEXT"},
+    "drafts": {"deleted": "TEXT", "code": "TEXT", "owner": "TEXT"},
     "revisions": {"author": "TEXT", "kind": "TEXT NOT NULL DEFAULT 'edit'", "changed": "TEXT"},
 }
 
@@ -274,10 +275,26 @@ class SQLiteStore(DraftStore):
             if db.execute("SELECT 1 FROM drafts WHERE code = ?", (code,)).fetchone() is None:
                 return code
 
-    def create(self, assessment: Assessment, progress: float = 0.0, *, author: str | None = None) -> str:
+    def create(
+        self,
+        assessment: Assessment,
+        progress: float = 0.0,
+        *,
+        author: str | None = None,
+        owner: str | None = None,
+    ) -> str:
         draft_id = new_draft_id()
         self.save(draft_id, assessment, progress, author=author, kind="create")
+        if owner:
+            with self._transaction() as db:
+                db.execute("UPDATE drafts SET owner = ? WHERE id = ?", (owner_hash(owner), draft_id))
         return draft_id
+
+    def is_owner(self, draft_id: str, browser: str | None) -> bool:
+        if not browser or not is_draft_id(draft_id):
+            return False
+        rows = self._read("SELECT owner FROM drafts WHERE id = ?", (draft_id,))
+        return bool(rows) and rows[0][0] == owner_hash(browser)
 
     def save(
         self,

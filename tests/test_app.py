@@ -171,11 +171,6 @@ def test_documents_page_prepares_once_then_serves_from_cache(db):
     goto(at, "documents")
     assert not at.exception
     assert "Preview" in texts(at)
-    next(t for t in at.text_input if t.label == "Name 2").input("Chris Chair").run()
-    next(t for t in at.text_input if t.label == "Role 2").input("Chair of trustees").run()
-    signed = at.session_state["assessment"].sign_off  # saved as typed: no button to forget
-    assert ("Chris Chair", "Chair of trustees") in [(s.name, s.role) for s in signed]
-    assert "Chris Chair" in Store(db).load_text(draft)
     prepare = next(b for b in at.button if b.label.startswith("Prepare"))
     prepare.click().run()
     assert not at.exception
@@ -322,3 +317,143 @@ def test_delete_is_undoable(db):
     assert not Store(db).exists(draft) and "Recently deleted" in texts(at)
     next(b for b in at.button if b.label == "Undo delete").click().run()
     assert Store(db).exists(draft) and "Recently deleted" not in texts(at)
+
+
+# -- autosaving text boxes (ui/autosave.py): the server side of each edit the box sends ----------
+
+EDIT = """
+import streamlit as st
+from ui import autosave, state
+
+state.sync_from_url()
+for key, edit, path in st.session_state.pop("edits", []):
+    autosave.take_edit(key, edit, lambda text, path=path: {path: text.strip() or None})
+"""
+
+
+def first_question() -> str:
+    return default_catalogue().areas[0].sections[0].questions[0].id
+
+
+def edit_app(draft: str) -> AppTest:
+    at = AppTest.from_string(EDIT, default_timeout=60)
+    at.query_params["draft"] = draft
+    return at.run()
+
+
+def send(at: AppTest, *edits) -> AppTest:
+    at.session_state["edits"] = list(edits)
+    return at.run()
+
+
+def test_a_typed_edit_is_saved_once_against_the_version_it_was_typed_on(db):
+    from assessor.assessment import Assessment
+
+    store = Store(db)
+    draft = store.create(Assessment(organisation={"name": "Club"}))
+    at = edit_app(draft)
+    qid = first_question()
+    note = f"answers/{qid}/note"
+    send(at, ("k1", {"text": "First draft", "seq": 10, "rev": 1}, note))
+    assert store.head(draft) == 2
+    assert store.load(draft, default_catalogue()).answers[qid].note == "First draft"
+    send(at, ("k1", {"text": "First draft", "seq": 10, "rev": 1}, note))  # sent again: saved once
+    assert store.head(draft) == 2
+    # Another tab saves the website; this box's next edit, typed on version 2, merges with it.
+    store.apply(draft, 2, {"organisation/website": "https://example.org"}, default_catalogue())
+    send(at, ("k1", {"text": "Second draft", "seq": 11, "rev": 2}, note))
+    stored = store.load(draft, default_catalogue())
+    assert stored.answers[qid].note == "Second draft"
+    assert stored.organisation.website == "https://example.org"
+    assert at.session_state["autosave_acks"]["k1"] == 11
+
+
+def test_two_boxes_typing_the_same_note_from_one_version_keep_both(db):
+    from assessor.assessment import Assessment
+
+    store = Store(db)
+    draft = store.create(Assessment(organisation={"name": "Club"}))
+    one, two = edit_app(draft), edit_app(draft)
+    qid = first_question()
+    note = f"answers/{qid}/note"
+    send(one, ("k", {"text": "Mine", "seq": 5, "rev": 1}, note))
+    send(two, ("k", {"text": "Theirs", "seq": 6, "rev": 1}, note))
+    assert store.load(draft, default_catalogue()).answers[qid].note == "Mine"
+    (conflict,) = store.conflicts(draft)
+    assert (conflict.mine, conflict.theirs) == ("Theirs", "Mine")
+
+
+def test_an_empty_organisation_name_is_not_saved_and_the_box_says_why(db):
+    from assessor.assessment import Assessment
+
+    store = Store(db)
+    draft = store.create(Assessment(organisation={"name": "Club"}))
+    at = send(edit_app(draft), ("name", {"text": "  ", "seq": 3, "rev": 1}, "organisation/name"))
+    assert store.head(draft) == 1
+    assert at.session_state["autosave_problems"]["name"]
+
+
+# -- safe defaults, return codes, history ---------------------------------------------------------
+
+
+def test_a_new_browser_sees_no_other_organisations_assessment(db, monkeypatch):
+    mine = new_assessment("Our Club")
+    goto(mine, "start")
+    assert "Our Club" in texts(mine)  # the browser that started it lists it
+    stranger = fresh()  # another browser: no cookies, nothing opened
+    assert "Our Club" not in texts(stranger) and "None yet." in texts(stranger)
+    assert not any(b.label == "Delete" for b in stranger.button)
+    monkeypatch.setenv("ASSESSOR_SINGLE_USER", "1")  # the operator's local single-user mode
+    assert "Our Club" in texts(fresh())
+
+
+def test_return_code_is_shown_and_opens_the_assessment(db):
+    at = new_assessment("Coded Club")
+    draft = at.session_state["draft_id"]
+    code = Store(db).summary(draft).code
+    assert code in texts(at)
+    other = fresh()
+    next(t for t in other.text_input if t.label.startswith("Return code")).input(code.lower())
+    next(b for b in other.button if b.label == "Open").click().run()
+    assert other.session_state["draft_id"] == draft
+
+
+def test_opening_another_assessment_asks_first(db):
+    first = new_assessment("First Club")
+    second_code = Store(db).summary(new_assessment("Second Club").session_state["draft_id"]).code
+    goto(first, "start")
+    next(t for t in first.text_input if t.label.startswith("Return code")).input(second_code)
+    next(b for b in first.button if b.label == "Open").click().run()
+    assert "It replaces" in texts(first) and "First Club" in texts(first)
+    assert first.session_state["assessment"].organisation.name == "First Club"
+    next(b for b in first.button if b.label == "Yes, continue").click().run()
+    assert first.session_state["assessment"].organisation.name == "Second Club"
+
+
+def test_history_lists_versions_and_a_restore_can_be_undone(db):
+    at = new_assessment("History Club")
+    draft = at.session_state["draft_id"]
+    at.radio(key=key(at, "profile.relationship")).set_value("runs").run()
+    goto(at, "history")
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    assert any(lab.startswith("Version 2 (current)") and "1 item changed" in lab for lab in labels)
+    next(b for b in at.button if b.label == "Restore version 1").click().run()
+    store = Store(db)
+    assert "relationship" not in store.load(draft, default_catalogue()).profile
+    assert store.revisions(draft)[0].kind == "restore"
+    next(b for b in at.button if b.label.startswith("Undo: go back to version 2")).click().run()
+    assert store.load(draft, default_catalogue()).profile["relationship"] == "runs"
+    assert at.session_state["assessment"].profile["relationship"] == "runs"
+
+
+def test_delete_now_is_for_the_browser_that_started_it(db):
+    at = new_assessment("Owned Club")
+    draft = at.session_state["draft_id"]
+    other = fresh(draft=draft)  # a colleague with the link
+    goto(other, "history")
+    assert not any(b.label == "Delete now" for b in other.button)
+    goto(at, "history")
+    next(b for b in at.button if b.label == "Delete now").click().run()
+    next(b for b in at.button if b.label == "Yes, delete it now").click().run()
+    assert not Store(db).exists(draft) and Store(db).list(deleted=True) == []

@@ -86,7 +86,7 @@ def test_journey_refresh_restart_upload_and_accessibility(browser, tmp_path):
         assert "draft=" in page.url
         page.get_by_text("We run it (or are about to set it up)").click()
         wait_idle(page)
-        page.get_by_text("Young people aged 13 to 17").click()
+        page.get_by_text("Young people aged 13 to 17").first.click()  # the audience question
         wait_idle(page)
         page.get_by_text("Private messages between members", exact=True).click()
         wait_idle(page)
@@ -98,7 +98,7 @@ def test_journey_refresh_restart_upload_and_accessibility(browser, tmp_path):
         # Halfway: a browser refresh comes back to the same answers.
         page.reload()
         heading(page, "Your organisation and platform")
-        assert page.get_by_label("Young people aged 13 to 17").is_checked()
+        assert page.get_by_label("Young people aged 13 to 17").first.is_checked()
         assert page.get_by_role("radio", name="Forum or message board").is_checked()
 
         nav(page, "Grooming")
@@ -136,8 +136,8 @@ def test_journey_refresh_restart_upload_and_accessibility(browser, tmp_path):
         heading(page, "Grooming and inappropriate contact")
         box = f".st-key-q-{question.replace('.', '-')}"
         page.wait_for_function(
-            f"() => {{ const r = document.querySelector('{box}').getBoundingClientRect();"
-            " return r.top >= 0 && r.top < window.innerHeight / 2; }",
+            f"() => {{ const e = document.querySelector('{box}'); if (!e) return false;"
+            " const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight / 2; }",
             timeout=10_000,
         )
         assert page.evaluate(f"() => document.querySelector('{MAIN}').scrollTop") > 0

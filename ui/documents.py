@@ -9,7 +9,7 @@ import streamlit as st
 from assessor.assessment import MAX_SHORT, SignOff, parse_assessment
 from assessor.documents.pack import available_documents, pack_zip, render_document, render_pack
 from assessor.documents.workers import RenderError
-from ui import state
+from ui import autosave, state
 
 FORMAT_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)"}
 MIME = {
@@ -38,48 +38,59 @@ def _signoff_key(i: int, part: str) -> str:
     return f"{state.draft_id()}|signoff|{i}|{part}"
 
 
-def _on_sign_off() -> None:
-    """Saved as soon as a field changes, like every other answer: no separate button to forget."""
-    entered = []
-    for i in range(SIGN_OFF_ROWS):
-        name = (st.session_state.get(_signoff_key(i, "name")) or "").strip()
-        role = (st.session_state.get(_signoff_key(i, "role")) or "").strip()
-        date = st.session_state.get(_signoff_key(i, "date"))
-        if name or role or date:
-            entered.append(SignOff(name=name, role=role, date=date))
-    state.assessment().sign_off = entered
+def _on_date(i: int) -> None:
+    """A date signed is saved as soon as it is picked, like every other answer."""
+    value = st.session_state.get(_signoff_key(i, "date"))
+    a = state.assessment()
+    rows = list(a.sign_off)
+    while len(rows) <= i:
+        rows.append(SignOff())
+    rows[i] = rows[i].model_copy(update={"date": value})
+    a.sign_off = rows
     state.save()
 
 
+def _row_value(i: int, part: str) -> str:
+    rows = state.assessment().sign_off
+    return getattr(rows[i], part) if i < len(rows) else ""
+
+
 def _sign_off() -> None:
-    """Names and roles printed in the sign-off blocks (signatures are added on paper)."""
+    """Names and roles printed in the sign-off blocks (signatures are added on paper).
+
+    The rows that have anything in them, and one empty row to add another (three at most)."""
     a = state.assessment()
-    rows = list(a.sign_off)[:SIGN_OFF_ROWS]
-    rows += [SignOff()] * (SIGN_OFF_ROWS - len(rows))
+    shown = min(len(a.sign_off) + 1, SIGN_OFF_ROWS)
     lead = getattr(a.profile.get("safeguarding_lead"), "name", "") or ""
     with st.expander("Who signs the documents", expanded=True):
         st.write(
             "These names and roles are printed in each document's sign-off block. They are saved as "
             "you type, like your answers."
         )
-        for i, row in enumerate(rows):
+        for i in range(shown):
             cols = st.columns([3, 3, 2])
-            for col, part, label, value, hint in (
-                (cols[0], "name", f"Name {i + 1}", row.name, lead if i == 0 else ""),
-                (cols[1], "role", f"Role {i + 1}", row.role, SIGN_OFF_HINTS[i]),
+            for col, part, label, hint in (
+                (cols[0], "name", f"Name {i + 1}", lead if i == 0 else ""),
+                (cols[1], "role", f"Role {i + 1}", SIGN_OFF_HINTS[i]),
             ):
-                key = _signoff_key(i, part)
-                if key not in st.session_state and not state.adopting(key):
-                    st.session_state[key] = value
-                col.text_input(label, key=key, max_chars=MAX_SHORT, placeholder=hint, on_change=_on_sign_off)
-                if state.adopting(key):
-                    _on_sign_off()
+                with col:
+                    autosave.text_box(
+                        f"signoff|{i}|{part}",
+                        label,
+                        lambda i=i, part=part: _row_value(i, part),
+                        lambda text, i=i, part=part: {f"sign_off/{i}/{part}": text.strip() or None},
+                        max_chars=MAX_SHORT,
+                        placeholder=hint,
+                    )
             key = _signoff_key(i, "date")
+            row = a.sign_off[i] if i < len(a.sign_off) else SignOff()
             if key not in st.session_state and not state.adopting(key):
                 st.session_state[key] = row.date
-            cols[2].date_input(f"Date signed {i + 1}", key=key, format="DD/MM/YYYY", on_change=_on_sign_off)
+            cols[2].date_input(
+                f"Date signed {i + 1}", key=key, format="DD/MM/YYYY", on_change=_on_date, args=(i,)
+            )
             if state.adopting(key):
-                _on_sign_off()
+                _on_date(i)
 
 
 def documents_page() -> None:

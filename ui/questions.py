@@ -10,7 +10,7 @@ import streamlit as st
 from assessor.assessment import MAX_SHORT, MAX_TEXT, Answer, Person
 from assessor.questionnaire import Catalogue, Kind, Question
 from assessor.visibility import Visibility, answer_value
-from ui import state
+from ui import autosave, state
 
 PERSON_FIELDS = (("name", "Name"), ("role", "Role"), ("email", "Email"), ("phone", "Phone"))
 
@@ -38,16 +38,32 @@ def _set(qid: str, value: Any) -> None:
     state.save()
 
 
-def _set_note(qid: str) -> None:
-    a = state.assessment()
-    note = st.session_state[_key(qid, "note")] or None
-    old = a.answers.get(qid) or Answer()
-    new = old.model_copy(update={"note": note})
-    if new.value is None and not new.note:
-        a.answers.pop(qid, None)
-    else:
-        a.answers[qid] = new
-    state.save()
+def _value_path(qid: str) -> str:
+    """The stored field holding a question's answer (see assessor.store.flatten)."""
+    if qid.startswith("profile."):
+        return f"profile/{qid.removeprefix('profile.')}"
+    return f"answers/{qid}/value"
+
+
+def _text_value(qid: str) -> str:
+    value = answer_value(state.assessment(), qid)
+    return value if isinstance(value, str) else ""
+
+
+def _note(qid: str) -> str:
+    answer = state.assessment().answers.get(qid)
+    return (answer.note if answer else None) or ""
+
+
+def _person(qid: str) -> Person:
+    value = answer_value(state.assessment(), qid)
+    return value if isinstance(value, Person) else Person()
+
+
+def _person_change(qid: str, field: str, text: str) -> dict[str, Any]:
+    """One field of a person typed: the whole person is one stored value."""
+    person = _person(qid).model_copy(update={field: text.strip()})
+    return {_value_path(qid): None if person.is_empty() else person.model_dump(mode="json")}
 
 
 def _seed(key: str, value: Any) -> None:
@@ -73,19 +89,9 @@ def _on_multi(q: Question) -> None:
     _set(q.id, chosen)
 
 
-def _on_person(qid: str) -> None:
-    fields = {f: (st.session_state.get(_key(qid, f)) or "").strip() for f, _ in PERSON_FIELDS}
-    person = Person(**fields)
-    _set(qid, None if person.is_empty() else person)
-
-
 def _on_date(qid: str) -> None:
     value = st.session_state[_key(qid)]
     _set(qid, value if isinstance(value, dt.date) else None)
-
-
-def _on_text(qid: str) -> None:
-    _set(qid, (st.session_state[_key(qid)] or "").strip() or None)
 
 
 def why_we_ask(q: Question, catalogue: Catalogue) -> None:
@@ -136,50 +142,44 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
             st.checkbox(option.label, key=okey, on_change=_on_multi, args=(q,), help=option.help)
             _adopt(okey, _on_multi, q)
     elif q.kind in (Kind.text, Kind.long_text):
-        _seed(key, value or "")
-        widget = st.text_area if q.kind == Kind.long_text else st.text_input
-        widget(
+        path = _value_path(q.id)
+        autosave.text_box(
+            f"{q.id}|value",
             label,
-            key=key,
+            lambda: _text_value(q.id),
+            lambda text: {path: text.strip() or None},
+            multiline=q.kind == Kind.long_text,
             max_chars=MAX_TEXT if q.kind == Kind.long_text else MAX_SHORT,
             placeholder=q.placeholder or "",
-            on_change=_on_text,
-            args=(q.id,),
+            strong=True,
         )
-        _adopt(key, _on_text, q.id)
     elif q.kind == Kind.date:
         _seed(key, value)
         st.date_input(label, key=key, format="DD/MM/YYYY", on_change=_on_date, args=(q.id,))
         _adopt(key, _on_date, q.id)
     elif q.kind == Kind.person:
-        person = value if isinstance(value, Person) else Person()
         cols = st.columns(2)
         for i, (field, field_label) in enumerate(PERSON_FIELDS):
-            fkey = _key(q.id, field)
-            _seed(fkey, getattr(person, field))
-            cols[i % 2].text_input(
-                f"{q.short}: {field_label.lower()}" if q.short else field_label,
-                key=fkey,
-                max_chars=MAX_SHORT,
-                on_change=_on_person,
-                args=(q.id,),
-            )
-            _adopt(fkey, _on_person, q.id)
+            with cols[i % 2]:
+                autosave.text_box(
+                    f"{q.id}|{field}",
+                    f"{q.short}: {field_label.lower()}" if q.short else field_label,
+                    lambda field=field: getattr(_person(q.id), field),
+                    lambda text, field=field: _person_change(q.id, field, text),
+                    max_chars=MAX_SHORT,
+                )
     why_we_ask(q, catalogue)
     if not q.id.startswith("profile."):
-        answer = state.assessment().answers.get(q.id)
-        nkey = _key(q.id, "note")
-        _seed(nkey, (answer.note if answer else None) or "")
-        st.text_area(
+        autosave.text_box(
+            f"{q.id}|note",
             "Notes or evidence (optional)",
-            key=nkey,
-            height=68,
+            lambda: _note(q.id),
+            lambda text: {f"answers/{q.id}/note": text if text.strip() else None},
+            multiline=True,
             max_chars=MAX_TEXT,
-            on_change=_set_note,
-            args=(q.id,),
             placeholder="Where is this written down? Who checked it? Avoid names of members.",
+            rows=2,
         )
-        _adopt(nkey, _set_note, q.id)
 
 
 def render_sections(sections: list[Any], catalogue: Catalogue) -> None:

@@ -11,7 +11,7 @@ import importlib
 import streamlit as st
 
 from assessor.store import StoreError
-from ui import state, sync
+from ui import memory, state, sync
 from ui.start import page as start_page
 from ui.text import md
 
@@ -82,16 +82,22 @@ def main() -> None:
             icon=":material/description:",
             url_path="documents",
         )
+        pages["history"] = st.Page(
+            _lazy("ui.history", "history_page"),
+            title="History",
+            icon=":material/history:",
+            url_path="history",
+        )
         order += ["review", "results", "documents"]
         nav["Assessment"] = questions
-        nav["Outcome"] = [pages["review"], pages["results"], pages["documents"]]
+        nav["Outcome"] = [pages["review"], pages["results"], pages["documents"], pages["history"]]
 
         answered = sum(s.answered for s in steps)
         total = sum(s.total for s in steps)
         with st.sidebar:
             st.markdown(f"**{md(state.assessment().organisation.name)}**")
             st.progress(answered / total if total else 0.0, text=f"{answered} of {total} questions answered")
-            st.markdown("Saved automatically. Bookmark this page's address to come back to it.")
+            return_code()
 
     st.session_state["pages"] = pages
     st.session_state["page_order"] = order
@@ -106,3 +112,35 @@ def main() -> None:
         st.stop()
     state.scroll_after_page_change(current.url_path)
     state.finish_run()
+    memory.write()
+
+
+def return_code() -> None:
+    """The open assessment's short return code, with the link, to keep or download."""
+    summary = state.store().summary(state.draft_id())
+    if not summary.code:
+        return
+    link = f"{_base_url()}?{state.QUERY_KEY}={state.draft_id()}"
+    st.markdown(
+        f"Return code: **{summary.code}**  \nSaved automatically. Use the code on the Start page, "
+        "or bookmark this page, to come back."
+    )
+    st.download_button(
+        "Download the code and link",
+        (
+            f"{summary.organisation}: online safety risk assessment\n\n"
+            f"Return code: {summary.code}\nLink: {link}\n\n"
+            "Anyone with the code or the link can open and change this assessment: keep them private.\n"
+        ).encode(),
+        file_name=f"return-code-{summary.code}.txt",
+        mime="text/plain",
+        icon=":material/key:",
+    )
+
+
+def _base_url() -> str:
+    try:
+        url = st.context.url or ""
+    except AttributeError:
+        url = ""
+    return url.split("?")[0].rsplit("/", 1)[0] + "/" if url else "/"

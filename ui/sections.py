@@ -4,19 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import state
+from ui import autosave, state
 from ui.questions import render_sections
-
-
-def _on_org(field: str) -> None:
-    value = (st.session_state[f"{state.draft_id()}|org|{field}"] or "").strip()
-    org = state.assessment().organisation
-    if field == "name" and not value:
-        st.session_state[f"{state.draft_id()}|org|name"] = org.name
-        state.flash("error", "The organisation needs a name; the previous name was kept.")
-        return
-    setattr(org, field, value or None)
-    state.save()
 
 
 def profile_page() -> None:
@@ -25,19 +14,20 @@ def profile_page() -> None:
     state.show_flash()
     if cat.profile.intro:
         st.write(cat.profile.intro)
-    org = state.assessment().organisation
     st.subheader("Organisation")
     for field, label in (
         ("name", "Organisation name"),
         ("charity_number", "Charity number (if any)"),
         ("website", "Website (if any)"),
     ):
-        key = f"{state.draft_id()}|org|{field}"
-        if key not in st.session_state and not state.adopting(key):
-            st.session_state[key] = getattr(org, field) or ""
-        st.text_input(label, key=key, on_change=_on_org, args=(field,), max_chars=300)
-        if state.adopting(key):
-            _on_org(field)
+        autosave.text_box(
+            f"org|{field}",
+            label,
+            lambda field=field: getattr(state.assessment().organisation, field) or "",
+            lambda text, field=field: {f"organisation/{field}": text.strip() or None},
+            max_chars=300,
+            strong=True,
+        )
     render_sections(cat.profile.sections, cat)
     next_button("profile")
 

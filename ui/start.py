@@ -43,6 +43,18 @@ def _upload(raw: bytes, name: str) -> bool:
     return True
 
 
+def _readable(raw: bytes, name: str) -> bool:
+    """Check a file before asking to replace the open assessment with it: a bad file changes nothing."""
+    from assessor.assessment import parse_assessment
+
+    try:
+        parse_assessment(raw, state.catalogue(), name)
+    except SourceErrors as exc:
+        st.session_state["upload_problems"] = [str(p) for p in exc.problems]
+        return False
+    return True
+
+
 def page() -> None:
     st.title("Online safety risk assessment")
     state.show_flash()
@@ -70,13 +82,26 @@ def page() -> None:
             if not name.strip():
                 st.error("Enter the organisation's name to start.")
             else:
-                _new(name, assessor)
-                state.go("profile")
+                _replace(("new", name, assessor), f"Start a new assessment for {name.strip()}")
+    _confirm("new")
 
     if state.draft_id():
         st.success(f"You have **{md(state.assessment().organisation.name)}** open.")
         if st.button("Continue where you left off", type="primary"):
             state.go("profile")
+
+    st.header("Open an assessment from its return code")
+    with st.form("code"):
+        code = st.text_input("Return code (8 letters and numbers, such as ABCD-EFGH)", max_chars=20)
+        if st.form_submit_button("Open"):
+            found = state.store().find_code(code)
+            if found is None:
+                st.error("No assessment has that code. Check it against the code you were given.")
+            elif found == state.draft_id():
+                state.go("profile")
+            else:
+                _replace(("open", found), "Open the assessment with that code")
+    _confirm("open")
 
     if not state.shared_server():
         _saved_list()
@@ -86,8 +111,9 @@ def page() -> None:
     uploaded = st.file_uploader(
         f"Assessment file (up to {MAX_BYTES // 1000:,} KB)", type=["yaml", "yml", "json"]
     )
-    if uploaded is not None and st.button("Open this file") and _upload(uploaded.getvalue(), uploaded.name):
-        state.go("profile")
+    if uploaded is not None and st.button("Open this file") and _readable(uploaded.getvalue(), uploaded.name):
+        _replace(("upload", uploaded.getvalue(), uploaded.name), f"Open {uploaded.name}")
+    _confirm("upload")
     problems = st.session_state.get("upload_problems")
     if problems:
         shown = "\n".join(f"- {md(p)}" for p in problems[:20])
@@ -100,9 +126,70 @@ def page() -> None:
         )
 
 
+def _replace(action: tuple, what: str, where: str | None = None) -> None:
+    """Do an action that opens another assessment in this tab; with one open, ask first (at
+    ``where``, the place on the page it was asked from)."""
+    if state.draft_id() is None:
+        _do(action)
+    else:
+        st.session_state["replace"] = (action, what, where or action[0])
+        st.rerun()
+
+
+def _do(action: tuple) -> None:
+    kind = action[0]
+    if kind == "new":
+        _new(action[1], action[2])
+    elif kind == "open":
+        state.open_draft(action[1])
+    elif kind == "upload" and not _upload(action[1], action[2]):
+        return
+    state.go("profile")
+
+
+def _confirm(kind: str) -> None:
+    """The question before something replaces the open assessment in this tab, where it was asked."""
+    pending = st.session_state.get("replace")
+    if not pending or pending[2] != kind or not state.draft_id():
+        return
+    action, what, _ = pending
+    a = state.assessment()
+    code = state.store().summary(state.draft_id()).code
+    with st.container(border=True, key=f"replace-{kind}"):
+        st.warning(
+            f"{md(what)}? It replaces **{md(a.organisation.name)}** in this tab. That assessment stays "
+            f"saved: come back to it from the list below or with its return code, **{code}**.",
+            icon=":material/swap_horiz:",
+        )
+        yes, no = st.columns(2)
+        if yes.button("Yes, continue", key=f"replace-yes-{kind}", type="primary"):
+            st.session_state.pop("replace", None)
+            _do(action)
+        if no.button("Cancel", key=f"replace-no-{kind}"):
+            st.session_state.pop("replace", None)
+            st.rerun()
+
+
+def _listed(deleted: bool = False) -> list:
+    """The saved assessments to list: this browser's own, or all of them in single-user mode."""
+    if state.single_user():
+        return state.store().list(deleted=deleted)
+    from ui import memory
+
+    return state.store().list(memory.drafts(), deleted=deleted)
+
+
 def _saved_list() -> None:
-    drafts = state.store().list()
-    st.header("Saved assessments")
+    drafts = _listed()
+    st.header("Your saved assessments")
+    if state.single_user():
+        st.write("Single-user mode: every assessment saved on this computer is listed.")
+    else:
+        st.write(
+            "Assessments started or opened in this browser. To open one from another browser, use "
+            "its return code or its link."
+        )
+    _confirm("list")
     if not drafts:
         st.write("None yet.")
         _deleted_list()
@@ -112,9 +199,11 @@ def _saved_list() -> None:
             left, mid, right = st.columns([5, 2, 2], vertical_alignment="center")
             left.markdown(f"**{md(d.organisation)}**  \nLast saved {d.updated.astimezone():%d %b %Y, %H:%M}")
             mid.progress(min(d.progress, 1.0), text=f"{d.progress:.0%} answered")
+            left.markdown(f"Return code: {d.code}")
             if right.button("Open", key=f"open|{d.id}"):
-                state.open_draft(d.id)
-                state.go("profile")
+                if d.id == state.draft_id():
+                    state.go("profile")
+                _replace(("open", d.id), f"Open {d.organisation}", "list")
             confirm_key = f"confirm-delete|{d.id}"
             if st.session_state.get(confirm_key):
                 st.warning(f"Delete **{md(d.organisation)}**? You can undo this from this page for 30 days.")
@@ -138,7 +227,7 @@ def _deleted_list() -> None:
     """Soft-deleted drafts, kept for UNDO_DAYS, with Undo."""
     from assessor.store import UNDO_DAYS
 
-    gone = state.store().list(deleted=True)
+    gone = _listed(deleted=True)
     if not gone:
         return
     st.subheader("Recently deleted")

@@ -101,8 +101,6 @@ def sync_from_url() -> None:
     elif current and not wanted:
         st.query_params[QUERY_KEY] = current
     if current and wanted == current:
-        if st.session_state.pop("reseed", False):
-            _reseed(None)
         refresh()
 
 
@@ -148,7 +146,13 @@ def open_draft(draft: str, *, reconnect: bool = False) -> None:
         if shown.isdigit() and 0 < int(shown) < rev and not opened.recovered_from:
             with contextlib.suppress(DraftNotFound, SourceErrors):
                 base, rev = store().load(draft, catalogue(), int(shown)), int(shown)
-        st.session_state["adopt"] = {k for k in sent if k != _rev_key(draft)}
+        boxes = f"{draft}|as|"  # autosaving text boxes (ui/autosave.py) take their edits themselves
+        st.session_state["adopt"] = {k for k in sent if k != _rev_key(draft) and not k.startswith(boxes)}
+        st.session_state["adopt_edits"] = {
+            k: v.json_value for k, v in sent.items() if k.startswith(boxes) and v.HasField("json_value")
+        }
+        if shown.isdigit():
+            st.session_state["shown_rev"] = int(shown)
     st.session_state.pop("steps", None)
     st.session_state["assessment"] = base
     st.session_state["draft_id"] = draft
@@ -173,9 +177,13 @@ def adopting(key: str) -> bool:
 def finish_run() -> None:
     """At the end of every run: save what a reconnect brought in, then keep the revision shown."""
     if st.session_state.pop("adopt", None) is not None and draft_id():
-        save()
-        st.session_state["reseed"] = True
-        st.rerun()
+        # Only widgets whose stored value now differs from the browser's (others' saves meanwhile,
+        # conflicts) are drawn again. Setting every widget from the store here, as this once did,
+        # pushed values to the browser that could land after the person's next click or keystroke
+        # and overwrite it there: the box showed empty, or the click was undone.
+        result = save()
+        if result is not None and (result.merged or result.conflicts):
+            st.rerun()
     if draft_id():
         with st.container(key=REV_HOLDER):
             key = _rev_key()
@@ -188,12 +196,31 @@ def finish_run() -> None:
 
 
 def remember(draft: str) -> None:
-    """Note a draft this browser created or opened (see ui/browser_list.py)."""
-    st.session_state.setdefault("mine", set()).add(draft)
+    """Note a draft this browser created or opened (see ui/memory.py)."""
+    from ui import memory
+
+    memory.remember(draft)
+
+
+def forget(draft: str) -> None:
+    from ui import memory
+
+    memory.forget(draft)
+
+
+def browser_id() -> str:
+    from ui import memory
+
+    return memory.browser_id()
+
+
+def single_user() -> bool:
+    """Local single-user mode: the Start page lists every assessment in the database."""
+    return os.environ.get("ASSESSOR_SINGLE_USER", "").lower() in ("1", "true", "yes")
 
 
 def start_draft(new: Assessment) -> str:
-    draft = store().create(new, completion(new), author=tab())
+    draft = store().create(new, completion(new), author=tab(), owner=browser_id())
     open_draft(draft)
     return draft
 
@@ -252,8 +279,9 @@ def _prefixes(fields: Any) -> list[str]:
 def _reseed(fields: Any | None) -> None:
     """Forget widget values so they are drawn again from the assessment (None: all of them)."""
     prefixes = tuple(_prefixes(fields)) if fields is not None else (f"{draft_id()}|",)
+    boxes = f"{draft_id()}|as|"  # autosaving boxes keep their own text until their edit is saved
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefixes)]:
-        if key != _rev_key():
+        if key != _rev_key() and not key.startswith(boxes):
             del st.session_state[key]
 
 
@@ -273,15 +301,15 @@ def _take(result: SaveResult) -> None:
         _reseed([c.field for c in result.conflicts])
 
 
-def save() -> None:
+def save() -> SaveResult | None:
     """Save what changed in this tab's assessment, as changes against the revision it showed."""
     if st.session_state.get("adopt") is not None:
-        return  # a reconnect: finish_run saves the browser's values once the page is drawn
+        return None  # a reconnect: finish_run saves the browser's values once the page is drawn
     a = assessment()
     base = st.session_state["base_fields"]
     changes = diff(base, flatten(a.to_data()))
     if not changes:
-        return
+        return None
     try:
         result = store().apply(
             draft_id(), st.session_state["saved_rev"], changes, catalogue(), progress=completion, author=tab()
@@ -295,8 +323,23 @@ def save() -> None:
         )
         _reseed(changes)
         flash("error", f"That change was not saved: {'; '.join(exc.problems[:3])}")
-        return
+        return None
     _take(result)
+    return result
+
+
+def assessment_with(fields: dict[str, Any]) -> None:
+    """Change fields of this tab's copy without saving (``save`` sends them with the rest)."""
+    from assessor.store import unflatten
+    from assessor.store.sqlite import SQLiteStore
+
+    data = flatten(assessment().to_data())
+    for path, value in fields.items():
+        if value is None:
+            data.pop(path, None)
+        else:
+            data[path] = value
+    st.session_state["assessment"] = SQLiteStore._checked(unflatten(data), catalogue())
 
 
 def _unflat(fields: dict) -> dict:
@@ -307,6 +350,8 @@ def _unflat(fields: dict) -> dict:
 
 def refresh() -> None:
     """Take in what other tabs saved since this tab last saved or looked (cheap when nothing did)."""
+    if st.session_state.get("adopt") is not None:
+        return  # a reconnect's values are not saved yet: finish_run saves and merges them
     try:
         head = store().head(draft_id())
     except DraftNotFound:
@@ -343,7 +388,7 @@ STYLE = """<style>
 [class*="st-key-q-"] [data-testid="stWidgetLabel"] p { font-weight: 600; }
 [class*="st-key-q-"] [class*="-note"] [data-testid="stWidgetLabel"] p { font-weight: 400; }
 [data-testid="stSidebarNavLink"] { height: auto; min-height: 28px; }
-.st-key-rev-holder { display: none; }
+.st-key-rev-holder, .st-key-browser-memory { display: none; }
 [data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"],
 [data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"] p {
   white-space: normal; overflow: visible; height: auto; line-height: 1.3;

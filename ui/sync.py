@@ -11,13 +11,17 @@ from ui import state
 
 
 def _label(conflict: Conflict, value: Any) -> str:
-    """A value as the person chose it: an option's label, a person's name, or the text."""
+    return label(conflict.field, value)
+
+
+def label(path: str, value: Any) -> str:
+    """A field's value as the person chose it: an option's label, a person's name, or the text."""
     if value in (None, "", []):
         return "(empty)"
     cat = state.catalogue()
-    qid = field_question(conflict.field)
+    qid = field_question(path)
     q = cat.index.get(qid) if qid else None
-    if q is not None and not conflict.field.endswith("/note"):
+    if q is not None and not path.endswith("/note"):
         from assessor.questionnaire import Kind
 
         if q.kind == Kind.control:
@@ -30,6 +34,22 @@ def _label(conflict: Conflict, value: Any) -> str:
             return ", ".join(str(v) for v in value.values() if v) or "(empty)"
         return options.get(value, str(value))
     return str(value)
+
+
+def describe(path: str) -> str:
+    """A field named for people: the question, "Note on" the question, or what it is."""
+    qid = field_question(path)
+    q = state.catalogue().index.get(qid) if qid else None
+    if q is not None:
+        return f"Note on “{q.text}”" if path.endswith("/note") else q.text
+    section, _, rest = path.partition("/")
+    if section == "sign_off":
+        row, _, part = rest.partition("/")
+        return f"Sign-off {int(row) + 1}: {part}"
+    if section == "plan":
+        action, _, part = rest.rpartition("/")
+        return f"Action plan, {action}: {part}"
+    return f"{section.capitalize()}: {rest.replace('_', ' ')}"
 
 
 def _what(conflict: Conflict) -> str:

@@ -31,7 +31,9 @@ def _lazy(module: str, name: str, *args: str):
 
 def main() -> None:
     st.set_page_config(
-        page_title="Online safety risk assessment", page_icon=":material/shield:", layout="wide"
+        # An emoji icon becomes an inline data: URL; a ":material/...:" page icon made the browser
+        # fetch the favicon from fonts.gstatic.com, the app's one request to an outside host.
+        page_title="Online safety risk assessment", page_icon="🛡️", layout="wide"
     )
     try:
         state.sync_from_url()

@@ -33,7 +33,9 @@ def main() -> None:
     st.set_page_config(
         # An emoji icon becomes an inline data: URL; a ":material/...:" page icon made the browser
         # fetch the favicon from fonts.gstatic.com, the app's one request to an outside host.
-        page_title="Online safety risk assessment", page_icon="🛡️", layout="wide"
+        page_title="Online safety risk assessment",
+        page_icon="🛡️",
+        layout="wide",
     )
     try:
         state.sync_from_url()

@@ -478,6 +478,23 @@ class Catalogue(Strict):
         return {q.id: q for q in self.questions()}
 
     @cached_property
+    def control_strengths(self) -> dict[str, float]:
+        """Strength of each control answer, by its value (scoring reads this for every answer)."""
+        return {a.value: v for a, v in self.meta.scoring.answer_strength.items()}
+
+    @cached_property
+    def control_labels(self) -> dict[str, str]:
+        return {a.value: v for a, v in self.meta.control_answers.items()}
+
+    @cached_property
+    def option_labels(self) -> dict[str, dict[str, str]]:
+        return {q.id: {o.value: o.label for o in q.options} for q in self.questions()}
+
+    @cached_property
+    def option_strengths(self) -> dict[str, dict[str, float | None]]:
+        return {q.id: {o.value: o.strength for o in q.options} for q in self.questions()}
+
+    @cached_property
     def area_by_question(self) -> dict[str, RiskArea]:
         return {q.id: a for a in self.areas for s in a.sections for q in s.questions}
 
@@ -512,9 +529,18 @@ class Catalogue(Strict):
             raise ValueError("; ".join(problems))
         return self
 
+    @cached_property
+    def _inline_actions(self) -> dict[str, Action]:
+        return {
+            q.id: q.action.model_copy(update={"id": q.action.id or q.id})
+            for q in self.questions()
+            if isinstance(q.action, Action)
+        }
+
     def action_for(self, q: Question) -> Action | None:
         if isinstance(q.action, str):
             return self.actions[q.action]
         if isinstance(q.action, Action):
-            return q.action.model_copy(update={"id": q.action.id or q.id})
+            inline = self._inline_actions.get(q.id)
+            return inline if inline is not None else q.action.model_copy(update={"id": q.action.id or q.id})
         return None

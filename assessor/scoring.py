@@ -172,12 +172,17 @@ def band_of(catalogue: Catalogue, likelihood: int, impact: int) -> Band:
 
 
 def _rating(catalogue: Catalogue, likelihood: int, impact: int) -> Rating:
-    return Rating(
-        likelihood=likelihood,
-        impact=impact,
-        score=likelihood * impact,
-        band=band_of(catalogue, likelihood, impact),
-    )
+    band = band_of(catalogue, likelihood, impact)
+    key = (likelihood, impact, band)
+    rating = _RATINGS.get(key)
+    if rating is None:  # 25 possible ratings per matrix: built once, shared (never mutated)
+        rating = _RATINGS[key] = Rating(
+            likelihood=likelihood, impact=impact, score=likelihood * impact, band=band
+        )
+    return rating
+
+
+_RATINGS: dict[tuple[int, int, Band], Rating] = {}
 
 
 def _clamp(v: int) -> int:
@@ -191,17 +196,17 @@ def _strength(catalogue: Catalogue, q: Question, value: Any) -> float | None:
             return None
         if value is None:
             return 0.0
-        return catalogue.meta.scoring.answer_strength[ControlAnswer(value)]
-    option = next((o for o in q.options if o.value == value), None)
-    return 0.0 if option is None else option.strength
+        return catalogue.control_strengths[value]
+    strengths = catalogue.option_strengths[q.id]
+    return strengths[value] if isinstance(value, str) and value in strengths else 0.0
 
 
 def answer_label(catalogue: Catalogue, q: Question, value: Any) -> str | None:
     if not is_answered(value):
         return None
     if q.kind == Kind.control:
-        return catalogue.meta.control_answers[ControlAnswer(value)]
-    labels = {o.value: o.label for o in q.options}
+        return catalogue.control_labels[value]
+    labels = catalogue.option_labels.get(q.id, {})
     if isinstance(value, list):
         return "; ".join(labels.get(v, v) for v in value)
     if isinstance(value, Person):
@@ -320,9 +325,28 @@ def _band_floor(
     return (li, ii) if best is None else (best[1], -best[2])
 
 
+_MATRICES: dict[int, tuple[Any, tuple[tuple[Band, ...], ...]]] = {}
+
+
 def _matrix(catalogue: Catalogue) -> tuple[tuple[Band, ...], ...]:
     m = catalogue.meta.scoring.matrix
-    return tuple(tuple(m[row]) for row in range(1, 6))
+    cached = _MATRICES.get(id(m))
+    if cached is not None and cached[0] is m:
+        return cached[1]
+    t = tuple(tuple(m[row]) for row in range(1, 6))
+    _MATRICES[id(m)] = (m, t)
+    return t
+
+
+@lru_cache(maxsize=4096)
+def _cap_floor(
+    matrix: tuple[tuple[Band, ...], ...], reduction: tuple[int, int], cap: Cap, li: int, ii: int
+) -> tuple[int, int]:
+    fl, fi = min(cap.likelihood or 1, li), min(cap.impact or 1, ii)
+    if cap.band is not None:
+        bl, bi = _band_floor(matrix, reduction, li, ii, cap.band)
+        fl, fi = max(fl, bl), max(fi, bi)
+    return fl, fi
 
 
 def cap_applies(catalogue: Catalogue, cap: Cap, li: int, ii: int) -> bool:
@@ -338,12 +362,8 @@ def cap_floor(catalogue: Catalogue, cap: Cap, li: int, ii: int) -> tuple[int, in
     """The floor a cap sets for an area of inherent likelihood ``li`` and impact ``ii``."""
     if not cap_applies(catalogue, cap, li, ii):
         return 1, 1
-    fl, fi = min(cap.likelihood or 1, li), min(cap.impact or 1, ii)
-    if cap.band is not None:
-        red = catalogue.meta.scoring.reduction
-        bl, bi = _band_floor(_matrix(catalogue), (red["likelihood"], red["impact"]), li, ii, cap.band)
-        fl, fi = max(fl, bl), max(fi, bi)
-    return fl, fi
+    red = catalogue.meta.scoring.reduction
+    return _cap_floor(_matrix(catalogue), (red["likelihood"], red["impact"]), cap, li, ii)
 
 
 def _cap_words(catalogue: Catalogue, cap: Cap, fl: int, fi: int) -> str:
@@ -381,12 +401,11 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
 
     for section, questions in vis.sections(catalogue.profile.sections):
         for q in questions:
-            f = _finding(catalogue, assessment, q, section.title, None)
             visible += 1
-            if f.answer_label is None:
-                unanswered.append(f)
-            else:
+            if is_answered(assessment.profile.get(q.id.removeprefix("profile."))):
                 answered += 1
+            else:
+                unanswered.append(_finding(catalogue, assessment, q, section.title, None))
 
     shown_areas = vis.areas()
     shown_ids = {a.id for a in shown_areas}
@@ -411,6 +430,15 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
         items = [(s, q, True) for s, qs in visible_sections[area.id] for q in qs]
         items += [(s, q, False) for s, q in extra.get(area.id, [])]
         for section, q, own in items:
+            if not q.scored:  # counted as answered or not, never scored: no finding unless unanswered
+                if own:
+                    visible += 1
+                    answer = assessment.answers.get(q.id)
+                    if answer is not None and is_answered(answer.value):
+                        answered += 1
+                    else:
+                        unanswered.append(_finding(catalogue, assessment, q, section.title, area.id))
+                continue
             f = _finding(catalogue, assessment, q, section.title, area.id)
             if own:
                 visible += 1
@@ -529,7 +557,7 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
         overall_label=band_rule.label,
         overall_meaning=band_rule.meaning_for(responses),
         areas=area_results,
-        not_applicable=[a.id for a in catalogue.areas if a not in shown_areas],
+        not_applicable=[a.id for a in catalogue.areas if a.id not in shown_ids],
         actions=actions,
         to_find_out=to_find_out,
         unanswered=unanswered,
@@ -569,7 +597,11 @@ def _plan(
     rules = catalogue.meta.scoring
     key_map = rules.priority_by_band_key or rules.priority_by_band
     bands = {r.id: r for r in areas}
-    areas_by_id = {a.id: a for a in catalogue.areas}
+    urgent_areas = {
+        a.id: a.urgent_when is not None and a.urgent_when.holds(responses)
+        for a in catalogue.areas
+        if a.id in bands
+    }
     area_rank = {r.id: i for i, r in enumerate(areas)}
     by_id: dict[str, dict[str, Any]] = {}
 
@@ -628,8 +660,7 @@ def _plan(
             key = status == "missing"
             by_band = key_map[band] if key else rules.priority_by_band[band]
             priority = _raised(action.priority, by_band, rules.max_raise)
-            area_def = areas_by_id[result.id]
-            urgent = area_def.urgent_when is not None and area_def.urgent_when.holds(responses)
+            urgent = urgent_areas[result.id]
             if urgent and action.priority != Priority.low:
                 priority = _more_urgent(priority, Priority.high)
             unknown = finding.answer in (None, ControlAnswer.dont_know.value)
@@ -656,9 +687,12 @@ def _plan(
             guidance += [g for g in action.audit.guidance if g not in guidance]
         e["owner"], e["text"], e["guidance"] = owner, text, guidance
 
+    order = {p: i for i, p in enumerate(PRIORITY_ORDER)}
+
     def rank(a: str) -> tuple:
         e = by_id[a]
-        return (PRIORITY_ORDER.index(e["priority"]), tuple(-x for x in e["harm"]), a)
+        h = e["harm"]
+        return (order[e["priority"]], -h[0], -h[1], -h[2], -h[3], -h[4], -h[5], a)
 
     ranked = sorted(by_id, key=rank)
     if rules.critical_at_most is not None:
@@ -668,6 +702,7 @@ def _plan(
             by_id[a]["why"] += " Critical is kept for the most harmful few, so this one is high."
         ranked = sorted(by_id, key=rank)
     at_once = rules.at_once
+    fallbacks = {role: fb for role, fb in rules.role_fallbacks.items() if fb.when.holds(responses)}
     planned_now = at_once is not None and (at_once.when is None or at_once.when.holds(responses))
     for aid in ranked:
         e = by_id[aid]
@@ -681,8 +716,8 @@ def _plan(
                 days, window = 0, at_once.immediate_due or at_once.due
         owner = e["owner"]
         owner_label = catalogue.meta.roles[owner]
-        fallback = rules.role_fallbacks.get(owner)
-        if fallback is not None and fallback.when.holds(responses):
+        fallback = fallbacks.get(owner)
+        if fallback is not None:
             owner, owner_label = fallback.owner, fallback.label
         override = assessment.plan.get(aid)
         custom_owner = bool(override and override.owner)

@@ -87,6 +87,8 @@ def take_edit(key: str, edit: dict | None, changes: Changes) -> None:
             was = None
         if was is not None and all(was.get(k) == v for k, v in fields.items()):
             return
+    if base and base < st.session_state["saved_rev"]:
+        base = _rebased(base, fields)
     try:
         result = store.apply(
             state.draft_id(),
@@ -101,6 +103,26 @@ def take_edit(key: str, edit: dict | None, changes: Changes) -> None:
         return
     st.session_state.get("autosave_problems", {}).pop(key, None)
     state._take(result)
+
+
+def _rebased(base: int, fields: dict[str, Any]) -> int:
+    """The revision to save an edit against: ``base``, or this tab's copy when nothing real
+    changed these fields between the two.
+
+    Saving one part of a new sign-off row stores the row with its other parts empty (""). A box
+    for such a part, typed into before the page showed that save, was based on the version
+    without the row: empty there and "" now is no change by anyone, not two edits to choose
+    between."""
+    now = flatten(state.assessment().to_data())
+    if any(now.get(k) not in (None, "") for k in fields):
+        return base
+    try:
+        was = flatten(state.store().load(state.draft_id(), state.catalogue(), base).to_data())
+    except (DraftNotFound, ValueError):
+        return base
+    if any(was.get(k) not in (None, "") for k in fields):
+        return base
+    return st.session_state["saved_rev"]
 
 
 def _on_edit(key: str, changes: Changes) -> None:

@@ -88,6 +88,12 @@ class Platform(_Strict):
     phone_numbers_visible: bool | None = None
     real_names_visible: bool | None = None
     tools: Tools = Field(default_factory=Tools)
+    waiting_room_name: str | None = Field(
+        None,
+        description="Video: the platform's own name for its waiting room, as its documentation uses it "
+        "(Microsoft Teams: 'lobby'); documents say 'waiting room' when this is not given.",
+        max_length=40,
+    )
     safety_centre: str | None = None
     sources: list[Source] = Field(default_factory=list)
     checked: dt.date | None = None

@@ -230,7 +230,13 @@ class _CrossCheck:
         contacts = src.model
         if not contacts and "contacts.yaml" in _OPTIONAL:
             return
-        for kind in ("allegations", "barring", "adult_safeguarding", "fraud_reporting"):
+        for kind in (
+            "allegations",
+            "barring",
+            "adult_safeguarding",
+            "fraud_reporting",
+            "domestic_abuse_referral",
+        ):
             routes = getattr(contacts, kind)
             for code in self.src["helplines.yaml"].model:
                 if code not in routes:

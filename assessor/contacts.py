@@ -83,8 +83,8 @@ class Contacts(_Strict):
     barring: dict[str, Route]
     adult_safeguarding: dict[str, Route]
     fraud_reporting: dict[str, Route]
-    # Not yet required: tests/fixtures/mini/contacts.yaml has no such block. Drop the default once it does.
-    domestic_abuse_referral: dict[str, Route] = Field(default_factory=dict)
+    # Required (no default): every nation's MARAC/IDVA route, checked per nation in catalogue._check_contacts.
+    domestic_abuse_referral: dict[str, Route]
     retention: dict[str, Retention]
     nspcc_policy_template: PolicyTemplate
 

@@ -7,6 +7,7 @@ write the staff code, and a broken invariant are each reported.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -54,18 +55,57 @@ def test_pack_has_no_false_claim_contradiction_self_promise_or_broken_invariant(
     assert not problems, "\n".join(map(str, problems))
 
 
-# Documents whose wording another part of issue 10 is rewriting: their tokens are reported, not
-# yet required (the test passes unexpectedly once they hold).
-REWRITTEN_ELSEWHERE = frozenset({"risk_report", "policy_statement", "procedure"})
-# Tokens that depend on data chosen outside the templates, with the reason.
-KNOWN = {
-    ("addiction-recovery-telegram", "house_rules", "Breathing Space"): "crisis lines are chosen only for mental-health communities",
-    ("bereavement-discord-adults", "house_rules", "Breathing Space"): "crisis lines are chosen only for mental-health communities",
-    ("refugee-community-facebook", "house_rules", "Lifeline"): "crisis lines are chosen only for mental-health communities",
-}
+# Child wording in an adult-only pack that comes from the text of a catalogue question or action
+# (questionnaires/areas/*.yaml, actions.yaml), such as "(for children, also a parent or carer)" or
+# "Childline (0800 1111) for young people": the questionnaire's owners are rewording that class. A
+# token is set aside here only when every place it is printed is a passage of that text, so the
+# same token written by a template still fails; test_child_wording_from_catalogue_text (strict
+# xfail) keeps the set-aside tokens in view and passes, failing the xfail, once they are gone.
+FROM_CATALOGUE_TOKENS = frozenset({"Childline", "parent or carer"})
+_NOT_WORDS = re.compile(r"\b(your|our|you|we|us)\b|[^a-z0-9]+")
+
+
+def _norm(text: str) -> str:
+    """Lower case, words only, without the pronouns the commitment wording changes ("your" → "our")."""
+    return " ".join(_NOT_WORDS.sub(" ", text.lower()).split())
+
+
+_SOURCE: dict[int, str] = {}
+
+
+def _catalogue_text(catalogue) -> str:
+    """Every question and action text of the catalogue, normalised, one per line."""
+    if id(catalogue) not in _SOURCE:
+        texts = [a.text for a in catalogue.actions.values()]
+        for q in catalogue.questions():
+            texts.append(q.text)
+            action = getattr(q, "action", None)
+            if action is not None and not isinstance(action, str):
+                texts.append(action.text)
+        # the condition claims.in_pack_wording adds to a step in that text that contacts a parent
+        texts.append("contact a parent or carer unless contacting them would put the young person at risk, and record why")
+        _SOURCE[id(catalogue)] = "\n".join(_norm(t) for t in texts)
+    return _SOURCE[id(catalogue)]
+
+
+def _from_catalogue_text(page, token: str, catalogue) -> bool:
+    """Whether every printed ``token`` in ``page`` sits in a passage of catalogue question or action text."""
+    source = _catalogue_text(catalogue)
+    seen = False
+    for block in page.blocks:
+        for m in re.finditer(re.escape(token), block.text):
+            seen = True
+            # the words before the token, or after it, less a word that may be cut, are catalogue text
+            before = _norm(block.text[max(0, m.start() - 40) : m.end()]).split()[1:]
+            after = _norm(block.text[m.start() : m.end() + 40]).split()[:-1]
+            n = len(_norm(token).split())
+            if not any(len(w) >= n + 3 and " ".join(w) in source for w in (before, after)):
+                return False
+    return seen
 
 
 def _token_failures(path, catalogue):
+    """(document, message, set aside) for each expectation the scenario's pack does not meet."""
     expected = _expectations().get(path.stem)
     if not expected:
         pytest.skip("no expectations written for this scenario")
@@ -73,31 +113,41 @@ def _token_failures(path, catalogue):
     pages = render_pages(assessment, catalogue)
     failures = []
     if "documents" in expected and set(pages) != set(expected["documents"]):
-        failures.append(("documents", f"documents {sorted(pages)} != {sorted(expected['documents'])}"))
-    text = {doc: parse(html, doc).text for doc, html in pages.items()}
+        failures.append(("documents", f"documents {sorted(pages)} != {sorted(expected['documents'])}", False))
+    parsed = {doc: parse(html, doc) for doc, html in pages.items()}
+    text = {doc: page.text for doc, page in parsed.items()}
     for doc, tokens in (expected.get("must_include") or {}).items():
         for token in tokens:
-            if doc in text and token not in text[doc] and (path.stem, doc, token) not in KNOWN:
-                failures.append((doc, f"{doc} must include {token!r}"))
+            if doc in text and token not in text[doc]:
+                failures.append((doc, f"{doc} must include {token!r}", False))
     for doc, tokens in (expected.get("must_not_include") or {}).items():
         for name in text if doc == "any" else [doc]:
             for token in tokens:
-                if name in text and token in text[name] and (path.stem, name, token) not in KNOWN:
-                    failures.append((name, f"{name} must not include {token!r}"))
+                if name in text and token in text[name]:
+                    aside = token in FROM_CATALOGUE_TOKENS and _from_catalogue_text(parsed[name], token, catalogue)
+                    failures.append((name, f"{name} must not include {token!r}", aside))
     return failures
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
 def test_corpus_documents_and_tokens(path, catalogue):
-    failures = [msg for doc, msg in _token_failures(path, catalogue) if doc not in REWRITTEN_ELSEWHERE]
+    failures = [msg for _, msg, aside in _token_failures(path, catalogue) if not aside]
     assert not failures, "; ".join(failures)
 
 
-@pytest.mark.xfail(reason="policy statement, procedure and risk assessment are being rewritten (issue 10, part B)")
-@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
-def test_corpus_tokens_in_documents_rewritten_elsewhere(path, catalogue):
-    failures = [msg for doc, msg in _token_failures(path, catalogue) if doc in REWRITTEN_ELSEWHERE]
-    assert not failures, "; ".join(failures)
+@pytest.mark.xfail(strict=True, reason="child wording in catalogue question and action text reaches adult-only "
+                   "packs; the questionnaire's owners are rewording it (see FROM_CATALOGUE_TOKENS)")
+def test_child_wording_from_catalogue_text(catalogue):
+    aside = [f"{p.stem}: {msg}" for p in CORPUS for _, msg, a in _token_failures(p, catalogue) if a]
+    assert not aside, "; ".join(aside)
+
+
+def test_a_template_token_is_not_set_aside_as_catalogue_text(catalogue):
+    """The setting aside is narrow: 'Childline' written by a template is not catalogue text."""
+    page = parse(_page("<li>If you are under 19, talk to Childline on 0800 1111.</li>"), "house_rules")
+    assert not _from_catalogue_text(page, "Childline", catalogue)
+    quoted = next(a.text for a in catalogue.actions.values() if "Childline" in a.text)
+    assert _from_catalogue_text(parse(_page(f"<td>{quoted}</td>"), "risk_report"), "Childline", catalogue)
 
 
 def test_the_corpus_is_checked():
@@ -230,13 +280,15 @@ def test_a_promise_to_write_what_the_pack_contains_is_reported():
         "staff_code": _page("<li data-commitment>By 1 May, we will write a code of conduct for staff.</li>"),
         "procedure": _page("<li data-commitment>By 1 May, we will set up a written handover at every shift.</li>"),
     }
-    known = {"profile.audience": ["adults"], "profile.relationship": "runs"}
+    known = {"profile.audience": ["adults"], "profile.relationship": "runs", "profile.moderation_cover": "daily_set"}
     found = {p.message for p in check_pack(pages, known)}
     assert any("staff_code" in m for m in found)
     assert any("procedure:handover" in m for m in found)
-    # An audit has no handover record, so a handover may be set up there.
-    known["profile.relationship"] = "audit_before"
-    assert not any("handover" in p.message for p in check_pack(pages, known))
+    # Only moderators who work set shifts have a handover record in the procedure: not a space
+    # moderated at no set times, not a live video session, not an audit.
+    for change in ({"profile.moderation_cover": "no_set_times"}, {"profile.platform": "video"},
+                   {"profile.relationship": "audit_before"}):
+        assert not any("handover" in p.message for p in check_pack(pages, {**known, **change})), change
 
 
 def test_without_the_pack_wording_the_corpus_would_promise_to_write_itself(catalogue, monkeypatch):

@@ -25,9 +25,12 @@ from assessor.documents.pack import _convert, _html, _specs
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 NATIONS = ("england", "wales", "scotland", "northern_ireland")
 GUIDANCE_CODE = re.compile(r"\b00\d\.[A-Z]+\d+[a-z]?\b")
-# The parts of the NSPCC's example online safety policy statement, as the issue lists them; the
-# ids in contacts.yaml (nspcc_policy_template.parts) must be among them.
-NSPCC_PARTS = ("purpose", "scope", "beliefs", "recognition", "keep-safe", "responding", "related", "contacts")
+# The parts of the NSPCC's example online safety policy statement, as the issue lists them, and
+# the legal framework part that contacts.yaml (nspcc_policy_template.parts) confirms from
+# reproductions of the example; every id there must be among them.
+NSPCC_PARTS = (
+    "purpose", "scope", "legal", "beliefs", "recognition", "keep-safe", "responding", "related", "contacts",
+)  # fmt: skip
 
 
 def _pages(assessment, catalogue) -> dict[str, str]:
@@ -322,3 +325,9 @@ def test_the_policy_statement_covers_every_part_of_the_nspcc_example(catalogue):
     pages = _pages(_variant(catalogue), catalogue)
     pages["policy_statement"] = pages["policy_statement"].replace('data-nspcc="recognition"', "")
     assert nspcc_problems(pages, catalogue) == ["part recognition not covered"]
+    pages["policy_statement"] = pages["policy_statement"].replace('data-nspcc="legal"', "")
+    assert nspcc_problems(pages, catalogue) == ["part legal not covered", "part recognition not covered"]
+
+
+def test_the_nspcc_parts_in_contacts_are_the_parts_the_statement_marks(catalogue):
+    assert {p.id for p in catalogue.contacts.nspcc_policy_template.parts} <= set(NSPCC_PARTS)

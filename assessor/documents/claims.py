@@ -81,9 +81,10 @@ RULES: dict[str, dict[str, str]] = {
     "add-members": {"admins-only": "only admins add people to the group"},
 }
 
+_HANDOVER = r"handover record|written handover|handover (form|template)"
 # Things the pack itself contains, as (document id, pattern): a promise to write one of them is
 # a promise to write the pack. The handover record is a section of the procedure when the
-# organisation runs the space.
+# organisation runs the space and its moderators work set shifts (``has_shifts``).
 CONTAINED: tuple[tuple[str, str], ...] = (
     ("staff_code", r"(staff|volunteer)[a-z ]{0,20}code|code of (conduct|behaviour)( for (staff|volunteers))?"),
     ("house_rules", r"house rules|group agreement|ground rules|rules for members"),
@@ -91,7 +92,7 @@ CONTAINED: tuple[tuple[str, str], ...] = (
     ("behaviour_code", r"behaviour code"),
     ("procedure", r"escalation procedure|moderation (and escalation )?procedure|procedure for disclosures"
                   r"|disclosure procedure"),
-    ("procedure:handover", r"handover record|written handover|handover (form|template)"),
+    ("procedure:handover", _HANDOVER),
     ("policy_statement", r"(online safety )?policy statement|online safety policy"),
     ("risk_report", r"risk assessment"),
 )  # fmt: skip
@@ -287,12 +288,27 @@ def token_holds(token: str, known: Mapping[str, Any]) -> bool:
 # -- checks ---------------------------------------------------------------------------------
 
 
+# profile.moderation_cover values where moderators work set times (as documents/context.py).
+SHIFT_COVER = frozenset({"round_the_clock", "daily_long", "daily_set", "some_days"})
+
+
+def has_shifts(known: Mapping[str, Any]) -> bool:
+    """Whether moderators hand over from shift to shift: the organisation runs the space, it is
+    not a live video session, and moderators work set times. Only then does the procedure hold a
+    shift handover record."""
+    return (
+        known.get("profile.relationship") == "runs"
+        and known.get("profile.platform") != "video"
+        and known.get("profile.moderation_cover") in SHIFT_COVER
+    )
+
+
 def _contained(pack: Mapping[str, Page], known: Mapping[str, Any]) -> list[tuple[str, re.Pattern[str]]]:
-    runs = known.get("profile.relationship") == "runs"
+    shifts = has_shifts(known)
     out = []
     for doc, pattern in CONTAINED:
         base = doc.split(":")[0]
-        if base in pack and (not doc.endswith(":handover") or runs):
+        if base in pack and (not doc.endswith(":handover") or shifts):
             out.append((doc, re.compile(r"\b(" + pattern + r")\b", re.I)))
     return out
 
@@ -527,10 +543,14 @@ IN_PACK: dict[str, str] = {
     "member_code": "Adopt the member code of conduct in this pack and ask every member to agree to it.",
     "behaviour_code": "Adopt the behaviour code for young people in this pack and go through it with each young "
     "person and their parent or carer, unless contacting them would put the young person at risk; record why.",
-    "procedure": "Adopt the moderation and escalation procedure in this pack, fill in anything it leaves to you, "
+    "procedure": "Adopt the {procedure} in this pack, fill in anything it leaves to you, "
     "and train everyone who moderates or works with members on it.",
-    "procedure:handover": "Use the shift handover record in the moderation and escalation procedure in this pack "
+    "procedure:handover": "Use the shift handover record in the {procedure} in this pack "
     "at the end of every shift, and train moderators on it.",
+    # Where moderators work no set times there is no shift to hand over: the concerns log in the
+    # procedure does that job, so a promise to set up a handover becomes one to use the log.
+    "procedure:log": "Use the concerns log in the {procedure} in this pack each time someone moderates, "
+    "read it before starting, and train moderators on it.",
     "policy_statement": "Have the trustees adopt the online safety policy statement in this pack, publish it, "
     "and review it every year.",
     "risk_report": "Have the trustees review and sign the risk assessment in this pack, and review it every year.",
@@ -545,12 +565,14 @@ def pack_contents(flags: Any) -> set[str]:
         contents.add("behaviour_code")
     if flags.adults or not flags.under_18:
         contents.add("member_code")
-    if flags.runs:
+    if getattr(flags, "shifts", False):
         contents.add("procedure:handover")
+    elif flags.runs and not getattr(flags, "video", False):
+        contents.add("procedure:log")
     return contents
 
 
-def in_pack_wording(text: str, contents: set[str]) -> str:
+def in_pack_wording(text: str, contents: set[str], procedure: str = "moderation and escalation procedure") -> str:
     """An action's text, so that it never asks to write or set up what the pack contains.
 
     A first sentence that writes a document of the pack becomes "adopt", "train on" or
@@ -562,14 +584,16 @@ def in_pack_wording(text: str, contents: set[str]) -> str:
     first, rest = parts[0], (parts[1] if len(parts) > 1 else "")
     if _DISCLOSURE.match(first) and "procedure" in contents:
         first = (
-            "Adopt the disclosure steps in the moderation and escalation procedure in this pack, and add to them "
+            f"Adopt the disclosure steps in the {procedure} in this pack, and add to them "
             "what is particular to you"
         )
     else:
         contained = [(doc, re.compile(r"\b(" + pat + r")\b", re.I)) for doc, pat in CONTAINED if doc in contents]
+        if "procedure:log" in contents:  # a handover, where the pack keeps a concerns log instead
+            contained += [("procedure:log", re.compile(r"\b(" + _HANDOVER + r")\b", re.I))]
         doc = writes_contained(first, contained)
         if doc is not None:
-            first = IN_PACK[doc].rstrip(".")
+            first = IN_PACK[doc].format(procedure=procedure).rstrip(".")
     text = first.rstrip(".") + "." + (" " + rest if rest else "")
     return _with_parent_condition(text)
 
@@ -592,5 +616,8 @@ def _with_parent_condition(text: str) -> str:
 
 def in_pack_action(action: Any, flags: Any) -> Any:
     """A planned action (``scoring.PlannedAction``) worded by ``in_pack_wording``."""
-    text = in_pack_wording(action.text, pack_contents(flags))
+    from assessor.documents.pack import document_title
+
+    procedure = document_title("procedure", flags)
+    text = in_pack_wording(action.text, pack_contents(flags), procedure[0].lower() + procedure[1:])
     return action if text == action.text else action.model_copy(update={"text": text})

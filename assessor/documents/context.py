@@ -24,6 +24,13 @@ UNDER_18 = frozenset({"under_13", "age_13_17"})
 ADULTS = frozenset({"adults", "adults_at_risk"})
 # profile.community_focus values whose members come to talk about a hard subject.
 HARD_SUBJECTS = frozenset({"mental_health", "abuse_survivors", "addiction_recovery", "bereavement"})
+# profile.moderation_cover values where moderators work set times, so that one hands over to the next.
+SHIFT_COVER = frozenset({"round_the_clock", "daily_long", "daily_set", "some_days"})
+# profile.incidents values that mean a scam has already reached members.
+SCAM_INCIDENTS = frozenset({"fake_profiles"})
+# The guidance a helpline cites when it is a line members can call for support themselves
+# (NSPCC Learning: signpost sources of support); see questionnaires/helplines.yaml.
+SIGNPOST_SUPPORT = "003.K7"
 COMMUNITIES = (
     "mental_health", "abuse_survivors", "addiction_recovery", "lgbtq",
     "learning_disability", "young_carers", "bereavement",
@@ -147,6 +154,15 @@ class Flags:
     # Stage of a community the organisation runs (both false when not answered, and in an audit).
     planned: bool = False
     running: bool = False
+    # Moderators work set times (profile.moderation_cover) in a space the organisation runs that is
+    # not a live video session: only then is there a shift to hand over, and a handover record.
+    shifts: bool = False
+    # The nation's fraud reporting route belongs in the procedure: a scam or fake profile has been
+    # recorded (profile.incidents), or members are adults at risk or have a learning disability.
+    fraud_route: bool = False
+    # The nation's MARAC/IDVA referral route belongs in the procedure: a survivors' community, or
+    # adults at risk, for whom domestic abuse is a safeguarding concern in scope of the procedure.
+    domestic_abuse_route: bool = False
     no_lead: bool = False  # no designated safeguarding lead is named
     under_age: bool = False  # some audience group is below the platform's minimum age
     audit_undecided: bool = False  # an audit with no trustees' decision recorded
@@ -180,6 +196,7 @@ class Profile:
     platform_product: str = "the platform"  # the registry's product name, for facts about the product
     community_focus: tuple[str, ...] = ()  # labels of the ticked options, "None of these" left out
     under_age_groups: tuple[str, ...] = ()  # labels of audience groups below the platform's minimum age
+    waiting_room: str = "waiting room"  # the platform's own name for it (Teams: "lobby"), from the registry
 
 
 @dataclass(frozen=True)
@@ -190,6 +207,7 @@ class Contacts:
     barring: Route | None = None  # the duty to refer to the barring body
     adult_safeguarding: Route | None = None
     fraud_reporting: Route | None = None
+    domestic_abuse_referral: Route | None = None  # MARAC and IDVA (or the nation's equivalent)
     retention: tuple[tuple[str, Retention], ...] = ()  # (kind of record, e.g. "moderation_logs", period)
     policy_template: PolicyTemplate | None = None
 
@@ -247,6 +265,20 @@ class DocumentContext:
         """Planned actions that act on any of these risk areas, in plan order."""
         wanted = set(areas)
         return [c for c in self.actions if wanted.intersection(c.areas)]
+
+    @property
+    def support_lines(self) -> tuple[Helpline, ...]:
+        """Lines members can turn to themselves, for the members' documents: those chosen for this
+        community (``communities``), and crisis and support lines open to anyone in distress, which
+        helplines.yaml marks with the signposting guidance (003.K7) and no ``communities``.
+        Samaritans and Childline are left out: the documents print them with their own wording."""
+        return tuple(
+            h
+            for h in self.helplines
+            if (h.communities or SIGNPOST_SUPPORT in h.guidance)
+            and h.name != "Samaritans"
+            and not h.name.startswith("Childline")
+        )
 
     def helpline(self, prefix: str) -> Helpline | None:
         """The first helpline whose name starts with ``prefix`` (e.g. "Childline")."""
@@ -350,8 +382,15 @@ def _flags(
     kind = profile.get("platform") or (platform.kind if platform else "") or ""
     stage = profile.get("stage") if not audit else None
     decision = (choices or {}).get("platform_features.decision") or ""
+    incidents = set(profile.get("incidents") or [])
+    video = kind == "video"
     return Flags(
-        video=kind == "video",
+        video=video,
+        shifts=not audit and not video and profile.get("moderation_cover") in SHIFT_COVER,
+        fraud_route=bool(incidents & SCAM_INCIDENTS)
+        or "learning_disability" in focus
+        or "adults_at_risk" in audience,
+        domestic_abuse_route="abuse_survivors" in focus or "adults_at_risk" in audience,
         messaging=kind == "messaging_group",
         forum=kind == "forum",
         planned=stage == "planned",
@@ -410,6 +449,7 @@ def _contacts(catalogue: Catalogue, nation: str, flags: Flags) -> Contacts:
         barring=data.route("barring", nation),
         adult_safeguarding=data.route("adult_safeguarding", nation),
         fraud_reporting=data.route("fraud_reporting", nation),
+        domestic_abuse_referral=data.route("domestic_abuse_referral", nation),
         retention=tuple((k, r) for k, r in data.retention.items() if groups.get(r.applies_to or "", True)),
         policy_template=data.nspcc_policy_template,
     )
@@ -549,6 +589,7 @@ def build_context(
         under_age_groups=_labels(
             catalogue, "profile.audience", under_age_groups(platform, list(p.get("audience") or []))
         ),
+        waiting_room=(platform.waiting_room_name if platform else None) or "waiting room",
     )
     meta = assessment.meta
     return DocumentContext(

@@ -50,6 +50,7 @@ class _Kind:
     slug: str
     applies: Callable[[DocumentContext], bool] = _always
     audit_title: str | None = None  # the title when auditing a platform the organisation does not run
+    video_title: str | None = None  # the title when the organisation runs live video sessions
 
 
 _KINDS = (
@@ -66,17 +67,29 @@ _KINDS = (
           lambda c: c.flags.under_18),
     _Kind("member_code", "Member code of conduct", "member-code", lambda c: c.flags.adults or not c.flags.under_18),
     _Kind("procedure", "Moderation and escalation procedure", "escalation-procedure",
-          audit_title="Concerns and escalation procedure"),
+          audit_title="Concerns and escalation procedure",
+          video_title="Session safety and escalation procedure"),
 )  # fmt: skip
+
+
+def _title(kind: _Kind, flags: Any) -> str:
+    """A document's title: an audit's, a live video session's, or the usual one."""
+    if flags.audit and kind.audit_title:
+        return kind.audit_title
+    if flags.video and flags.runs and kind.video_title:
+        return kind.video_title
+    return kind.title
+
+
+def document_title(doc_id: str, flags: Any) -> str:
+    """The title a pack with these flags gives one of its documents (for wording that names it)."""
+    return _title(next(k for k in _KINDS if k.id == doc_id), flags)
 
 
 def _specs(ctx: Any) -> list[DocumentSpec]:
     """The documents for a context (only ``ctx.flags`` is read), in pack order."""
     kinds = [k for k in _KINDS if k.applies(ctx)]
-    return [
-        DocumentSpec(k.id, (ctx.flags.audit and k.audit_title) or k.title, f"{n:02d}-{k.slug}")
-        for n, k in enumerate(kinds, 1)
-    ]
+    return [DocumentSpec(k.id, _title(k, ctx.flags), f"{n:02d}-{k.slug}") for n, k in enumerate(kinds, 1)]
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,13 @@ class Platform(_Strict):
     ) = None
     minimum_age: int | None = Field(None, ge=0, le=21)
     minimum_age_note: str | None = None
+    minimum_age_applies_to: Literal["members", "account_holders"] = Field(
+        "members",
+        description=(
+            "'account_holders' when the minimum age binds only people who open an account, and members "
+            "can join a session the organisation hosts from its own account without one (a video call)."
+        ),
+    )
     reports_go_to: Literal["platform", "admins", "both", "none"] | None = None
     reports_note: str | None = None
     admins_see_private_messages: bool | None = None
@@ -114,11 +121,23 @@ def platform_of(catalogue: Catalogue, responses: dict[str, Any]) -> Platform | N
     return catalogue.platforms.get(pid)
 
 
-def under_age_groups(platform: Platform | None, audience: list[str]) -> list[str]:
-    """Audience groups whose youngest members are below the platform's minimum age."""
+def under_age_groups(platform: Platform | None, audience: list[str], *, hosted: bool = False) -> list[str]:
+    """Audience groups whose youngest members are below the platform's minimum age.
+
+    ``hosted``: the organisation runs the space from its own account. Where the platform's minimum
+    age binds only account holders, members who join such a session need no account of their own,
+    so the age does not bind them.
+    """
     if platform is None or platform.minimum_age is None:
         return []
+    if hosted and platform.minimum_age_applies_to == "account_holders":
+        return []
     return [g for g in audience if g in AUDIENCE_YOUNGEST and AUDIENCE_YOUNGEST[g] < platform.minimum_age]
+
+
+def hosted(catalogue: Catalogue, responses: dict[str, Any]) -> bool:
+    """Whether the organisation runs the space (and so hosts it from its own account): not an audit."""
+    return not catalogue.meta.scoring.audit_when.holds(responses)
 
 
 def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, Any]:
@@ -138,7 +157,9 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
         }
     return {
         "derived.platform_known": True,
-        "derived.platform_under_age": bool(under_age_groups(platform, list(audience))),
+        "derived.platform_under_age": bool(
+            under_age_groups(platform, list(audience), hosted=hosted(catalogue, responses))
+        ),
         "derived.platform_has": [t for t in TOOLS if platform.has(t)],
         "derived.platform_lacks": [t for t in TOOLS if platform.lacks(t)],
         "derived.reports_go_to": platform.reports_go_to,

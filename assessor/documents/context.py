@@ -396,7 +396,7 @@ def _flags(
         planned=stage == "planned",
         running=stage == "running",
         no_lead=not _contact(profile.get("safeguarding_lead")).named,
-        under_age=bool(under_age_groups(platform, list(audience))),
+        under_age=bool(under_age_groups(platform, list(audience), hosted=not audit)),
         audit_undecided=audit and decision in ("", "undecided"),
         hard_subject=bool(focus & HARD_SUBJECTS),
         **{name: name in focus for name in COMMUNITIES},
@@ -587,7 +587,9 @@ def build_context(
             [v for v in p.get("community_focus") or [] if v != "general"],
         ),
         under_age_groups=_labels(
-            catalogue, "profile.audience", under_age_groups(platform, list(p.get("audience") or []))
+            catalogue,
+            "profile.audience",
+            under_age_groups(platform, list(p.get("audience") or []), hosted=not result.audit),
         ),
         waiting_room=(platform.waiting_room_name if platform else None) or "waiting room",
     )

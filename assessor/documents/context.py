@@ -74,6 +74,7 @@ class Commitment:
     find_out_first: bool
     areas: tuple[str, ...]
     guidance: tuple[str, ...]
+    sources: tuple[str, ...] = ()  # the question ids whose gaps this action closes
 
 
 @dataclass(frozen=True)
@@ -260,6 +261,12 @@ class DocumentContext:
     @property
     def critical(self) -> tuple[Commitment, ...]:
         return tuple(c for c in self.actions if c.priority == Priority.critical.value)
+
+    def commitment_for(self, *question_ids: str) -> Commitment | None:
+        """The first planned action that closes a gap in any of these questions, or None: a
+        document that cannot claim a control is in place promises this action instead."""
+        wanted = set(question_ids)
+        return next((c for c in self.actions if wanted.intersection(c.sources)), None)
 
     def commitments_for(self, *areas: str) -> list[Commitment]:
         """Planned actions that act on any of these risk areas, in plan order."""
@@ -504,6 +511,7 @@ def _commitment(number: int, action: PlannedAction, no_lead: bool = False) -> Co
         find_out_first=action.find_out_first,
         areas=tuple(action.areas),
         guidance=tuple(action.guidance),
+        sources=tuple(action.sources),
     )
 
 

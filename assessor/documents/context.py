@@ -199,6 +199,11 @@ class Profile:
     under_age_groups: tuple[str, ...] = ()  # labels of audience groups below the platform's minimum age
     waiting_room: str = "waiting room"  # the platform's own name for it (Teams: "lobby"), from the registry
 
+    @property
+    def audience_text(self) -> str:
+        """The audience as one natural phrase (see ``audience_phrase``)."""
+        return audience_phrase(self.audience)
+
 
 @dataclass(frozen=True)
 class Contacts:
@@ -366,6 +371,30 @@ def commitment_wording(text: str) -> str:
             )
             what += "; " + _follow_we_will(fallback)
     return what
+
+
+def audience_phrase(audience: tuple[str, ...] | list[str]) -> str:
+    """The audience labels as one natural phrase, lower case: "adults, including adults who may be
+    at risk", "young people aged 13 to 17 and young adults" (an "adults" group beside children)."""
+    labels = [a.strip() for a in audience if a.strip()]
+    lowered = [a[0].lower() + a[1:] for a in labels]
+    at_risk = next((a for a in lowered if a.startswith("adults who may be at risk")), "")
+    plain_adults = "adults" in lowered
+    young = [a for a in lowered if a not in ("adults", at_risk)]
+    if at_risk:
+        # "adults who may be at risk (care and support needs)" reads as part of the adults group.
+        at_risk = re.sub(r"\s*\([^()]*\)$", "", at_risk)
+    adults = ""
+    if plain_adults and at_risk:
+        adults = f"adults, including {at_risk}"
+    elif plain_adults:
+        adults = "young adults" if young else "adults"
+    elif at_risk:
+        adults = at_risk
+    parts = young + ([adults] if adults else [])
+    if len(parts) <= 1:
+        return parts[0] if parts else ""
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def fingerprint(assessment: Assessment) -> str:

@@ -111,6 +111,14 @@ def no_full_stop(value: str) -> str:
     return value.rstrip().rstrip(".")
 
 
+def possessive(name: str) -> str:
+    """The possessive of a name: "Northfield Young Carers’", "Sam’s" (a typographic apostrophe)."""
+    name = name.rstrip()
+    if not name:
+        return name
+    return name + ("’" if name[-1] in "sS" else "’s")
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
@@ -124,6 +132,7 @@ def environment() -> Environment:
     )
     env.filters["long_date"] = long_date
     env.filters["nodot"] = no_full_stop
+    env.filters["possessive"] = possessive
     env.filters["clip"] = clip
     env.filters["lookup"] = lambda key, mapping: mapping[key]
     return env

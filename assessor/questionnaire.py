@@ -106,6 +106,13 @@ class Action(Strict):
         False,
         description="The gap is a danger now: when critical, the action is due at once even in a running community.",
     )
+    supplied_by_pack: bool = Field(
+        False,
+        description=(
+            "This tool's documents supply what the action asks for (a procedure, a code, a policy), so "
+            "adopting it is quick: it ranks after real control gaps of the same priority and harm."
+        ),
+    )
 
 
 class Cap(Strict):
@@ -170,6 +177,10 @@ class Question(Strict):
     also_counts_in: list[str] = Field(
         default_factory=list,
         description="Other risk areas (by id) where this answer also counts, with the same weight and key flag.",
+    )
+    harm: str | None = Field(
+        None,
+        description="The kind of harm a gap here lets through (a class in catalogue.yaml `harm_order`); defaults to the area's.",
     )
 
     @model_validator(mode="after")
@@ -266,6 +277,10 @@ class RiskArea(Strict):
     strength_rules: list[StrengthRule] = Field(
         default_factory=list,
         description="Floors for weak controls in particular cases, such as after an incident.",
+    )
+    harm: str | None = Field(
+        None,
+        description="The harm class (catalogue.yaml `harm_order`) of this area's questions that give none.",
     )
     sections: list[Section] = Field(min_length=1)
 
@@ -381,6 +396,17 @@ class RoleFallback(Strict):
     )
 
 
+class HarmOrder(Strict):
+    """The order in which gaps of each harm class are closed, for the cases where ``when`` holds."""
+
+    when: Condition | None = Field(None, description="Profile condition; the first entry that holds is used.")
+    order: list[str] = Field(description="Harm classes, most harmful first. A class not listed comes last.")
+    critical: list[str] | None = Field(
+        None,
+        description="Only gaps of these classes may be critical (key conditions always may); others stop at high.",
+    )
+
+
 class Scoring(Strict):
     answer_strength: dict[ControlAnswer, float] = Field(
         description="Control strength (0-1) of each control answer except not_applicable."
@@ -406,6 +432,14 @@ class Scoring(Strict):
     )
     critical_at_most: int | None = Field(
         None, ge=0, description="At most this many critical actions; the least harmful beyond it become high."
+    )
+    priority_at_most_by_band: dict[Band, Priority] = Field(
+        default_factory=dict,
+        description="The most urgent priority a gap can have in an area of this residual band (for example Low: medium).",
+    )
+    harm_order: list[HarmOrder] = Field(
+        default_factory=list,
+        description="Harm classes in the order a safeguarding lead closes them; the first entry whose `when` holds is used.",
     )
     priorities: dict[Priority, PriorityRule]
     at_once: AtOnce | None = None
@@ -513,6 +547,14 @@ class Catalogue(Strict):
                 if x not in area_ids
             ]
         rules = self.meta.scoring
+        classes = {c for h in rules.harm_order for c in h.order}
+        if classes:
+            named = [(a.id, a.harm) for a in self.areas] + [(q.id, q.harm) for q in self.questions()]
+            problems += [
+                f"{where}: harm class '{h}' is in no harm_order list"
+                for where, h in named
+                if h and h not in classes
+            ]
         for kid, kc in rules.key_conditions.items():
             actions.append((f"key condition {kid}", kc.action))
             problems += [f"key condition {kid}: unknown area '{x}'" for x in kc.areas if x not in area_ids]

@@ -21,8 +21,9 @@ Improving one answer can only raise S and can only lift caps (conditions may
 not depend on scored questions, and the floor of a partly-in-place key control
 is never above that of a missing one), so it can never raise a residual risk.
 
-The action plan ranks gaps by harm: a missing key control in a High area
-first, then the area's residual risk, then the control's weight. An action's
+The action plan ranks gaps by harm: the question's harm class in the order
+``harm_order`` gives for the case, then a missing key control, a real gap before a
+document this pack supplies, the area's residual risk and the control's weight. An action's
 priority is raised by the area's band at most ``max_raise`` steps above its own.
 """
 
@@ -584,6 +585,27 @@ def _effective(catalogue: Catalogue, action: Action, audit: bool) -> Action:
     return action
 
 
+# Key conditions of the profile (no lead named, members below the platform's minimum age) rank
+# before every gap: nothing else the plan asks for works without them.
+_KC_HARM = (1, 0, 1, 1, 1, 1, 999, 999.0, 0, 0)
+
+
+def harm_order_for(catalogue: Catalogue, responses: dict[str, Any]) -> Any:
+    """The ``harm_order`` entry that applies to this assessment (the first whose ``when`` holds)."""
+    return next(
+        (h for h in catalogue.meta.scoring.harm_order if h.when is None or h.when.holds(responses)), None
+    )
+
+
+def harm_class(q: Question, area: RiskArea | None) -> str:
+    """The harm class of a question: its own ``harm``, else its area's, else "other"."""
+    return q.harm or (area.harm if area is not None else None) or "other"
+
+
+def _less_urgent(a: Priority, b: Priority) -> Priority:
+    return max(a, b, key=PRIORITY_ORDER.index)
+
+
 def _plan(
     catalogue: Catalogue,
     assessment: Assessment,
@@ -603,6 +625,9 @@ def _plan(
         if a.id in bands
     }
     area_rank = {r.id: i for i, r in enumerate(areas)}
+    area_by_id = {a.id: a for a in catalogue.areas}
+    harm_rule = harm_order_for(catalogue, responses)
+    harm_classes = list(harm_rule.order) if harm_rule is not None else []
     by_id: dict[str, dict[str, Any]] = {}
 
     def add(action: Action, aid: str, priority: Priority, area: str | None, source: str, unknown: bool,
@@ -633,7 +658,7 @@ def _plan(
         action = kc.action.model_copy(update={"id": kid})
         for area in kc.areas:
             add(action, kid, action.priority, area if area in bands else None, kid, False,
-                (1, 1, 1, 1, 999.0, 0), True, f"{kc.missing}.", kid)  # fmt: skip
+                _KC_HARM, True, f"{kc.missing}.", kid)  # fmt: skip
         if not kc.areas:
             add(
                 action,
@@ -642,7 +667,7 @@ def _plan(
                 None,
                 kid,
                 False,
-                (1, 1, 1, 1, 999.0, 0),
+                _KC_HARM,
                 True,
                 f"{kc.missing}.",
                 kid,
@@ -663,10 +688,34 @@ def _plan(
             urgent = urgent_areas[result.id]
             if urgent and action.priority != Priority.low:
                 priority = _more_urgent(priority, Priority.high)
+            at_most = rules.priority_at_most_by_band.get(band)
+            if at_most is not None and not key:
+                priority = _less_urgent(priority, at_most)
+            cls = harm_class(q, area_by_id.get(result.id))
+            tier = harm_classes.index(cls) if cls in harm_classes else len(harm_classes)
+            held_back = (
+                priority == Priority.critical
+                and harm_rule is not None
+                and harm_rule.critical is not None
+                and cls not in harm_rule.critical
+            )
+            if held_back:
+                priority = Priority.high
             unknown = finding.answer in (None, ControlAnswer.dont_know.value)
-            gap = (1 - (finding.strength or 0.0)) * (q.weight or 0.0) * result.inherent.impact
+            gap = (1 - (finding.strength or 0.0)) * (q.weight or 0.0)
             known = 0 if finding.answer_label is None else 1  # an unanswered gap is to find out first
-            harm = (0, 1 if key else 0, known, 1 if urgent else 0, round(gap, 3), -area_rank[result.id])
+            harm = (
+                0,
+                -tier,  # the harm class, in the lead's order (catalogue.yaml `harm_order`)
+                1 if key else 0,  # a missing key control
+                known,
+                0 if action.supplied_by_pack else 1,  # a real gap before adopting a document in this pack
+                1 if urgent else 0,  # an incident of this kind in the past year
+                result.residual.score,  # the area's residual risk
+                round(gap, 3),  # the question's weight x how far from in place
+                -PRIORITY_ORDER.index(action.priority),  # the action's own priority
+                -area_rank[result.id],
+            )
             if key:
                 why = f"Closes a missing key control in {result.title} ({label})."
             elif urgent:
@@ -675,6 +724,10 @@ def _plan(
                 )
             else:
                 why = f"Closes a gap in {result.title} ({label})."
+            if held_back:
+                why += (
+                    f" Critical is kept for {', '.join(harm_rule.critical)} harm here, so this one is high."
+                )
             add(action, aid, priority, result.id, q.id, unknown, harm, key, why, base.id)
 
     planned = []
@@ -692,7 +745,7 @@ def _plan(
     def rank(a: str) -> tuple:
         e = by_id[a]
         h = e["harm"]
-        return (order[e["priority"]], -h[0], -h[1], -h[2], -h[3], -h[4], -h[5], a)
+        return (order[e["priority"]], *(-x for x in h), a)
 
     ranked = sorted(by_id, key=rank)
     if rules.critical_at_most is not None:

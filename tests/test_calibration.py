@@ -31,9 +31,6 @@ KNOWN_BAND_CONFLICTS = {
     # oversharing: every safeguard is in place (strength 1.00), and "all in place => Low for any
     # profile" is a property of the scoring; the lead expects Medium "however good the controls".
     "survivors-forum": "oversharing expected Medium with every safeguard in place",
-    # Zoom's registry minimum age (16) is above 13-17 members, so platform_age holds and grooming
-    # and platform features are High; the lead expects Low (members join meetings without accounts).
-    "young-carers-zoom": "platform_age holds for Zoom (registry minimum age 16)",
 }
 
 
@@ -108,7 +105,9 @@ def test_no_two_actions_ask_for_the_same_thing(name):
             assert overlap < 0.8, (name, r.actions[i].id, r.actions[j].id, round(overlap, 2))
 
 
-@pytest.mark.xfail(reason="issue 11: ranking not yet calibrated to the lead's order (2/16)", strict=False)
+@pytest.mark.xfail(
+    reason="issue 11: top 3 match the lead for 10/16 (see the report); 13 needed", strict=False
+)
 def test_top_three_match_the_leads_order():
     rows, matched = [], 0
     for name in NAMES:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import unicodedata
 
 import streamlit as st
 
@@ -26,8 +28,50 @@ def _render(answers_yaml: str, doc_id: str, fmt: str) -> bytes:
     return render_document(doc_id, assessment, state.catalogue(), fmt)
 
 
+# Letters that Unicode does not split into a base letter and an accent.
+_LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th"})
+
+
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "assessment"
+    """A file-name part: accented letters kept as their base letter (Welsh ŵ, ŷ become w, y),
+    everything else that is not a letter or digit a hyphen."""
+    plain = unicodedata.normalize("NFKD", text.lower().translate(_LETTERS))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60].strip("-") or "assessment"
+
+
+def file_stem(a) -> str:
+    """Organisation and date at the start of every file name: ``cwmni-bach-2026-11-02``."""
+    return f"{_slug(a.organisation.name)}-{(a.meta.assessed_on or dt.date.today()).isoformat()}"
+
+
+def _index(a, specs: list, formats: list[str], stem: str) -> bytes:
+    """index.txt at the top of the ZIP: what each file is, and how to carry on elsewhere."""
+    lines = [
+        f"{a.organisation.name}: online safety policy pack",
+        f"Assessed {(a.meta.assessed_on or dt.date.today()):%d %B %Y}",
+        "",
+        "Documents:",
+    ]
+    for spec in specs:
+        lines.append(f"- {spec.title}: " + ", ".join(f"{fmt}/{spec.stem}.{fmt}" for fmt in formats))
+    lines += [
+        "",
+        f"Your answers: {stem}-assessment.yaml",
+        'Open it on the Start page of the assessment tool ("Open an assessment file") to carry on',
+        "or to update the documents later. Keep it private: it holds your answers and notes.",
+        "",
+    ]
+    return "\n".join(lines).encode("utf-8")
+
+
+_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
+def _no_headings(markdown: str) -> str:
+    """The preview's headings as bold lines: a document shown inside the page must not add its
+    own headings to the page's outline (a screen reader's list of headings)."""
+    return _HEADING.sub(lambda m: f"**{m.group(1)}**", markdown)
 
 
 SIGN_OFF_ROWS = 3
@@ -106,23 +150,26 @@ def documents_page() -> None:
         "versions if you need to, and take them to your trustees for sign-off."
     )
 
-    st.subheader("Choose documents")
+    st.header("Choose documents")
     chosen = [s for s in specs if st.checkbox(s.title, value=True, key=f"doc|{s.id}")]
     formats = [f for f, label in FORMAT_LABELS.items() if st.checkbox(label, value=True, key=f"fmt|{f}")]
 
     _sign_off()
 
-    st.subheader("Preview")
+    st.header("Preview")
     if specs:
         preview = st.selectbox("Document to preview", specs, format_func=lambda s: s.title)
-        with st.container(height=480, border=True):
+        # An expander, not a box of fixed height: a scrolling box is not reachable by keyboard
+        # (axe "scrollable-region-focusable"), and Streamlit's gives no way to make it so.
+        with st.expander(f"Read {preview.title}"):
             # The Markdown is already escaped; "$" is escaped too, as Streamlit would read it as maths.
             try:
-                st.markdown(_render(answers_yaml, preview.id, "md").decode("utf-8").replace("$", "\\$"))
+                text = _render(answers_yaml, preview.id, "md").decode("utf-8").replace("$", "\\$")
+                st.markdown(_no_headings(text))
             except RenderError as exc:
                 st.error(str(exc))
 
-    st.subheader("Download")
+    st.header("Download")
     jobs = [(s, f) for s in chosen for f in formats]
     prepared: set = st.session_state.setdefault("prepared", set())
     missing = [(s, f) for s, f in jobs if (answers_yaml, s.id, f) not in prepared]
@@ -149,10 +196,15 @@ def documents_page() -> None:
 
     if jobs and not missing:
         files = {f"{fmt}/{spec.stem}.{fmt}": _render(answers_yaml, spec.id, fmt) for spec, fmt in jobs}
-        stem = _slug(a.organisation.name)
+        stem = file_stem(a)
+        bundle = {
+            **files,
+            "index.txt": _index(a, chosen, formats, stem),
+            f"{stem}-assessment.yaml": answers_yaml.encode("utf-8"),
+        }
         st.download_button(
             "Download the policy pack (ZIP)",
-            pack_zip(files, a.meta.assessed_on, folder=f"{stem}-policy-pack"),
+            pack_zip(bundle, a.meta.assessed_on or dt.date.today(), folder=f"{stem}-policy-pack"),
             file_name=f"{stem}-policy-pack.zip",
             mime="application/zip",
             type="primary",
@@ -171,7 +223,7 @@ def documents_page() -> None:
                     help=f"Download {spec.title} as {FORMAT_LABELS[fmt]}",
                 )
 
-    st.subheader("Your assessment file")
+    st.header("Your assessment file")
     st.write(
         "Keep a copy of your answers. You can open this file here later, or share it with a "
         "colleague who will continue the assessment."
@@ -179,7 +231,7 @@ def documents_page() -> None:
     st.download_button(
         "Download the assessment file (YAML)",
         answers_yaml.encode("utf-8"),
-        file_name=f"{_slug(a.organisation.name)}-assessment.yaml",
+        file_name=f"{file_stem(a)}-assessment.yaml",
         mime="application/x-yaml",
         icon=":material/download:",
     )

@@ -187,7 +187,7 @@ def render_sections(sections: list[Any], catalogue: Catalogue) -> None:
     vis = Visibility(catalogue, state.assessment().responses())
     n = 0
     for section, questions in vis.sections(sections):
-        st.subheader(section.title)
+        st.header(section.title)
         if section.intro:
             st.write(section.intro)
         for q in questions:

@@ -211,7 +211,7 @@ def results_page() -> None:
     if result.audit:
         st.info("You are auditing a platform you do not run: actions are what your organisation can do.")
 
-    st.subheader("Risk register")
+    st.header("Risk register")
     st.write(  # not st.caption: its grey fails the contrast check
         "Scores are likelihood × impact, each from 1 to 5. “Before safeguards” is set by who takes part "
         "and what the platform allows; “Now” is after the safeguards you said are in place."

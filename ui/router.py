@@ -49,11 +49,14 @@ def main() -> None:
     pages: dict[str, st.Page] = {"start": start}
     order: list[str] = []
     titles: dict[str, str] = {}  # page titles without the sidebar's "(answered/total)"
+    steps: list = []
 
     if state.draft_id():
         from assessor.visibility import PROFILE_PAGE
 
-        steps = state.steps()
+        # An area whose questions all depend on answers not given yet is not listed as "(0/0)":
+        # it appears, with its count, once a question on it applies.
+        steps = [s for s in state.steps() if s.total or s.page == PROFILE_PAGE]
         questions = []
         for step in steps:
             mark = ":material/check_circle:" if step.complete else ":material/radio_button_unchecked:"
@@ -109,6 +112,8 @@ def main() -> None:
     current = st.navigation(nav, expanded=True)
     state.follow_go(pages)
     try:
+        if state.draft_id():
+            progress_line(current.url_path, steps)
         sync.show()
         current.run()
     except StoreError as exc:
@@ -117,6 +122,37 @@ def main() -> None:
     state.scroll_after_page_change(current.url_path)
     state.finish_run()
     memory.write()
+
+
+def progress_line(page: str, steps: list) -> None:
+    """At the top of every page of an open assessment (the sidebar is hidden on a phone):
+    where this page is in the questionnaire and how many questions are answered.
+
+    The questions that apply depend on the profile (who takes part, what the platform allows), so
+    the total grows as it is answered: the profile page says so, and any page says how many
+    questions were just added."""
+    answered = sum(s.answered for s in steps)
+    total = sum(s.total for s in steps)
+    where = [i for i, s in enumerate(steps) if s.page == page]
+    parts = [f"Section {where[0] + 1} of {len(steps)}"] if where else []
+    parts.append(f"{answered} of {total} questions answered")
+    before = st.session_state.get("shown_total", {}).get(state.draft_id())
+    st.session_state.setdefault("shown_total", {})[state.draft_id()] = total
+    why = ""
+    if before is not None and total > before:
+        added = total - before
+        why = (
+            f"{added} more question{'s' if added != 1 else ''} now appl{'y' if added != 1 else 'ies'}, "
+            "because of your answers: the profile decides which risks and safeguards are asked about."
+        )
+    elif page == "profile":
+        why = (
+            "The total grows as you answer this page: your answers about who takes part and what the "
+            "platform allows add the questions that apply to you."
+        )
+    # One element whatever it says, so no line from the last page is left behind greyed out.
+    with st.container(key="progress-line"):
+        st.markdown(" · ".join(parts) + (f"  \n{why}" if why else ""))
 
 
 def return_code() -> None:

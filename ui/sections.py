@@ -14,7 +14,7 @@ def profile_page() -> None:
     state.show_flash()
     if cat.profile.intro:
         st.write(cat.profile.intro)
-    st.subheader("Organisation")
+    st.header("Organisation")
     for field, label in (
         ("name", "Organisation name"),
         ("charity_number", "Charity number (if any)"),

@@ -389,6 +389,12 @@ STYLE = """<style>
 [class*="st-key-q-"] [class*="-note"] [data-testid="stWidgetLabel"] p { font-weight: 400; }
 [data-testid="stSidebarNavLink"] { height: auto; min-height: 28px; }
 .st-key-rev-holder, .st-key-browser-memory { display: none; }
+.visually-hidden {
+  position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap; border: 0;
+}
+[data-testid="stMain"] h1:focus { outline: none; }
+.st-key-progress-line p { font-size: 0.875rem; margin-bottom: 0; }
 [data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"],
 [data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"] p {
   white-space: normal; overflow: visible; height: auto; line-height: 1.3;
@@ -397,14 +403,39 @@ STYLE = """<style>
 
 QUESTION_KEY = "q"  # a question to scroll to, set by the Review page's Edit links
 
-# Streamlit keeps the scroll position when the page changes. The only variable part is a CSS class
-# built by question_anchor, so it holds nothing but letters, digits, "_" and "-".
+# Streamlit keeps the scroll position and the focus when the page changes. A new page starts at
+# its top with its heading focused (so the next Tab starts on its content, and a screen reader
+# reads where it is), or at the question an Edit link points to, focused; a polite live region
+# announces the page. The only variable part is a CSS class built by question_anchor, so it holds
+# nothing but letters, digits, "_" and "-".
 _SCROLL = """<script>
 (() => {{
   const target = {target} ? document.querySelector({target}) : null;
   const main = document.querySelector('[data-testid="stMain"]') || document.scrollingElement;
-  if (target) target.scrollIntoView({{block: "start"}});
-  else if (main) main.scrollTo(0, 0);
+  const heading = document.querySelector('[data-testid="stMain"] h1');
+  if (target) {{
+    target.setAttribute("tabindex", "-1");
+    target.focus({{preventScroll: true}});
+    target.scrollIntoView({{block: "start"}});
+    // Text boxes above it are components that take their height a moment later: look again.
+    for (const ms of [300, 900]) setTimeout(() => target.scrollIntoView({{block: "start"}}), ms);
+  }} else {{
+    if (main) main.scrollTo(0, 0);
+    if (heading) {{
+      heading.setAttribute("tabindex", "-1");
+      heading.focus({{preventScroll: true}});
+    }}
+  }}
+  let live = document.getElementById("page-announcer");
+  if (!live) {{
+    live = document.createElement("div");
+    live.id = "page-announcer";
+    live.setAttribute("role", "status");
+    live.className = "visually-hidden";
+    document.body.append(live);
+  }}
+  const name = heading ? heading.textContent.trim() : document.title;
+  setTimeout(() => {{ live.textContent = "Page opened: " + name; }}, 100);
 }})();
 </script>"""
 

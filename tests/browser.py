@@ -87,4 +87,6 @@ def wait_idle(page, timeout: float = 30_000) -> None:
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
         timeout=timeout,
     )
+    # Elements from before the run are greyed out ("stale") until it has drawn their replacements.
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=timeout)
     page.wait_for_timeout(150)

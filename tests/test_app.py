@@ -457,3 +457,13 @@ def test_delete_now_is_for_the_browser_that_started_it(db):
     next(b for b in at.button if b.label == "Delete now").click().run()
     next(b for b in at.button if b.label == "Yes, delete it now").click().run()
     assert not Store(db).exists(draft) and Store(db).list(deleted=True) == []
+
+
+def test_file_names_keep_accented_letters_and_the_preview_adds_no_headings():
+    from ui.documents import _no_headings, _slug
+
+    assert _slug("Cwmni Tŷ Ŵyl Côr Bach") == "cwmni-ty-wyl-cor-bach"
+    assert _slug("Straße Øya Łódź") == "strasse-oya-lodz"
+    assert _slug("!!!") == "assessment"
+    text = _no_headings("# Policy\n\nBody # not a heading\n## Who we are ##\n")
+    assert text == "**Policy**\n\nBody # not a heading\n**Who we are**\n"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -37,25 +38,28 @@ def nav(page, title_part: str) -> None:
 
 MAIN = '[data-testid="stMain"]'  # the element that scrolls
 
-# Streamlit's own chrome. Its multipage sidebar nests <div>s between <ul> and <li> (axe "list" and
-# "listitem"); that markup is the framework's, not this app's, so it is reported but not failed on.
-FRAMEWORK = '[data-testid="stSidebarNav"], [data-testid="stHeader"], [data-testid="stToolbar"]'
+# Streamlit's own markup, excluded by rule and place only. Its multipage sidebar nav puts <div>s
+# between <ul> and <li> (axe "list" and "listitem", serious): the navigation is st.navigation's,
+# with no option to change it, so those two rules are not failed on inside it. Everything else
+# there, and every rule elsewhere, is.
+FRAMEWORK = {"list": '[data-testid="stSidebarNav"]', "listitem": '[data-testid="stSidebarNav"]'}
 
 
 def axe_serious(page) -> list[str]:
-    """Critical and serious axe violations in the app's own content, as 'rule: element' strings."""
+    """Moderate, serious and critical axe violations in the app's own content, as 'rule: element'."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
     found = []
     for v in results.response["violations"]:
-        if v["impact"] not in ("critical", "serious"):
+        if v["impact"] not in ("moderate", "critical", "serious"):
             continue
         for node in v["nodes"]:
             selector = node["target"][0]
-            inside = page.evaluate(
+            chrome = FRAMEWORK.get(v["id"])
+            inside = chrome is not None and page.evaluate(
                 "([sel, chrome]) => { const e = document.querySelector(sel); return !!(e && e.closest(chrome)); }",
-                [selector, FRAMEWORK],
+                [selector, chrome],
             )
             if not inside:
                 found.append(f"{v['id']}: {node['html'][:160]}")
@@ -68,16 +72,51 @@ def shot(page, name: str) -> None:
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
+class Outside:
+    """Every request a browser context makes to a host other than the app's own."""
+
+    def __init__(self, server: Server) -> None:
+        self.own = f"{server.url}/"
+        self.requests: list[str] = []
+        self.seen = 0
+
+    def watch(self, context) -> None:
+        context.on("request", self.record)
+
+    def record(self, request) -> None:
+        self.seen += 1
+        url = request.url
+        if not url.startswith((self.own, "data:", "blob:", "about:")):
+            self.requests.append(url)
+
+
+def check(page, browser, name: str, found: dict, outside: Outside, title: str) -> None:
+    """axe at 1280 px on ``page``, then the same address in a 390 px phone-sized browser."""
+    found[f"{name} 1280"] = axe_serious(page)
+    shot(page, name)
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    outside.watch(phone)
+    small = phone.new_page()
+    small.goto(page.url)
+    small.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=60_000)
+    wait_idle(small)
+    found[f"{name} 390"] = axe_serious(small)
+    shot(small, f"{name}-mobile")
+    phone.close()
+
+
 def test_journey_refresh_restart_upload_and_accessibility(browser, tmp_path):
     server = Server(tmp_path / "db.sqlite3")
     server.start()
     violations: dict[str, list[str]] = {}
+    outside = Outside(server)
     try:
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        outside.watch(context)
+        page = context.new_page()
         page.goto(server.url)
         heading(page, "Start a new assessment")
-        violations["start"] = axe_serious(page)
-        shot(page, "start")
+        check(page, browser, "start", violations, outside, "Start a new assessment")
 
         page.get_by_label("Organisation name").fill("Riverside Youth Forum")
         page.get_by_label("Your name (the person completing the assessment)").fill("Sam Patel")
@@ -92,8 +131,7 @@ def test_journey_refresh_restart_upload_and_accessibility(browser, tmp_path):
         wait_idle(page)
         page.get_by_text("Forum or message board").click()
         wait_idle(page)
-        violations["profile"] = axe_serious(page)
-        shot(page, "profile")
+        check(page, browser, "profile", violations, outside, "Your organisation and platform")
 
         # Halfway: a browser refresh comes back to the same answers.
         page.reload()
@@ -106,8 +144,7 @@ def test_journey_refresh_restart_upload_and_accessibility(browser, tmp_path):
         first = page.get_by_role("radiogroup").first
         first.get_by_text("Partly in place").click()
         wait_idle(page)
-        violations["area"] = axe_serious(page)
-        shot(page, "area")
+        check(page, browser, "area", violations, outside, "Grooming and inappropriate contact")
         draft_url = page.url
 
         # Stop and restart the server: the link still resumes the same answers.
@@ -125,8 +162,7 @@ def test_journey_refresh_restart_upload_and_accessibility(browser, tmp_path):
 
         nav(page, "Review answers")
         heading(page, "Review your answers")
-        violations["review"] = axe_serious(page)
-        shot(page, "review")
+        check(page, browser, "review", violations, outside, "Review your answers")
 
         # "Edit" opens the question's page with that question in view.
         edit = page.get_by_role("link", name="Edit").and_(page.locator('[href*="q=grooming."]')).last
@@ -147,20 +183,30 @@ def test_journey_refresh_restart_upload_and_accessibility(browser, tmp_path):
         nav(page, "Results")
         heading(page, "Results")
         page.get_by_text("Overall rating").first.wait_for()
-        violations["results"] = axe_serious(page)
-        shot(page, "results")
+        check(page, browser, "results", violations, outside, "Results")
 
         nav(page, "Documents")
         heading(page, "Documents")
-        violations["documents"] = axe_serious(page)
         page.get_by_role("button", name="Prepare").click()
         page.get_by_role("button", name="Download the policy pack (ZIP)").wait_for(timeout=180_000)
         wait_idle(page)
-        shot(page, "documents")
+        check(page, browser, "documents", violations, outside, "Documents")
         with page.expect_download() as download:
             page.get_by_role("button", name="Download the policy pack (ZIP)").click()
-        pdfs = check_zip_pdfs(Path(download.value.path()).read_bytes())
+        assert re.fullmatch(
+            r"riverside-youth-forum-\d{4}-\d\d-\d\d-policy-pack\.zip", download.value.suggested_filename
+        )
+        data = Path(download.value.path()).read_bytes()
+        pdfs = check_zip_pdfs(data)
         assert len(pdfs) >= 6
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        assert any(n.endswith("/index.txt") for n in names) and any(
+            n.endswith("-assessment.yaml") for n in names
+        )
+
+        nav(page, "History")
+        heading(page, "History")
+        check(page, browser, "history", violations, outside, "History")
 
         # A bad upload gets a clear message and leaves the open assessment alone.
         nav(page, "Start")
@@ -175,9 +221,30 @@ def test_journey_refresh_restart_upload_and_accessibility(browser, tmp_path):
         alert.wait_for()
         assert "unknown question id 'no.such.question'" in page.content()
         assert "Riverside Youth Forum" in page.get_by_text("You have").inner_text()
+
+        # The Start page's list is this browser's (a cookie): a new visit lists the assessment,
+        # another browser lists none.
+        page.goto(server.url)
+        heading(page, "Your saved assessments")
+        mine = page.locator('[data-testid="stMain"]').inner_text()
+        assert "Riverside Youth Forum" in mine and "None yet." not in mine
+        page.reload()
+        heading(page, "Your saved assessments")
+        assert "Riverside Youth Forum" in page.locator('[data-testid="stMain"]').inner_text()
+        stranger = browser.new_context(viewport={"width": 1280, "height": 900})
+        outside.watch(stranger)
+        other = stranger.new_page()
+        other.goto(server.url)
+        heading(other, "Your saved assessments")
+        theirs = other.locator('[data-testid="stMain"]').inner_text()
+        assert "None yet." in theirs and "Riverside Youth Forum" not in theirs
+        stranger.close()
+        context.close()
     finally:
         server.stop()
-    assert {k: v for k, v in violations.items() if v} == {}
+    assert outside.seen > 50 and outside.requests == [], outside.requests
+    bad = {k: v for k, v in violations.items() if v}
+    assert not bad, "\n".join(f"{k}: {x}" for k, v in bad.items() for x in v)
 
 
 def check_zip_pdfs(data: bytes) -> list[str]:

@@ -95,6 +95,13 @@ class Action(Strict):
     audit: ActionVariant | None = Field(
         None, description="What the organisation can do instead when it does not run the platform."
     )
+    adults: str | None = Field(
+        None,
+        description=(
+            "The text when no under-18s take part: the same instruction without the parts that are "
+            "only about children (parents and carers, Childline, school)."
+        ),
+    )
     audit_action: str | None = Field(
         None,
         description=(
@@ -144,6 +151,10 @@ class Question(Strict):
     id: str = Id
     kind: Kind
     text: str
+    text_adults: str | None = Field(
+        None,
+        description="The question as printed for a community with no under-18s, when `text` speaks of children.",
+    )
     help: str | None = Field(None, description="'Why we ask': shown under the question.")
     guidance: GuidanceIds = Field(default_factory=list)
     show_if: Condition | None = None

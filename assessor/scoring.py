@@ -215,6 +215,12 @@ def answer_label(catalogue: Catalogue, q: Question, value: Any) -> str | None:
     return labels.get(value, str(value))
 
 
+def adults_only(assessment: Assessment) -> bool:
+    """No under-18s take part: texts with an adults' wording use it."""
+    audience = set(assessment.profile.get("audience") or [])
+    return bool(audience) and not audience & {"under_13", "age_13_17"}
+
+
 def _finding(
     catalogue: Catalogue, assessment: Assessment, q: Question, section: str, area: str | None
 ) -> Finding:
@@ -226,7 +232,7 @@ def _finding(
     strength = _strength(catalogue, q, value) if q.scored else None
     return Finding(
         question_id=q.id,
-        text=q.text,
+        text=q.text_adults if q.text_adults and adults_only(assessment) else q.text,
         section=section,
         area_id=area,
         answer=value if isinstance(value, str) else None,
@@ -738,6 +744,8 @@ def _plan(
             text = action.audit.text
             owner = action.audit.owner or owner
             guidance += [g for g in action.audit.guidance if g not in guidance]
+        elif action.adults and adults_only(assessment):
+            text = action.adults
         e["owner"], e["text"], e["guidance"] = owner, text, guidance
 
     order = {p: i for i, p in enumerate(PRIORITY_ORDER)}

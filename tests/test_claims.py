@@ -57,10 +57,9 @@ def test_pack_has_no_false_claim_contradiction_self_promise_or_broken_invariant(
 
 # Child wording in an adult-only pack that comes from the text of a catalogue question or action
 # (questionnaires/areas/*.yaml, actions.yaml), such as "(for children, also a parent or carer)" or
-# "Childline (0800 1111) for young people": the questionnaire's owners are rewording that class. A
-# token is set aside here only when every place it is printed is a passage of that text, so the
-# same token written by a template still fails; test_child_wording_from_catalogue_text (strict
-# xfail) keeps the set-aside tokens in view and passes, failing the xfail, once they are gone.
+# "Childline (0800 1111) for young people", is reported by test_child_wording_from_catalogue_text
+# (those texts have an adults' wording: `text_adults` on a question, `adults` on an action); the
+# corpus test reports the same token when a template writes it.
 FROM_CATALOGUE_TOKENS = frozenset({"Childline", "parent or carer"})
 _NOT_WORDS = re.compile(r"\b(your|our|you|we|us)\b|[^a-z0-9]+")
 
@@ -83,7 +82,9 @@ def _catalogue_text(catalogue) -> str:
             if action is not None and not isinstance(action, str):
                 texts.append(action.text)
         # the condition claims.in_pack_wording adds to a step in that text that contacts a parent
-        texts.append("contact a parent or carer unless contacting them would put the young person at risk, and record why")
+        texts.append(
+            "contact a parent or carer unless contacting them would put the young person at risk, and record why"
+        )
         _SOURCE[id(catalogue)] = "\n".join(_norm(t) for t in texts)
     return _SOURCE[id(catalogue)]
 
@@ -124,7 +125,9 @@ def _token_failures(path, catalogue):
         for name in text if doc == "any" else [doc]:
             for token in tokens:
                 if name in text and token in text[name]:
-                    aside = token in FROM_CATALOGUE_TOKENS and _from_catalogue_text(parsed[name], token, catalogue)
+                    aside = token in FROM_CATALOGUE_TOKENS and _from_catalogue_text(
+                        parsed[name], token, catalogue
+                    )
                     failures.append((name, f"{name} must not include {token!r}", aside))
     return failures
 
@@ -135,9 +138,8 @@ def test_corpus_documents_and_tokens(path, catalogue):
     assert not failures, "; ".join(failures)
 
 
-@pytest.mark.xfail(strict=True, reason="child wording in catalogue question and action text reaches adult-only "
-                   "packs; the questionnaire's owners are rewording it (see FROM_CATALOGUE_TOKENS)")
 def test_child_wording_from_catalogue_text(catalogue):
+    """Adult-only packs print the adults' wording of catalogue texts (`text_adults`, an action's `adults`)."""
     aside = [f"{p.stem}: {msg}" for p in CORPUS for _, msg, a in _token_failures(p, catalogue) if a]
     assert not aside, "; ".join(aside)
 
@@ -170,7 +172,9 @@ def assessments(draw, catalogue) -> Assessment:
             if q.kind == Kind.single:
                 profile[key] = draw(st.sampled_from(values))
             elif q.kind == Kind.multi:
-                profile[key] = draw(st.lists(st.sampled_from(values), unique=True, min_size=key == "audience"))
+                profile[key] = draw(
+                    st.lists(st.sampled_from(values), unique=True, min_size=key == "audience")
+                )
             elif q.kind in (Kind.text, Kind.long_text):
                 profile[key] = draw(TEXTS)
             elif q.kind == Kind.person:
@@ -208,10 +212,16 @@ def _page(body: str) -> str:
 
 
 def test_a_claim_whose_control_is_not_in_place_is_reported(catalogue):
-    html = environment().from_string(
-        '<p data-claim="moderation.named_hosts">Moderators always make clear who they are.</p>'
-    ).render()
-    known = {"moderation.named_hosts": "partly", "profile.audience": ["adults"], "profile.relationship": "runs"}
+    html = (
+        environment()
+        .from_string('<p data-claim="moderation.named_hosts">Moderators always make clear who they are.</p>')
+        .render()
+    )
+    known = {
+        "moderation.named_hosts": "partly",
+        "profile.audience": ["adults"],
+        "profile.relationship": "runs",
+    }
     problems = check_pack({"house_rules": html}, known)
     assert [p.check for p in problems] == ["claim"]
     assert "moderation.named_hosts" in problems[0].message
@@ -261,7 +271,9 @@ def test_claim_tokens():
 
 def test_rules_that_disagree_across_documents_are_reported():
     pages = {
-        "house_rules": _page('<li data-rule="member-dm:allowed">You can message other members privately.</li>'),
+        "house_rules": _page(
+            '<li data-rule="member-dm:allowed">You can message other members privately.</li>'
+        ),
         "member_code": _page('<li data-rule="member-dm:forbidden">Do not message members privately.</li>'),
     }
     problems = check_pack(pages, {"profile.audience": ["adults"], "profile.relationship": "runs"})
@@ -278,16 +290,25 @@ def test_an_unknown_rule_is_reported():
 def test_a_promise_to_write_what_the_pack_contains_is_reported():
     pages = {
         "staff_code": _page("<li data-commitment>By 1 May, we will write a code of conduct for staff.</li>"),
-        "procedure": _page("<li data-commitment>By 1 May, we will set up a written handover at every shift.</li>"),
+        "procedure": _page(
+            "<li data-commitment>By 1 May, we will set up a written handover at every shift.</li>"
+        ),
     }
-    known = {"profile.audience": ["adults"], "profile.relationship": "runs", "profile.moderation_cover": "daily_set"}
+    known = {
+        "profile.audience": ["adults"],
+        "profile.relationship": "runs",
+        "profile.moderation_cover": "daily_set",
+    }
     found = {p.message for p in check_pack(pages, known)}
     assert any("staff_code" in m for m in found)
     assert any("procedure:handover" in m for m in found)
     # Only moderators who work set shifts have a handover record in the procedure: not a space
     # moderated at no set times, not a live video session, not an audit.
-    for change in ({"profile.moderation_cover": "no_set_times"}, {"profile.platform": "video"},
-                   {"profile.relationship": "audit_before"}):
+    for change in (
+        {"profile.moderation_cover": "no_set_times"},
+        {"profile.platform": "video"},
+        {"profile.relationship": "audit_before"},
+    ):
         assert not any("handover" in p.message for p in check_pack(pages, {**known, **change})), change
 
 
@@ -321,7 +342,9 @@ def test_no_action_text_writes_what_the_pack_contains(catalogue):
     [
         (  # a house rule letting children message anyone
             {"profile.audience": ["age_13_17"]},
-            {"house_rules": '<li data-rule="member-dm:allowed">You can send other members private messages.</li>'},
+            {
+                "house_rules": '<li data-rule="member-dm:allowed">You can send other members private messages.</li>'
+            },
             "member-dm:allowed where under-18s take part",
         ),
         (  # a staff code without the no-private-messaging rule
@@ -351,9 +374,11 @@ def test_no_action_text_writes_what_the_pack_contains(catalogue):
         ),
         (  # under-age members, and no route through parents
             {"profile.audience": ["under_13"], "derived.platform_under_age": True},
-            {"staff_code": '<li data-rule="adult-child-dm:forbidden">Never one to one: use a group, '
-             "another adult copied in, or their parent or carer, unless contacting them would put the "
-             "young person at risk; record why.</li>"},
+            {
+                "staff_code": '<li data-rule="adult-child-dm:forbidden">Never one to one: use a group, '
+                "another adult copied in, or their parent or carer, unless contacting them would put the "
+                "young person at risk; record why.</li>"
+            },
             "missing rule under-age:via-parents",
         ),
         (  # a guidance code shown to members
@@ -377,7 +402,11 @@ def test_no_action_text_writes_what_the_pack_contains(catalogue):
             "missing rule waiting-room:required",
         ),
         (  # an LGBTQ+ community with no rule against outing
-            {"profile.audience": ["age_13_17"], "profile.community_focus": ["lgbtq"], "profile.relationship": "runs"},
+            {
+                "profile.audience": ["age_13_17"],
+                "profile.community_focus": ["lgbtq"],
+                "profile.relationship": "runs",
+            },
             {"house_rules": "<p>Be kind.</p>"},
             "missing rule outing:forbidden",
         ),
@@ -408,8 +437,14 @@ def test_templates_use_only_the_documented_rule_vocabulary():
 
 def test_member_documents_mark_their_claims():
     """The member documents use the ledger: claims, rules and commitments are all marked."""
-    for name in ("house_rules", "house_rules_young", "behaviour_code", "member_code", "staff_code",
-                 "house_rules_easy_read"):
+    for name in (
+        "house_rules",
+        "house_rules_young",
+        "behaviour_code",
+        "member_code",
+        "staff_code",
+        "house_rules_easy_read",
+    ):
         text = (TEMPLATES_DIR / f"{name}.html").read_text(encoding="utf-8")
         assert "data-rule=" in text, name
     for name in ("house_rules", "behaviour_code", "member_code", "staff_code"):
@@ -435,8 +470,14 @@ def test_claims_name_real_questions_and_options(catalogue):
     """A claim token names a control question, or a profile question and one of its options."""
     import re
 
-    derived = {"derived.reports_go_to", "derived.phone_numbers_visible", "derived.platform_has",
-               "derived.platform_under_age", "derived.real_names_visible", "derived.admins_see_private_messages"}
+    derived = {
+        "derived.reports_go_to",
+        "derived.phone_numbers_visible",
+        "derived.platform_has",
+        "derived.platform_under_age",
+        "derived.real_names_visible",
+        "derived.admins_see_private_messages",
+    }
     seen = 0
     for path in TEMPLATES_DIR.glob("*.html"):
         for attr in re.findall(r'data-claim="([^"]*)"', path.read_text(encoding="utf-8")):

@@ -53,8 +53,12 @@ RULES: dict[str, dict[str, str]] = {
         "authorised-only": "staff may message adult members privately, only from authorised accounts",
         "allowed": "staff may message members privately without conditions (never allowed)",
     },
-    "under-age": {"via-parents": "children below the platform's minimum age are reached through parents or carers"},
-    "parent-contact": {"unless-risk": "a parent or carer is contacted unless that would put the young person at risk"},
+    "under-age": {
+        "via-parents": "children below the platform's minimum age are reached through parents or carers"
+    },
+    "parent-contact": {
+        "unless-risk": "a parent or carer is contacted unless that would put the young person at risk"
+    },
     "personal-details": {"private": "keep your address, school or workplace and whereabouts private"},
     "phone-number": {"private": "keep your phone number private (never on an app that shows it)"},
     "images-of-others": {"consent": "share images of other people only with their consent"},
@@ -73,7 +77,9 @@ RULES: dict[str, dict[str, str]] = {
     "quick-exit": {"advice": "how to leave quickly and browse safely"},
     "safe-signal": {"use": "the agreed signal for 'I cannot talk safely'"},
     "recording": {"forbidden": "members do not record, screenshot or photograph a session or anyone in it"},
-    "host-recording": {"consent-only": "a host records a session only when everyone has been told and agreed"},
+    "host-recording": {
+        "consent-only": "a host records a session only when everyone has been told and agreed"
+    },
     "waiting-room": {"required": "people wait in a waiting room until a host lets them in"},
     "two-adults": {"required": "two adults from the organisation in every session with young people"},
     "secrets": {"never-promise": "never promise to keep a concern secret"},
@@ -96,12 +102,16 @@ CONTAINED: tuple[tuple[str, str], ...] = (
     ("policy_statement", r"(online safety )?policy statement|online safety policy"),
     ("risk_report", r"risk assessment"),
 )  # fmt: skip
-_WRITE = re.compile(r"\b(write|writes|writing|set up|sets up|create|draft|draw up|produce|put together)\b", re.I)
+_WRITE = re.compile(
+    r"\b(write|writes|writing|set up|sets up|create|draft|draw up|produce|put together)\b", re.I
+)
 
 HARD_SUBJECTS = frozenset({"mental_health", "abuse_survivors", "addiction_recovery", "bereavement"})
 UNDER_18 = frozenset({"under_13", "age_13_17"})
 YOUNG_DOCS = frozenset({"house_rules_young", "behaviour_code"})
-MEMBER_DOCS = frozenset({"house_rules", "house_rules_young", "house_rules_easy_read", "behaviour_code", "member_code"})
+MEMBER_DOCS = frozenset(
+    {"house_rules", "house_rules_young", "house_rules_easy_read", "behaviour_code", "member_code"}
+)
 PUBLIC_DOCS = MEMBER_DOCS | {"policy_statement"}
 
 GUIDANCE_CODE = re.compile(r"\b00\d\.[A-Z]\d+[a-z]?\b")
@@ -113,11 +123,16 @@ PARENT_CONTACT = re.compile(
 )
 UNLESS_RISK = re.compile(r"\bunless\b[^.]{0,120}\bat risk\b", re.I)
 RECORD_WHY = re.compile(r"\brecord(s|ed)?\b[^.]{0,40}\b(why|reasons?)\b", re.I)
-PHONE_PRIVATE = re.compile(r"(keep|private)[^.]{0,80}\bphone numbers?\b|\bphone numbers?\b[^.]{0,60}\bprivate\b", re.I)
-MAY_DM = re.compile(
-    r"\byou (can|may) (send|message)[^.]{0,40}\bprivate(ly)?\b|\byou can send other members private messages", re.I
+PHONE_PRIVATE = re.compile(
+    r"(keep|private)[^.]{0,80}\bphone numbers?\b|\bphone numbers?\b[^.]{0,60}\bprivate\b", re.I
 )
-CHILD_WORDS = re.compile(r"\b(young people|young person|under 18|under-18|Childline|parents? or carers?|trusted adult)\b", re.I)
+MAY_DM = re.compile(
+    r"\byou (can|may) (send|message)[^.]{0,40}\bprivate(ly)?\b|\byou can send other members private messages",
+    re.I,
+)
+CHILD_WORDS = re.compile(
+    r"\b(young people|young person|under 18|under-18|Childline|parents? or carers?|trusted adult)\b", re.I
+)
 SUPPORT_GROUP = re.compile(r"\bCN:|\bTW:|\bcontent notes?\b|\btrigger warnings?\b|own way of coping", re.I)
 VIDEO_WRONG = re.compile(r"\bCN:|\bcontent notes?\b|\bshifts?\b|\bpre-moderat|\bpost-moderat", re.I)
 
@@ -333,7 +348,9 @@ def check_claims(pack: Mapping[str, Page], known: Mapping[str, Any]) -> list[Pro
                     problems.append(Problem("claim", doc, "a claim with no tokens", mark.text))
                 false = [t for t in mark.tokens if not token_holds(t, known)]
                 if false:
-                    problems.append(Problem("claim", doc, f"not true for these answers: {' '.join(false)}", mark.text))
+                    problems.append(
+                        Problem("claim", doc, f"not true for these answers: {' '.join(false)}", mark.text)
+                    )
             elif mark.kind == "rule":
                 for token in mark.tokens:
                     topic, _, polarity = token.partition(":")
@@ -365,7 +382,11 @@ def check_commitments(pack: Mapping[str, Page], known: Mapping[str, Any]) -> lis
     for doc, page in pack.items():
         for mark in page.marks:
             if mark.kind == "commitment" and (what := writes_contained(mark.text, contained)):
-                problems.append(Problem("commitment", doc, f"promises to write {what}, which the pack contains", mark.text))
+                problems.append(
+                    Problem(
+                        "commitment", doc, f"promises to write {what}, which the pack contains", mark.text
+                    )
+                )
     return problems
 
 
@@ -381,7 +402,9 @@ def _rules(pack: Mapping[str, Page], doc: str | None = None) -> dict[str, list[M
     return out
 
 
-def _invariants(pack: Mapping[str, Page], known: Mapping[str, Any], platform_names: Iterable[str]) -> list[Problem]:
+def _invariants(
+    pack: Mapping[str, Page], known: Mapping[str, Any], platform_names: Iterable[str]
+) -> list[Problem]:
     problems: list[Problem] = []
     audience = set(known.get("profile.audience") or [])
     focus = set(known.get("profile.community_focus") or [])
@@ -399,24 +422,41 @@ def _invariants(pack: Mapping[str, Page], known: Mapping[str, Any], platform_nam
             problems.append(Problem("invariant", doc, f"missing rule {token}: {why}"))
         for word in words:
             if marks and not any(re.search(word, m.text, re.I) for m in marks):
-                problems.append(Problem("invariant", doc, f"rule {token} does not mention {word!r}", marks[0].text))
+                problems.append(
+                    Problem("invariant", doc, f"rule {token} does not mention {word!r}", marks[0].text)
+                )
 
     if under_18:
         for token in ("member-dm:allowed", "adult-child-dm:allowed", "staff-dm:allowed"):
             for mark in rules.get(token, []):
-                problems.append(Problem("invariant", mark.doc, f"{token} where under-18s take part", mark.text))
-        need("staff_code", "adult-child-dm:forbidden", "the staff code always forbids private messages with a child",
-             r"group", r"cop(y|ied)", r"parent or carer")
+                problems.append(
+                    Problem("invariant", mark.doc, f"{token} where under-18s take part", mark.text)
+                )
+        need(
+            "staff_code",
+            "adult-child-dm:forbidden",
+            "the staff code always forbids private messages with a child",
+            r"group",
+            r"cop(y|ied)",
+            r"parent or carer",
+        )
         if adults:
             for doc in ("house_rules", "member_code"):
                 need(doc, "adult-child-dm:forbidden", "adult members and children never message privately")
         for doc in YOUNG_DOCS:
             for block in pack[doc].blocks if doc in pack else []:
                 if MAY_DM.search(block.text):
-                    problems.append(Problem("invariant", doc, "tells children they may message privately", block.text))
+                    problems.append(
+                        Problem("invariant", doc, "tells children they may message privately", block.text)
+                    )
         if known.get("derived.platform_under_age"):
             for doc in ("staff_code", "procedure"):
-                need(doc, "under-age:via-parents", "children below the platform's minimum age", r"parents? or carers?")
+                need(
+                    doc,
+                    "under-age:via-parents",
+                    "children below the platform's minimum age",
+                    r"parents? or carers?",
+                )
     for token in ("staff-dm:allowed",):
         for mark in rules.get(token, []):
             problems.append(Problem("invariant", mark.doc, f"{token} is never a rule", mark.text))
@@ -428,22 +468,47 @@ def _invariants(pack: Mapping[str, Page], known: Mapping[str, Any], platform_nam
         if doc == "risk_report":
             steps = [(m.text, ()) for m in page.marks if m.kind == "commitment"]
         else:
-            steps = [(b.text, b.rules) for b in page.blocks if b.tag not in ("h1", "h2", "h3", "h4", "th", "caption")]
+            steps = [
+                (b.text, b.rules)
+                for b in page.blocks
+                if b.tag not in ("h1", "h2", "h3", "h4", "th", "caption")
+            ]
         for text, topics in steps:
             if not (PARENT_CONTACT.search(text) or "parent-contact:unless-risk" in topics):
                 continue
             if not UNLESS_RISK.search(text):
-                problems.append(Problem("invariant", doc, "a parent or carer contact step without 'unless ... at risk'", text))
+                problems.append(
+                    Problem(
+                        "invariant", doc, "a parent or carer contact step without 'unless ... at risk'", text
+                    )
+                )
             elif not young and not RECORD_WHY.search(text):
-                problems.append(Problem("invariant", doc, "a parent or carer contact step without 'record why'", text))
+                problems.append(
+                    Problem("invariant", doc, "a parent or carer contact step without 'record why'", text)
+                )
 
     if known.get("derived.phone_numbers_visible") is True:
         for mark in rules.get("phone-number:private", []):
-            problems.append(Problem("invariant", mark.doc, "keep your phone number private, on an app that shows it", mark.text))
+            problems.append(
+                Problem(
+                    "invariant",
+                    mark.doc,
+                    "keep your phone number private, on an app that shows it",
+                    mark.text,
+                )
+            )
         for doc in MEMBER_DOCS & set(pack):
             for block in pack[doc].blocks:
-                if PHONE_PRIVATE.search(block.text) and "visible" not in block.text and "can see" not in block.text:
-                    problems.append(Problem("invariant", doc, "phone number kept private, on an app that shows it", block.text))
+                if (
+                    PHONE_PRIVATE.search(block.text)
+                    and "visible" not in block.text
+                    and "can see" not in block.text
+                ):
+                    problems.append(
+                        Problem(
+                            "invariant", doc, "phone number kept private, on an app that shows it", block.text
+                        )
+                    )
 
     # Register: no guidance codes for members and the public; no child wording in adult packs;
     # no support-group material where the community is not about a hard subject.
@@ -455,19 +520,31 @@ def _invariants(pack: Mapping[str, Page], known: Mapping[str, Any], platform_nam
         if not under_18 and (m := CHILD_WORDS.search(text)):
             problems.append(Problem("register", doc, f"child wording in an adult pack: {m[0]!r}"))
         if not focus & HARD_SUBJECTS and (m := SUPPORT_GROUP.search(text)):
-            problems.append(Problem("register", doc, f"support-group material in a community not about a hard subject: {m[0]!r}"))
+            problems.append(
+                Problem(
+                    "register",
+                    doc,
+                    f"support-group material in a community not about a hard subject: {m[0]!r}",
+                )
+            )
     if audit:
         for doc in YOUNG_DOCS & set(pack):
             for name in platform_names:
                 if len(name) >= 3 and re.search(r"\b" + re.escape(name) + r"\b", pack[doc].text, re.I):
-                    problems.append(Problem("register", doc, f"a young people's leaflet names the audited platform {name!r}"))
+                    problems.append(
+                        Problem(
+                            "register", doc, f"a young people's leaflet names the audited platform {name!r}"
+                        )
+                    )
 
     # Format and community.
     if "house_rules" in pack and not audit:
         if video:
             text = pack["house_rules"].text
             if m := VIDEO_WRONG.search(text):
-                problems.append(Problem("format", "house_rules", f"posting or shift wording in video rules: {m[0]!r}"))
+                problems.append(
+                    Problem("format", "house_rules", f"posting or shift wording in video rules: {m[0]!r}")
+                )
             for token in ("waiting-room:required", "recording:forbidden"):
                 need("house_rules", token, "a live video session")
             if under_18:
@@ -529,7 +606,11 @@ def platform_names(assessment: Any, catalogue: Any) -> list[str]:
 
 def check_assessment(assessment: Any, catalogue: Any) -> list[Problem]:
     """Render a pack's HTML and check it."""
-    return check_pack(render_pages(assessment, catalogue), facts(assessment, catalogue), platform_names(assessment, catalogue))
+    return check_pack(
+        render_pages(assessment, catalogue),
+        facts(assessment, catalogue),
+        platform_names(assessment, catalogue),
+    )
 
 
 # -- wording commitments for what the pack contains ----------------------------------------------
@@ -555,7 +636,10 @@ IN_PACK: dict[str, str] = {
     "and review it every year.",
     "risk_report": "Have the trustees review and sign the risk assessment in this pack, and review it every year.",
 }
-_DISCLOSURE = re.compile(r"^(Write|Draft|Create|Set up) (a|an|your) (written )?(procedure for disclosures|disclosure procedure)", re.I)
+_DISCLOSURE = re.compile(
+    r"^(Write|Draft|Create|Set up) (a|an|your) (written )?(procedure for disclosures|disclosure procedure)",
+    re.I,
+)
 
 
 def pack_contents(flags: Any) -> set[str]:
@@ -572,7 +656,9 @@ def pack_contents(flags: Any) -> set[str]:
     return contents
 
 
-def in_pack_wording(text: str, contents: set[str], procedure: str = "moderation and escalation procedure") -> str:
+def in_pack_wording(
+    text: str, contents: set[str], procedure: str = "moderation and escalation procedure"
+) -> str:
     """An action's text, so that it never asks to write or set up what the pack contains.
 
     A first sentence that writes a document of the pack becomes "adopt", "train on" or
@@ -588,7 +674,9 @@ def in_pack_wording(text: str, contents: set[str], procedure: str = "moderation 
             "what is particular to you"
         )
     else:
-        contained = [(doc, re.compile(r"\b(" + pat + r")\b", re.I)) for doc, pat in CONTAINED if doc in contents]
+        contained = [
+            (doc, re.compile(r"\b(" + pat + r")\b", re.I)) for doc, pat in CONTAINED if doc in contents
+        ]
         if "procedure:log" in contents:  # a handover, where the pack keeps a concerns log instead
             contained += [("procedure:log", re.compile(r"\b(" + _HANDOVER + r")\b", re.I))]
         doc = writes_contained(first, contained)
@@ -605,7 +693,9 @@ def _with_parent_condition(text: str) -> str:
         if PARENT_CONTACT.search(sentence):
             body = sentence.rstrip().rstrip(".")
             if not UNLESS_RISK.search(body):
-                body += "; contact a parent or carer unless contacting them would put the young person at risk"
+                body += (
+                    "; contact a parent or carer unless contacting them would put the young person at risk"
+                )
                 body += ", and record why"
             elif not RECORD_WHY.search(body):
                 body += "; record why"

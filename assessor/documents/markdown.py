@@ -32,8 +32,8 @@ _ORDERED_MARKER = re.compile(r"^(\s*\d+)([.)])(?=\s|$)")  # "1. " starts a list;
 
 # A word (no spaces, backticks or table pipes) that some renderer could turn into a link:
 # a scheme (https:, mailto:, file:), www., an @, or something shaped like a domain name.
-_WORD = re.compile(r"[^\s`|]+")
-_LINKABLE = re.compile(
+WORD = re.compile(r"[^\s`|]+")
+LINKABLE = re.compile(
     r"[a-z][a-z0-9+.-]*://|mailto:|xmpp:|^//|www\.|@|[\w-]\.[a-z]{2,}(?![a-z0-9])|[\w-]\.[a-z]{2,}\.", re.I
 )
 
@@ -53,8 +53,8 @@ def escape(text: str) -> str:
     """Escape text so that no Markdown, HTML or link can form from it (line starts aside)."""
     text = text.replace(SOFT_BREAK, "")
     out, last = [], 0
-    for match in _WORD.finditer(text):
-        if _LINKABLE.search(match[0]):
+    for match in WORD.finditer(text):
+        if LINKABLE.search(match[0]):
             out.append(_plain(text[last : match.start()]))
             out.append(_code_span(match[0]))
             last = match.end()

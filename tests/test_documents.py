@@ -133,7 +133,9 @@ def test_private_message_rules_only_with_member_messages(youth, adult):
     # Under-18s take part: never "you can message anyone", and no fictional "approved contacts"
     # (no organisation has an approval system): keep chats in the group, start no private chats.
     assert "Do not start private chats with people you met here" in youth.text["house_rules"]
-    assert "approved" not in youth.text["house_rules"] and "said are OK" not in youth.text["house_rules_young"]
+    assert (
+        "approved" not in youth.text["house_rules"] and "said are OK" not in youth.text["house_rules_young"]
+    )
     assert "You can send other members private messages" not in youth.text["house_rules"]
     assert "Don’t start private chats with people you met" in youth.text["house_rules_young"]
     assert "You can send other members private messages" not in adult.text["house_rules"]
@@ -182,11 +184,13 @@ def test_law_and_helplines_follow_the_nation(youth, adult, audit):
             "999",
             "NSPCC Helpline",
             "0808 800 5000",
-            "Childline",
             "CEOP",
             "Internet Watch Foundation",
         ):
             assert needle in procedure, needle
+    # Childline is for children: listed where under-18s take part, not in an adults-only pack.
+    assert "Childline" in youth.text["procedure"] and "Childline" in audit.text["procedure"]
+    assert "Childline" not in adult.text["procedure"]
 
 
 def test_procedure_has_triage_levels_secrecy_evidence_and_handover(youth, audit):

@@ -10,7 +10,7 @@ import streamlit as st
 
 from assessor.assessment import MAX_SHORT, SignOff, parse_assessment
 from assessor.documents.pack import available_documents, pack_zip, render_document, render_pack
-from assessor.documents.workers import RenderError
+from assessor.documents.workers import RenderError, SettingError
 from ui import autosave, state
 
 FORMAT_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)"}
@@ -166,7 +166,7 @@ def documents_page() -> None:
             try:
                 text = _render(answers_yaml, preview.id, "md").decode("utf-8").replace("$", "\\$")
                 st.markdown(_no_headings(text))
-            except RenderError as exc:
+            except (RenderError, SettingError) as exc:
                 st.error(str(exc))
 
     st.header("Download")
@@ -184,7 +184,7 @@ def documents_page() -> None:
 
         try:  # in parallel on the render workers; the results land in the render cache
             render_pack(a, cat, formats, written, documents=wanted)
-        except RenderError as exc:
+        except (RenderError, SettingError) as exc:
             bar.empty()
             st.error(str(exc))
             return

@@ -219,7 +219,8 @@ def test_journey_refresh_restart_upload_and_accessibility(browser, tmp_path):
         wait_idle(page)
         alert = page.get_by_text("That file could not be opened")
         alert.wait_for()
-        assert "unknown question id 'no.such.question'" in page.content()
+        told = page.locator('[data-testid="stAlert"]', has_text="That file could not be opened").inner_text()
+        assert "unknown question id" in told and "no.such.question" in told
         assert "Riverside Youth Forum" in page.get_by_text("You have").inner_text()
 
         # The Start page's list is this browser's (a cookie): a new visit lists the assessment,

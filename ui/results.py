@@ -91,6 +91,39 @@ def _heatmap(result: Result) -> str:
     )
 
 
+def _register(result: Result) -> str:
+    """The risk register as a plain table that wraps: every column readable at 390 px and at
+    200% zoom (Streamlit's data grid cut the columns after the first off on a phone)."""
+    head = "".join(
+        f'<th scope="col" style="text-align:{align};padding:.4em .35em;border-bottom:2px solid #9aa5b1">{name}</th>'
+        for name, align in (
+            ("Area", "left"),
+            ("Before safe&shy;guards", "right"),
+            ("Safe&shy;guards", "right"),
+            ("Now", "right"),
+            ("Rating", "left"),
+        )
+    )
+    cell = "padding:.4em .35em;border-bottom:1px solid #d5dae5;vertical-align:top"
+    rows = []
+    for r in result.areas:
+        band = r.residual.band
+        rows.append(
+            f'<tr><th scope="row" style="{cell};text-align:left;font-weight:400">{html.escape(r.title)}</th>'
+            f'<td style="{cell};text-align:right">{r.inherent.score}</td>'
+            f'<td style="{cell};text-align:right">{r.control_strength:.0%}</td>'
+            f'<td style="{cell};text-align:right">{r.residual.score}</td>'
+            f'<td style="{cell};color:{BAND_COLOURS[band]};font-weight:600">{html.escape(_band_text(band))}</td></tr>'
+        )
+    return (
+        # Words break only where they must (hyphens: auto, English), never a letter at a time.
+        '<table lang="en" style="border-collapse:collapse;width:100%;font-size:.95rem;hyphens:auto;'
+        'overflow-wrap:break-word">'
+        '<caption style="caption-side:top;text-align:left;position:absolute;left:-9999px">Risk register</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
 def _chart_spec(result: Result) -> dict:
     """Grouped horizontal bars, with whole area names (Streamlit's own bar chart cuts them short)."""
     values = [
@@ -216,22 +249,7 @@ def results_page() -> None:
         "Scores are likelihood × impact, each from 1 to 5. “Before safeguards” is set by who takes part "
         "and what the platform allows; “Now” is after the safeguards you said are in place."
     )
-    st.dataframe(
-        [
-            {
-                "Area": r.title,
-                "Before safeguards": r.inherent.score,
-                "Safeguards": f"{r.control_strength:.0%}",
-                "Now": r.residual.score,
-                "Rating": _band_text(r.residual.band),
-            }
-            for r in result.areas
-        ],
-        hide_index=True,
-        use_container_width=True,
-        height=36 * (len(result.areas) + 1) + 3,  # every row, no inner scrolling
-        column_config={"Area": st.column_config.TextColumn(width="large")},
-    )
+    st.html(_register(result))
     left, right = st.columns([2, 3])
     with left:
         st.subheader("Heat map")

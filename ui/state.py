@@ -395,6 +395,8 @@ STYLE = """<style>
 }
 [data-testid="stMain"] h1:focus { outline: none; }
 .st-key-progress-line p { font-size: 0.875rem; margin-bottom: 0; }
+[data-testid="stMain"] h2 { font-size: 1.6rem; }
+[data-testid="stMain"] h3 { font-size: 1.3rem; }
 [data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"],
 [data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"] p {
   white-space: normal; overflow: visible; height: auto; line-height: 1.3;

@@ -39,7 +39,7 @@ Changes = Callable[[str], dict[str, Any]]  # the text typed -> {field path: valu
 
 def key_for(name: str) -> str:
     """The widget key of a box: it starts with the draft, so it is read back after a reconnect."""
-    return f"{state.draft_id()}|as|{name}"
+    return state.box_prefix() + name.replace("_", "_.")
 
 
 def _acks() -> dict[str, int]:

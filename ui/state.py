@@ -122,9 +122,18 @@ def _browser_values(draft: str) -> dict[str, Any]:
     out = {}
     for wid, wstate in states.items():
         parts = wid.split("-", 2)
-        if len(parts) == 3 and parts[0] == "$$ID" and parts[2].startswith(f"{draft}|"):
+        if len(parts) == 3 and parts[0] == "$$ID" and parts[2].startswith((f"{draft}|", box_prefix(draft))):
             out[parts[2]] = wstate.value
     return out
+
+
+def box_prefix(draft: str | None = None) -> str:
+    """The start of every autosaving box's key (ui/autosave.py): the draft, then "|as|".
+
+    The boxes are Streamlit bidirectional components, whose keys may not contain "__"; a draft id
+    (URL-safe base64) can, so each "_" of it is written "_." ("." is not in the id's alphabet).
+    """
+    return f"{(draft or draft_id() or '').replace('_', '_.')}|as|"
 
 
 def _rev_key(draft: str | None = None) -> str:
@@ -146,7 +155,7 @@ def open_draft(draft: str, *, reconnect: bool = False) -> None:
         if shown.isdigit() and 0 < int(shown) < rev and not opened.recovered_from:
             with contextlib.suppress(DraftNotFound, SourceErrors):
                 base, rev = store().load(draft, catalogue(), int(shown)), int(shown)
-        boxes = f"{draft}|as|"  # autosaving text boxes (ui/autosave.py) take their edits themselves
+        boxes = box_prefix(draft)  # autosaving text boxes (ui/autosave.py) take their edits themselves
         st.session_state["adopt"] = {k for k in sent if k != _rev_key(draft) and not k.startswith(boxes)}
         st.session_state["adopt_edits"] = {
             k: v.json_value for k, v in sent.items() if k.startswith(boxes) and v.HasField("json_value")
@@ -279,7 +288,7 @@ def _prefixes(fields: Any) -> list[str]:
 def _reseed(fields: Any | None) -> None:
     """Forget widget values so they are drawn again from the assessment (None: all of them)."""
     prefixes = tuple(_prefixes(fields)) if fields is not None else (f"{draft_id()}|",)
-    boxes = f"{draft_id()}|as|"  # autosaving boxes keep their own text until their edit is saved
+    boxes = box_prefix()  # autosaving boxes keep their own text until their edit is saved
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefixes)]:
         if key != _rev_key() and not key.startswith(boxes):
             del st.session_state[key]

@@ -15,17 +15,15 @@ from typing import Any
 
 from assessor.assessment import Assessment, Organisation, Person, SignOff
 from assessor.contacts import PolicyTemplate, Retention, Route
-from assessor.documents.claims import in_pack_action
+from assessor.documents.claims import HARD_SUBJECTS, SHIFT_COVER, in_pack_action
 from assessor.platforms import Platform, derived_facts, platform_of, under_age_groups
 from assessor.questionnaire import Catalogue, ControlAnswer, Helpline, Priority
 from assessor.scoring import AreaResult, Factor, Finding, PlannedAction, Rating, Result, score
 
 UNDER_18 = frozenset({"under_13", "age_13_17"})
 ADULTS = frozenset({"adults", "adults_at_risk"})
-# profile.community_focus values whose members come to talk about a hard subject.
-HARD_SUBJECTS = frozenset({"mental_health", "abuse_survivors", "addiction_recovery", "bereavement"})
-# profile.moderation_cover values where moderators work set times, so that one hands over to the next.
-SHIFT_COVER = frozenset({"round_the_clock", "daily_long", "daily_set", "some_days"})
+# HARD_SUBJECTS and SHIFT_COVER (community focus for a hard subject; cover with set shifts) come from
+# claims.py, so that the documents and the checker apply one rule.
 # profile.incidents values that mean a scam has already reached members.
 SCAM_INCIDENTS = frozenset({"fake_profiles"})
 # The guidance a helpline cites when it is a line members can call for support themselves

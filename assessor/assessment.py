@@ -1,7 +1,8 @@
 """The assessment file: one organisation's answers, as a YAML document.
 
 Top-level keys: ``schema_version``, ``organisation``, ``profile``, ``answers``,
-``meta`` and optionally ``plan`` (owner and due-date overrides per action) and
+``meta`` and optionally ``plan`` (per action: owner, due date, status, completion date,
+reason and evidence) and
 ``sign_off``. Structure is checked by pydantic; values are then checked
 against the questionnaire so that an unknown question id or an invalid option
 is reported with its line and column.
@@ -11,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assessor.errors import Problem, SourceErrors
 from assessor.questionnaire import Catalogue, ControlAnswer, Kind, Question
@@ -101,11 +104,89 @@ class Meta(_Model):
             return d.replace(year=d.year + 1, day=28)
 
 
+class ActionStatus(StrEnum):
+    """Where an action stands. No status in the file means not started."""
+
+    not_started = "not_started"
+    in_progress = "in_progress"
+    done = "done"
+    wont_do = "wont_do"
+
+
+STATUS_LABELS = {
+    ActionStatus.not_started: "Not started",
+    ActionStatus.in_progress: "In progress",
+    ActionStatus.done: "Done",
+    ActionStatus.wont_do: "Won't do",
+}
+
+MAX_EVIDENCE = 500  # characters: a link or a reference, never the evidence itself
+# Evidence is a pointer (a web address, a file name in the organisation's own records, a minute
+# reference); anything that would carry the content itself (data: or javascript: addresses,
+# local files) or would not be a plain reference (several lines) is refused.
+_EVIDENCE_SCHEMES = ("http://", "https://")
+_NOT_EVIDENCE = re.compile(r"^\s*(data|javascript|vbscript|file|blob):", re.IGNORECASE)
+
+
+def evidence_reference(value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if "\n" in text or "\r" in text:
+        raise ValueError("evidence is one line: a link or a reference to where the evidence is kept")
+    if _NOT_EVIDENCE.match(text):
+        raise ValueError(
+            "evidence is a link (https://...) or a reference such as 'Trustee minutes 12/2026, item 4', "
+            "never a file's contents or a data: address"
+        )
+    if "://" in text.split()[0] and not text.lower().startswith(_EVIDENCE_SCHEMES):
+        raise ValueError("an evidence link starts with https:// or http://")
+    return text
+
+
 class PlanEntry(_Model):
-    """The organisation's own owner and due date for one action."""
+    """The organisation's own follow-up of one action: owner, due date, status and evidence.
+
+    ``status`` absent means not started. ``done`` needs the date it was completed;
+    ``wont_do`` needs the reason. ``evidence`` is a link or a reference to where the proof is
+    kept (minutes, a policy's version, a settings page), never an uploaded file."""
 
     owner: str | None = Field(None, max_length=MAX_SHORT)
     due: Date | None = None
+    status: ActionStatus | None = None
+    completed: Date | None = None
+    reason: str | None = Field(None, max_length=MAX_TEXT // 10)
+    evidence: Annotated[str | None, AfterValidator(evidence_reference)] = Field(None, max_length=MAX_EVIDENCE)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PlanEntry:
+        status = self.state()
+        if status == ActionStatus.done and self.completed is None:
+            raise ValueError("an action marked done needs the date it was completed (completed: YYYY-MM-DD)")
+        if self.completed is not None and status != ActionStatus.done:
+            raise ValueError("a completion date goes only with status done")
+        if status == ActionStatus.wont_do and not (self.reason or "").strip():
+            raise ValueError("an action marked won't do needs the reason (reason: ...)")
+        if (self.reason or "").strip() and status != ActionStatus.wont_do:
+            raise ValueError("a reason goes only with status wont_do")
+        return self
+
+    def state(self) -> ActionStatus:
+        return self.status or ActionStatus.not_started
+
+    def is_open(self) -> bool:
+        """Still to do: not done and not decided against."""
+        return self.state() in (ActionStatus.not_started, ActionStatus.in_progress)
+
+    def is_empty(self) -> bool:
+        return (
+            self.owner is None
+            and self.due is None
+            and self.state() == ActionStatus.not_started
+            and not (self.evidence)
+        )
 
 
 class SignOff(_Model):

@@ -60,9 +60,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from assessor.schema import schema_text
+    from assessor.schema import assessment_schema_text, schema_text
 
-    text = schema_text()
+    text = assessment_schema_text() if args.assessment else schema_text()
     if args.write:
         target = Path(args.write)
         OutputFolder(target.parent).write(target.name, text.encode("utf-8"))
@@ -200,6 +200,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print (or --write) the questionnaire JSON Schema")
     p.add_argument("--write", metavar="FILE", help="write to FILE instead of printing")
+    p.add_argument(
+        "--assessment",
+        action="store_true",
+        help="the schema of an assessment file instead of a questionnaire file",
+    )
     p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("pack", help="write the policy pack (PDF, DOCX, Markdown) for an assessment")

@@ -38,3 +38,25 @@ def questionnaire_schema() -> dict[str, Any]:
 
 def schema_text() -> str:
     return json.dumps(questionnaire_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def assessment_schema() -> dict[str, Any]:
+    """JSON Schema of an assessment file (organisation, answers, plan with follow-up, ...).
+
+    Values of answers are checked against the questionnaire when a file is loaded; the schema
+    gives an editor the shape and the follow-up rules' fields."""
+    from assessor.assessment import Assessment
+
+    schema = Assessment.model_json_schema(ref_template="#/$defs/{model}", mode="validation")
+    # meta.assessed_on defaults to today: not a fixed value a committed schema can carry.
+    schema.get("$defs", {}).get("Meta", {}).get("properties", {}).get("assessed_on", {}).pop("default", None)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Safeguarding assessment file",
+        "description": "One organisation's answers and action plan. See README.md.",
+        **{k: v for k, v in schema.items() if k not in ("title", "description")},
+    }
+
+
+def assessment_schema_text() -> str:
+    return json.dumps(assessment_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -217,7 +217,7 @@ def _save_plan(result: Result, key: str) -> None:
         if "Due" in change:
             due = change["Due"]
             entry.due = dt.date.fromisoformat(due[:10]) if isinstance(due, str) and due else due or None
-        if entry.owner or entry.due:
+        if not entry.is_empty():  # keep a status or evidence when owner and date are cleared
             a.plan[action.id] = entry
         else:
             a.plan.pop(action.id, None)

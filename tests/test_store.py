@@ -300,3 +300,137 @@ def test_only_the_creating_browser_is_the_owner(store):
     assert store.is_owner(draft, "browser-secret")
     assert not store.is_owner(draft, "another-browser") and not store.is_owner(draft, None)
     assert not store.is_owner(store.create(org("Nobody's")), "browser-secret")
+
+
+# -- organisations, members, invitations and the audit log (hosted mode) -----------------------
+
+
+def test_organisations_members_and_roles(store):
+    from assessor.store import OrgNotFound
+
+    a = store.create_org("Alpha Youth", owner=" Owner@Alpha.org ")
+    b = store.create_org("Beta Club", owner="owner@beta.org")
+    assert a != b and store.org(a).name == "Alpha Youth"
+    assert store.role_of(a, "owner@alpha.org") == "owner"  # addresses compare trimmed, lower-case
+    assert store.role_of(a, "owner@beta.org") is None and store.role_of(None, "x@y.org") is None
+    store.set_member(a, "Ed@Alpha.org", "editor", by="owner@alpha.org")
+    store.set_member(a, "tru@alpha.org", "trustee", by="owner@alpha.org")
+    assert [(m.email, m.role) for m in store.members(a)] == [
+        ("ed@alpha.org", "editor"),
+        ("owner@alpha.org", "owner"),
+        ("tru@alpha.org", "trustee"),
+    ]
+    store.set_member(a, "ed@alpha.org", "viewer", by="owner@alpha.org")  # a change of role
+    assert store.role_of(a, "ed@alpha.org") == "viewer" and len(store.members(a)) == 3
+    store.set_member(b, "ed@alpha.org", "editor", by="owner@beta.org")
+    assert [(m.org_name, m.role) for m in store.orgs_for("ED@alpha.org")] == [
+        ("Alpha Youth", "viewer"),
+        ("Beta Club", "editor"),
+    ]
+    store.remove_member(a, "ed@alpha.org", by="owner@alpha.org")
+    assert store.role_of(a, "ed@alpha.org") is None and store.role_of(b, "ed@alpha.org") == "editor"
+    with pytest.raises(ValueError):
+        store.set_member(a, "x@alpha.org", "admin", by="owner@alpha.org")
+    with pytest.raises(OrgNotFound):
+        store.org("no-such-org")
+    with pytest.raises(OrgNotFound):
+        store.set_member("no-such-org", "x@alpha.org", "viewer", by=None)
+
+
+def test_invitations_are_for_one_address_and_used_once(store):
+    from assessor.store import InvalidInvite
+
+    a = store.create_org("Alpha", owner="owner@alpha.org")
+    token = store.invite(a, "New@Alpha.org", "trustee", by="owner@alpha.org")
+    other = store.invite(a, "later@alpha.org", "editor", by="owner@alpha.org")
+    assert len(token) >= 32 and token != other
+    assert [(i.email, i.role, i.by) for i in store.invitations(a)] == [
+        ("new@alpha.org", "trustee", "owner@alpha.org"),
+        ("later@alpha.org", "editor", "owner@alpha.org"),
+    ]
+    with pytest.raises(InvalidInvite):
+        store.accept_invite(token, "someone.else@beta.org")  # a forwarded link does not let others in
+    assert store.role_of(a, "someone.else@beta.org") is None
+    with pytest.raises(InvalidInvite):
+        store.accept_invite("not-a-token", "new@alpha.org")
+    joined = store.accept_invite(token, "new@alpha.org")
+    assert (joined.org_id, joined.role, joined.org_name) == (a, "trustee", "Alpha")
+    assert store.role_of(a, "new@alpha.org") == "trustee"
+    with pytest.raises(InvalidInvite):
+        store.accept_invite(token, "new@alpha.org")  # used once
+    assert [i.email for i in store.invitations(a)] == ["later@alpha.org"]
+    store.cancel_invite(a, store.invitations(a)[0].id, by="owner@alpha.org")
+    assert store.invitations(a) == []
+    with pytest.raises(InvalidInvite):
+        store.accept_invite(other, "later@alpha.org")
+    with pytest.raises(ValueError):
+        store.invite(a, "x@alpha.org", "superuser", by="owner@alpha.org")
+
+
+def test_drafts_belong_to_one_organisation(store):
+    a = store.create_org("Alpha", owner="o@alpha.org")
+    b = store.create_org("Beta", owner="o@beta.org")
+    da = store.create(org("Alpha's assessment"), author="o@alpha.org", org=a)
+    db = store.create(org("Beta's assessment"), author="o@beta.org", org=b)
+    loose = store.create(org("Cookie mode"))
+    assert (store.draft_org(da), store.draft_org(db), store.draft_org(loose)) == (a, b, None)
+    assert store.draft_org("not an id") is None and store.draft_org(new_draft_id()) is None
+    assert [d.id for d in store.list(org=a)] == [da]
+    assert [d.id for d in store.list(org=b)] == [db]
+    assert store.list([db], org=a) == []
+    store.delete(da)
+    assert store.list(org=a) == [] and [d.id for d in store.list(org=a, deleted=True)] == [da]
+    assert store.draft_org(da) == a  # still known while it can be brought back
+
+
+def test_audit_log_says_who_when_and_which_answers(store, mini):
+    a = store.create_org("Alpha", owner="o@alpha.org")
+    b = store.create_org("Beta", owner="o@beta.org")
+    draft = store.create(org("Alpha"), author="ed@alpha.org", org=a)
+    other = store.create(org("Beta"), author="o@beta.org", org=b)
+    store.apply(draft, 1, {"answers/contact.c1/value": "partly"}, mini, author="ed@alpha.org")
+    store.apply(
+        draft,
+        2,
+        {"answers/contact.c2/value": "in_place", "answers/contact.c2/note": "Rota on the wall"},
+        mini,
+        author="lead@alpha.org",
+    )
+    store.restore(draft, 2, mini, author="ed@alpha.org")
+    store.apply(other, 1, {"answers/contact.c1/value": "in_place"}, mini, author="o@beta.org")
+    store.set_member(a, "tru@alpha.org", "trustee", by="o@alpha.org")
+    store.log(a, "tru@alpha.org", "download", draft_id=draft, detail="pdf")
+
+    log = store.audit(a)
+    assert [e.action for e in log] == [
+        "download",
+        "member",
+        "restore",
+        "edit",
+        "edit",
+        "create",
+        "member",
+        "create organisation",
+    ]
+    assert all(e.org_id == a for e in log)  # nothing from Beta
+    by_action = [(e.actor, e.fields) for e in log if e.action == "edit"]
+    assert by_action == [
+        ("lead@alpha.org", ("answers/contact.c2/note", "answers/contact.c2/value")),
+        ("ed@alpha.org", ("answers/contact.c1/value",)),
+    ]
+    assert log[2].fields == ("answers/contact.c2/note", "answers/contact.c2/value")  # restore undid them
+    assert log[1].detail == "tru@alpha.org: trustee" and log[1].actor == "o@alpha.org"
+    assert all(e.at is not None for e in log) and log[0].at >= log[-1].at
+    assert [e.action for e in store.audit(a, draft_id=draft)] == [
+        "download",
+        "restore",
+        "edit",
+        "edit",
+        "create",
+    ]
+    assert [e.action for e in store.audit(b, draft_id=other)] == ["edit", "create"]
+    assert len(store.audit(a, limit=2)) == 2
+    # A draft without an organisation (single machine) writes no audit entries anywhere.
+    loose = store.create(org("Loose"))
+    store.apply(loose, 1, {"answers/contact.c1/value": "partly"}, mini)
+    assert len(store.audit(a)) == len(log) and store.audit("no-such-org") == []

@@ -44,6 +44,14 @@ class StoreError(RuntimeError):
     """The database cannot be used: the message says what is wrong and what to do."""
 
 
+class OrgNotFound(KeyError):
+    """No such organisation (or an id that is not one)."""
+
+
+class InvalidInvite(ValueError):
+    """An invitation that does not exist, was used already, or is for another email address."""
+
+
 class InvalidChange(ValueError):
     """A save would store something that loading refuses; nothing was stored."""
 
@@ -99,6 +107,67 @@ class Opened:
     recovered_from: int | None = None  # the head that would not open, when an older one was used
     problem: str = ""
     skipped: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Organisation:
+    id: str
+    name: str
+    created: dt.datetime
+
+
+@dataclass(frozen=True)
+class Membership:
+    org_id: str
+    email: str  # normalised: see ``normal_email``
+    role: str  # one of assessor.access.ROLES
+    added: dt.datetime
+    org_name: str = ""
+
+
+@dataclass(frozen=True)
+class Invitation:
+    id: int
+    org_id: str
+    email: str
+    role: str
+    created: dt.datetime
+    by: str | None
+    accepted: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One change: who, when, what kind, which draft and which fields (answers) it changed."""
+
+    id: int
+    org_id: str
+    at: dt.datetime
+    actor: str | None
+    action: str  # a revision kind (create, edit, restore, ...) or member, invite, join, delete, ...
+    draft_id: str | None = None
+    fields: tuple[str, ...] = ()
+    detail: str = ""
+
+
+def normal_email(email: str) -> str:
+    """An email address as stored and compared: trimmed and lower-cased."""
+    return str(email).strip().lower()
+
+
+def token_hash(token: str) -> str:
+    """What the store keeps of an invitation token: enough to recognise it, not to reuse it."""
+    import hashlib
+
+    return hashlib.sha256(f"assessor-invite:{token}".encode()).hexdigest()
+
+
+def check_role(role: str) -> str:
+    from assessor.access import ROLES
+
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
+    return role
 
 
 def owner_hash(browser: str) -> str:
@@ -238,10 +307,13 @@ class DraftStore(ABC):
         *,
         author: str | None = None,
         owner: str | None = None,
+        org: str | None = None,
     ) -> str:
         """A new draft holding ``assessment`` as revision 1; returns its id.
 
-        ``owner`` is a secret of the creating browser; only its hash is kept (``is_owner``)."""
+        ``owner`` is a secret of the creating browser; only its hash is kept (``is_owner``).
+        ``org``: the organisation it belongs to (hosted mode); its saves then go in that
+        organisation's audit log."""
 
     @abstractmethod
     def save(
@@ -318,8 +390,12 @@ class DraftStore(ABC):
 
     # -- listing, codes, deleting --
     @abstractmethod
-    def list(self, ids: list[str] | None = None, *, deleted: bool = False) -> list[DraftSummary]:
-        """Drafts, newest first: all of them, or only ``ids``; deleted ones only if asked."""
+    def list(
+        self, ids: list[str] | None = None, *, deleted: bool = False, org: str | None = None
+    ) -> list[DraftSummary]:
+        """Drafts, newest first: all of them, or only ``ids``; deleted ones only if asked.
+
+        With ``org``, only that organisation's drafts."""
 
     @abstractmethod
     def summary(self, draft_id: str) -> DraftSummary: ...
@@ -346,6 +422,79 @@ class DraftStore(ABC):
     @abstractmethod
     def exists(self, draft_id: str) -> bool:
         """True for a draft that exists and is not deleted."""
+
+    # -- organisations, members, invitations, audit log (hosted mode) --
+    #
+    # Every revision appended to a draft that belongs to an organisation is also written to that
+    # organisation's audit log, in the same transaction (action = the revision's kind, the
+    # author, the fields it changed). The log is never pruned with the revisions. Membership
+    # changes, invitations and joins are logged by the methods that make them.
+
+    @abstractmethod
+    def create_org(self, name: str, *, owner: str) -> str:
+        """A new organisation with ``owner`` (an email address) as its owner; returns its id."""
+
+    @abstractmethod
+    def org(self, org_id: str) -> Organisation:
+        """OrgNotFound if there is none."""
+
+    @abstractmethod
+    def orgs_for(self, email: str) -> list[Membership]:
+        """The organisations this person belongs to, by organisation name."""
+
+    @abstractmethod
+    def members(self, org_id: str) -> list[Membership]:
+        """The organisation's members, by email address."""
+
+    @abstractmethod
+    def role_of(self, org_id: str | None, email: str | None) -> str | None:
+        """This person's role in the organisation, or None if they are not a member."""
+
+    @abstractmethod
+    def set_member(self, org_id: str, email: str, role: str, *, by: str | None) -> None:
+        """Add a member, or change their role (logged)."""
+
+    @abstractmethod
+    def remove_member(self, org_id: str, email: str, *, by: str | None) -> None:
+        """Remove a member (logged). Removing a person who is not a member does nothing."""
+
+    @abstractmethod
+    def invite(self, org_id: str, email: str, role: str, *, by: str | None) -> str:
+        """An invitation for ``email`` to join with ``role``; returns its token (only its hash is kept).
+
+        The token goes in a link the owner passes on; the product sends no email."""
+
+    @abstractmethod
+    def invitations(self, org_id: str) -> list[Invitation]:
+        """Invitations not yet accepted, oldest first."""
+
+    @abstractmethod
+    def cancel_invite(self, org_id: str, invite_id: int, *, by: str | None) -> None: ...
+
+    @abstractmethod
+    def accept_invite(self, token: str, email: str) -> Membership:
+        """Join with an invitation's role. InvalidInvite unless it is open and for this address."""
+
+    @abstractmethod
+    def draft_org(self, draft_id: str) -> str | None:
+        """The organisation a draft belongs to (deleted ones too), or None."""
+
+    @abstractmethod
+    def log(
+        self,
+        org_id: str,
+        actor: str | None,
+        action: str,
+        *,
+        draft_id: str | None = None,
+        fields: tuple[str, ...] | list[str] = (),
+        detail: str = "",
+    ) -> None:
+        """Add an entry to the organisation's audit log (deletions, approvals, downloads, ...)."""
+
+    @abstractmethod
+    def audit(self, org_id: str, *, draft_id: str | None = None, limit: int = 500) -> list[AuditEntry]:
+        """The organisation's audit log, newest first (only one draft's entries, if given)."""
 
     @abstractmethod
     def close(self) -> None:

@@ -25,17 +25,24 @@ from typing import TYPE_CHECKING, Any
 from assessor.store.base import (
     KEEP_REVISIONS,
     UNDO_DAYS,
+    AuditEntry,
     Conflict,
     DraftNotFound,
     DraftStore,
     DraftSummary,
     InvalidChange,
+    InvalidInvite,
+    Invitation,
+    Membership,
     Opened,
+    Organisation,
+    OrgNotFound,
     Progress,
     Revision,
     SaveResult,
     StoreError,
     _as_json,
+    check_role,
     diff,
     dumps,
     flatten,
@@ -43,8 +50,10 @@ from assessor.store.base import (
     merge,
     new_code,
     new_draft_id,
+    normal_email,
     normalise_code,
     owner_hash,
+    token_hash,
     unflatten,
 )
 
@@ -80,10 +89,45 @@ CREATE TABLE IF NOT EXISTS conflicts (
     created TEXT NOT NULL,
     resolved TEXT
 );
+CREATE TABLE IF NOT EXISTS orgs (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS members (
+    org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+    email TEXT NOT NULL,
+    role TEXT NOT NULL,
+    added TEXT NOT NULL,
+    PRIMARY KEY (org_id, email)
+);
+CREATE INDEX IF NOT EXISTS members_email ON members(email);
+CREATE TABLE IF NOT EXISTS invitations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+    email TEXT NOT NULL,
+    role TEXT NOT NULL,
+    token TEXT NOT NULL UNIQUE,
+    created TEXT NOT NULL,
+    by TEXT,
+    accepted TEXT,
+    cancelled TEXT
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    org_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT,
+    action TEXT NOT NULL,
+    draft_id TEXT,
+    fields TEXT NOT NULL DEFAULT '[]',
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS audit_org ON audit(org_id, id);
 """
 # Columns added after the first release; added to older databases when they are opened.
 _COLUMNS = {
-    "drafts": {"deleted": "TEXT", "code": "TEXT", "owner": "TEXT"},
+    "drafts": {"deleted": "TEXT", "code": "TEXT", "owner": "TEXT", "org_id": "TEXT"},
     "revisions": {"author": "TEXT", "kind": "TEXT NOT NULL DEFAULT 'edit'", "changed": "TEXT"},
 }
 
@@ -122,6 +166,7 @@ class SQLiteStore(DraftStore):
                     if name not in have:
                         db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
             db.execute("CREATE UNIQUE INDEX IF NOT EXISTS drafts_code ON drafts(code)")
+            db.execute("CREATE INDEX IF NOT EXISTS drafts_org ON drafts(org_id)")
 
     # -- the file -----------------------------------------------------------------------------
 
@@ -267,6 +312,27 @@ class SQLiteStore(DraftStore):
             (draft_id, rev, now, assessment.to_json(), author, kind, json.dumps(sorted(changed))),
         )
         db.execute("DELETE FROM revisions WHERE draft_id = ? AND rev <= ?", (draft_id, rev - KEEP_REVISIONS))
+        if not new:  # a new draft has no organisation yet: create() logs it once it has
+            org = db.execute("SELECT org_id FROM drafts WHERE id = ?", (draft_id,)).fetchone()
+            if org and org[0]:
+                self._log(db, org[0], author, kind, draft_id, changed, at=now)
+
+    @staticmethod
+    def _log(
+        db: sqlite3.Connection,
+        org_id: str,
+        actor: str | None,
+        action: str,
+        draft_id: str | None = None,
+        fields: list[str] | tuple[str, ...] = (),
+        detail: str = "",
+        *,
+        at: str | None = None,
+    ) -> None:
+        db.execute(
+            "INSERT INTO audit (org_id, at, actor, action, draft_id, fields, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (org_id, at or _now(), actor, action, draft_id, json.dumps(sorted(fields)), detail),
+        )
 
     @staticmethod
     def _free_code(db: sqlite3.Connection) -> str:
@@ -282,12 +348,23 @@ class SQLiteStore(DraftStore):
         *,
         author: str | None = None,
         owner: str | None = None,
+        org: str | None = None,
     ) -> str:
+        if org is not None:
+            self.org(org)  # OrgNotFound before anything is stored
         draft_id = new_draft_id()
         self.save(draft_id, assessment, progress, author=author, kind="create")
-        if owner:
+        if owner or org:
             with self._transaction() as db:
-                db.execute("UPDATE drafts SET owner = ? WHERE id = ?", (owner_hash(owner), draft_id))
+                db.execute(
+                    "UPDATE drafts SET owner = ?, org_id = ? WHERE id = ?",
+                    (owner_hash(owner) if owner else None, org, draft_id),
+                )
+                if org:
+                    rows = db.execute(
+                        "SELECT changed FROM revisions WHERE draft_id = ? AND rev = 1", (draft_id,)
+                    )
+                    self._log(db, org, author, "create", draft_id, json.loads(rows.fetchone()[0] or "[]"))
         return draft_id
 
     def is_owner(self, draft_id: str, browser: str | None) -> bool:
@@ -472,13 +549,18 @@ class SQLiteStore(DraftStore):
         i, o, c, u, p, h, d, code = row
         return DraftSummary(i, o, _time(c), _time(u), p, h, _time(d), code or "")
 
-    def list(self, ids: list[str] | None = None, *, deleted: bool = False) -> list[DraftSummary]:
+    def list(
+        self, ids: list[str] | None = None, *, deleted: bool = False, org: str | None = None
+    ) -> list[DraftSummary]:
         where = "deleted IS NOT NULL" if deleted else "deleted IS NULL"
         args: tuple = ()
         if ids is not None:
             ids = [i for i in ids if is_draft_id(i)]
             where += f" AND id IN ({','.join('?' * len(ids))})" if ids else " AND 0"
             args = tuple(ids)
+        if org is not None:
+            where += " AND org_id = ?"
+            args += (org,)
         rows = self._read(f"{self._SUMMARY} WHERE {where} ORDER BY updated DESC", args)
         return [self._summary(r) for r in rows]
 
@@ -518,3 +600,168 @@ class SQLiteStore(DraftStore):
         if not is_draft_id(draft_id):
             return False
         return bool(self._read("SELECT 1 FROM drafts WHERE id = ? AND deleted IS NULL", (draft_id,)))
+
+    # -- organisations, members, invitations, audit log ----------------------------------------
+
+    def create_org(self, name: str, *, owner: str) -> str:
+        name, owner = str(name).strip(), normal_email(owner)
+        if not name or not owner:
+            raise ValueError("an organisation needs a name and an owner's email address")
+        org_id = new_draft_id()
+        now = _now()
+        with self._transaction() as db:
+            db.execute("INSERT INTO orgs (id, name, created) VALUES (?, ?, ?)", (org_id, name, now))
+            db.execute(
+                "INSERT INTO members (org_id, email, role, added) VALUES (?, ?, 'owner', ?)",
+                (org_id, owner, now),
+            )
+            self._log(db, org_id, owner, "create organisation", detail=name, at=now)
+            self._log(db, org_id, owner, "member", detail=f"{owner}: owner", at=now)
+        return org_id
+
+    def org(self, org_id: str) -> Organisation:
+        rows = self._read("SELECT id, name, created FROM orgs WHERE id = ?", (str(org_id),))
+        if not rows:
+            raise OrgNotFound(org_id)
+        i, n, c = rows[0]
+        return Organisation(i, n, _time(c))
+
+    def orgs_for(self, email: str) -> list[Membership]:
+        rows = self._read(
+            "SELECT m.org_id, m.email, m.role, m.added, o.name FROM members m JOIN orgs o ON o.id = m.org_id"
+            " WHERE m.email = ? ORDER BY o.name, o.id",
+            (normal_email(email),),
+        )
+        return [Membership(o, e, r, _time(a), n) for o, e, r, a, n in rows]
+
+    def members(self, org_id: str) -> list[Membership]:
+        rows = self._read(
+            "SELECT m.org_id, m.email, m.role, m.added, o.name FROM members m JOIN orgs o ON o.id = m.org_id"
+            " WHERE m.org_id = ? ORDER BY m.email",
+            (str(org_id),),
+        )
+        return [Membership(o, e, r, _time(a), n) for o, e, r, a, n in rows]
+
+    def role_of(self, org_id: str | None, email: str | None) -> str | None:
+        if not org_id or not email:
+            return None
+        rows = self._read(
+            "SELECT role FROM members WHERE org_id = ? AND email = ?", (str(org_id), normal_email(email))
+        )
+        return rows[0][0] if rows else None
+
+    def set_member(self, org_id: str, email: str, role: str, *, by: str | None) -> None:
+        check_role(role)
+        self.org(org_id)
+        email = normal_email(email)
+        if not email:
+            raise ValueError("an email address is needed")
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO members (org_id, email, role, added) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (org_id, email) DO UPDATE SET role = excluded.role",
+                (org_id, email, role, _now()),
+            )
+            self._log(db, org_id, by, "member", detail=f"{email}: {role}")
+
+    def remove_member(self, org_id: str, email: str, *, by: str | None) -> None:
+        email = normal_email(email)
+        with self._transaction() as db:
+            cur = db.execute("DELETE FROM members WHERE org_id = ? AND email = ?", (str(org_id), email))
+            if cur.rowcount:
+                self._log(db, org_id, by, "remove member", detail=email)
+
+    def invite(self, org_id: str, email: str, role: str, *, by: str | None) -> str:
+        import secrets
+
+        check_role(role)
+        self.org(org_id)
+        email = normal_email(email)
+        if "@" not in email:
+            raise ValueError(f"{email!r} is not an email address")
+        token = secrets.token_urlsafe(24)
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO invitations (org_id, email, role, token, created, by) VALUES (?, ?, ?, ?, ?, ?)",
+                (org_id, email, role, token_hash(token), _now(), by),
+            )
+            self._log(db, org_id, by, "invite", detail=f"{email}: {role}")
+        return token
+
+    def invitations(self, org_id: str) -> list[Invitation]:
+        rows = self._read(
+            "SELECT id, org_id, email, role, created, by, accepted FROM invitations"
+            " WHERE org_id = ? AND accepted IS NULL AND cancelled IS NULL ORDER BY id",
+            (str(org_id),),
+        )
+        return [Invitation(i, o, e, r, _time(c), b, _time(a)) for i, o, e, r, c, b, a in rows]
+
+    def cancel_invite(self, org_id: str, invite_id: int, *, by: str | None) -> None:
+        with self._transaction() as db:
+            cur = db.execute(
+                "UPDATE invitations SET cancelled = ? WHERE id = ? AND org_id = ? AND accepted IS NULL"
+                " AND cancelled IS NULL",
+                (_now(), int(invite_id), str(org_id)),
+            )
+            if cur.rowcount:
+                self._log(db, org_id, by, "cancel invite", detail=str(invite_id))
+
+    def accept_invite(self, token: str, email: str) -> Membership:
+        email = normal_email(email)
+        now = _now()
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT id, org_id, email, role FROM invitations"
+                " WHERE token = ? AND accepted IS NULL AND cancelled IS NULL",
+                (token_hash(str(token)),),
+            ).fetchone()
+            if row is None:
+                raise InvalidInvite("This invitation link is not valid, or has been used or cancelled.")
+            invite_id, org_id, invited, role = row
+            if invited != email:
+                raise InvalidInvite(
+                    f"This invitation is for another email address; you are signed in as {email}."
+                )
+            db.execute("UPDATE invitations SET accepted = ? WHERE id = ?", (now, invite_id))
+            have = db.execute(
+                "SELECT role FROM members WHERE org_id = ? AND email = ?", (org_id, email)
+            ).fetchone()
+            if have is None:
+                db.execute(
+                    "INSERT INTO members (org_id, email, role, added) VALUES (?, ?, ?, ?)",
+                    (org_id, email, role, now),
+                )
+            self._log(db, org_id, email, "join", detail=f"{email}: {have[0] if have else role}", at=now)
+            name = db.execute("SELECT name FROM orgs WHERE id = ?", (org_id,)).fetchone()[0]
+        return Membership(org_id, email, have[0] if have else role, _time(now), name)
+
+    def draft_org(self, draft_id: str) -> str | None:
+        if not is_draft_id(draft_id):
+            return None
+        rows = self._read("SELECT org_id FROM drafts WHERE id = ?", (draft_id,))
+        return rows[0][0] if rows else None
+
+    def log(
+        self,
+        org_id: str,
+        actor: str | None,
+        action: str,
+        *,
+        draft_id: str | None = None,
+        fields: tuple[str, ...] | list[str] = (),
+        detail: str = "",
+    ) -> None:
+        with self._transaction() as db:
+            self._log(db, org_id, actor, action, draft_id, list(fields), detail)
+
+    def audit(self, org_id: str, *, draft_id: str | None = None, limit: int = 500) -> list[AuditEntry]:
+        sql = "SELECT id, org_id, at, actor, action, draft_id, fields, detail FROM audit WHERE org_id = ?"
+        args: tuple = (str(org_id),)
+        if draft_id is not None:
+            sql += " AND draft_id = ?"
+            args += (draft_id,)
+        rows = self._read(sql + " ORDER BY id DESC LIMIT ?", (*args, int(limit)))
+        return [
+            AuditEntry(i, o, _time(a), who, act, d, tuple(json.loads(f or "[]")), det)
+            for i, o, a, who, act, d, f, det in rows
+        ]

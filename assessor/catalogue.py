@@ -147,6 +147,8 @@ class _CrossCheck:
         self._check_platforms()
         profile = self.src["profile.yaml"]
         self._check_sections(profile, profile.model.sections, (), prefix="profile.", in_profile=True)
+        for gid, item in self.guidance.items():
+            self._check_condition(g, (gid, "applies_when"), item.applies_when, profile_only=True)
         meta = self.src["catalogue.yaml"]
         self._check_condition(
             meta, ("scoring", "audit_when"), self.meta.scoring.audit_when, profile_only=True
@@ -232,6 +234,7 @@ class _CrossCheck:
             return
         for kind in (
             "allegations",
+            "child_protection",
             "barring",
             "adult_safeguarding",
             "fraud_reporting",

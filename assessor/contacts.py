@@ -8,6 +8,7 @@ Layout::
     allegations:          # a concern about a member of staff, a volunteer or the lead
       england: {name: ..., purpose: ..., how: ..., source: https://..., checked: 2026-01-10}
       wales: ...
+    child_protection: {england: ..., ...}    # the local child protection referral route
     barring: {england: ..., ...}             # the duty to refer to the barring body
     adult_safeguarding: {england: ..., ...}  # the local adult safeguarding route
     fraud_reporting: {england: ..., ...}     # where to report fraud and scams
@@ -80,6 +81,9 @@ class PolicyTemplate(_Strict):
 
 class Contacts(_Strict):
     allegations: dict[str, Route]
+    # Where a concern that a child is being harmed is referred locally: councils in England, Wales and
+    # Scotland, the Health and Social Care Trusts' Gateway teams in Northern Ireland.
+    child_protection: dict[str, Route]
     barring: dict[str, Route]
     adult_safeguarding: dict[str, Route]
     fraud_reporting: dict[str, Route]

@@ -305,6 +305,17 @@ class Profile(Strict):
 class GuidanceItem(Strict):
     source: str = Field(description="Short title of the source document.")
     topic: str
+    applies_when: Condition | None = Field(
+        None,
+        description=(
+            "The platforms or formats the source is about: a document cites the item only for an "
+            "assessment where this holds (an alert about random-pairing video chat is not cited for a "
+            "Facebook group). Leave out for guidance that applies to every community."
+        ),
+    )
+
+    def applies(self, answers: dict) -> bool:
+        return self.applies_when is None or self.applies_when.holds(answers)
 
 
 class Helpline(Strict):

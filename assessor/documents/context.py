@@ -208,6 +208,7 @@ class Contacts:
     """The statutory routes for the organisation's nation, and record retention, from contacts.yaml."""
 
     allegations: Route | None = None  # a concern about staff, a volunteer or the lead
+    child_protection: Route | None = None  # the local child protection referral route
     barring: Route | None = None  # the duty to refer to the barring body
     adult_safeguarding: Route | None = None
     fraud_reporting: Route | None = None
@@ -480,6 +481,7 @@ def _contacts(catalogue: Catalogue, nation: str, flags: Flags) -> Contacts:
     groups = {"children": flags.under_18, "adults": flags.adults}
     return Contacts(
         allegations=data.route("allegations", nation),
+        child_protection=data.route("child_protection", nation),
         barring=data.route("barring", nation),
         adult_safeguarding=data.route("adult_safeguarding", nation),
         fraud_reporting=data.route("fraud_reporting", nation),
@@ -489,7 +491,13 @@ def _contacts(catalogue: Catalogue, nation: str, flags: Flags) -> Contacts:
     )
 
 
-def _risk(number: int, area: AreaResult, catalogue: Catalogue, action_numbers: tuple[int, ...]) -> Risk:
+def _risk(
+    number: int,
+    area: AreaResult,
+    catalogue: Catalogue,
+    action_numbers: tuple[int, ...],
+    cited: frozenset[str] | None = None,
+) -> Risk:
     bands = catalogue.meta.scoring.bands
     return Risk(
         number=number,
@@ -507,9 +515,21 @@ def _risk(number: int, area: AreaResult, catalogue: Catalogue, action_numbers: t
         raised_by=tuple(area.raised_by),
         lowered_by=tuple(area.lowered_by),
         gaps=tuple(area.gaps),
-        citations=tuple(_citation(catalogue, gid) for gid in area.guidance if gid in catalogue.guidance),
+        citations=tuple(
+            _citation(catalogue, gid)
+            for gid in area.guidance
+            if gid in catalogue.guidance and (cited is None or gid in cited)
+        ),
         actions=action_numbers,
     )
+
+
+def applicable_guidance(catalogue: Catalogue, responses: dict[str, Any]) -> frozenset[str]:
+    """The guidance ids a document may cite for these answers: every item whose ``applies_when``
+    holds (with the platform's derived facts), so that an alert about one kind of platform is not
+    cited for another."""
+    answers = {**responses, **derived_facts(catalogue, responses)}
+    return frozenset(gid for gid, item in catalogue.guidance.items() if item.applies(answers))
 
 
 def _citation(catalogue: Catalogue, gid: str) -> Citation:
@@ -591,8 +611,10 @@ def build_context(
     actions = tuple(
         _commitment(n, in_pack_action(a, flags), flags.no_lead) for n, a in enumerate(result.actions, 1)
     )
+    # Guidance is cited only for the platforms and formats it is about (guidance.yaml `applies_when`).
+    cited = applicable_guidance(catalogue, responses)
     risks = tuple(
-        _risk(n, area, catalogue, tuple(c.number for c in actions if area.id in c.areas))
+        _risk(n, area, catalogue, tuple(c.number for c in actions if area.id in c.areas), cited)
         for n, area in enumerate(result.areas, 1)
     )
     titles = {a.id: a.title for a in catalogue.areas}
@@ -657,7 +679,7 @@ def build_context(
         unanswered=tuple(_open_item(f, titles) for f in result.unanswered),
         answered=result.answered,
         visible=result.visible,
-        guidance={gid: _citation(catalogue, gid) for gid in catalogue.guidance},
+        guidance={gid: _citation(catalogue, gid) for gid in catalogue.guidance if gid in cited},
         band_labels={b.value: rule.label for b, rule in catalogue.meta.scoring.bands.items()},
         priority_labels={k.value: rule.label for k, rule in catalogue.meta.scoring.priorities.items()},
         reduction=dict(catalogue.meta.scoring.reduction),

@@ -23,19 +23,36 @@ def free_port() -> int:
 
 
 class Server:
-    """``streamlit run`` on a free loopback port; start() waits on /_stcore/health."""
+    """``streamlit run`` on a free loopback port; start() waits on /_stcore/health.
 
-    def __init__(self, db: Path, port: int | None = None, script: str = "streamlit_app.py") -> None:
+    ``db`` is an SQLite file or a ``postgresql://`` address (then give ``log_dir``); ``env`` adds
+    to the server's environment."""
+
+    def __init__(
+        self,
+        db: Path | str,
+        port: int | None = None,
+        script: str = "streamlit_app.py",
+        *,
+        log_dir: Path | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.db, self.port, self.script = db, port or free_port(), script
+        self.extra_env = env or {}
         self.proc: subprocess.Popen | None = None
-        self.log = db.parent / f"streamlit-{self.port}.log"
+        self.log = (log_dir or Path(db).parent) / f"streamlit-{self.port}.log"
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60) -> float:
-        env = {**os.environ, "ASSESSOR_DB": str(self.db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+        env = {
+            **os.environ,
+            "ASSESSOR_DB": str(self.db),
+            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+            **self.extra_env,
+        }
         started = time.perf_counter()
         self.proc = subprocess.Popen(
             [

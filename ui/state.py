@@ -26,12 +26,13 @@ import streamlit as st
 from assessor.errors import SourceErrors
 from assessor.store import (
     DraftNotFound,
+    DraftStore,
     InvalidChange,
     SaveResult,
-    Store,
     diff,
     flatten,
     is_draft_id,
+    open_store,
 )
 
 if TYPE_CHECKING:
@@ -54,15 +55,15 @@ def catalogue() -> Catalogue:
     return default_catalogue()
 
 
-def store() -> Store:
-    """The store for the database named by ASSESSOR_DB (or the default)."""
+def store() -> DraftStore:
+    """The store for the database named by ASSESSOR_DB: an SQLite file, or a postgresql:// address."""
     return _store(os.environ.get("ASSESSOR_DB", ""))
 
 
 @st.cache_resource(show_spinner=False)
-def _store(path: str) -> Store:
-    # Shared by every session: a Store holds its path and one locked connection, no session data.
-    return Store(path or None)
+def _store(location: str) -> DraftStore:
+    # Shared by every session: a store holds its location and its connection(s), no session data.
+    return open_store(location or None)
 
 
 def shared_server() -> bool:

@@ -190,6 +190,8 @@ class _CrossCheck:
         if action.audit is not None:
             self._check_guidance(src, (*loc, "audit", "guidance"), action.audit.guidance)
             self._check_role(src, (*loc, "audit", "owner"), action.audit.owner)
+        for i, variant in enumerate(action.platform):
+            self._check_condition(src, (*loc, "platform", i, "when"), variant.when, profile_only=False)
 
     def _check_actions(self) -> None:
         src = self.src["actions.yaml"]

@@ -30,6 +30,10 @@ TOOLS = (
     "waiting_room",
     "recording_controls",
     "only_admins_post",
+    "remove_posts",
+    "edit_posts",
+    "move_posts",
+    "staff_accounts",
 )
 
 # The youngest age in each audience group: a group is "under age" on a platform whose
@@ -67,6 +71,16 @@ class Tools(_Strict):
     waiting_room: bool | None = Field(None, description="Video: a waiting room or lobby.")
     recording_controls: bool | None = Field(None, description="Video: the host controls who can record.")
     only_admins_post: bool | None = Field(None, description="Admins can limit posting to admins.")
+    remove_posts: bool | None = Field(None, description="Admins can delete another member's post or message.")
+    edit_posts: bool | None = Field(None, description="Admins can edit another member's post.")
+    move_posts: bool | None = Field(None, description="Admins can move a post to another topic or channel.")
+    staff_accounts: bool | None = Field(
+        None,
+        description=(
+            "Each person who acts for the organisation can have an account of its own, separate from "
+            "their personal one (false on Facebook: one personal profile per person)."
+        ),
+    )
 
 
 class Source(_Strict):
@@ -95,6 +109,17 @@ class Platform(_Strict):
     phone_numbers_visible: bool | None = None
     real_names_visible: bool | None = None
     tools: Tools = Field(default_factory=Tools)
+    admin_reports_note: str | None = Field(
+        None,
+        description=(
+            "Printed to members after 'the report button sends your report to the company', where "
+            "reports_go_to is 'both': how a member reports to the group's own admins on this platform."
+        ),
+        max_length=200,
+    )
+    messages_minimum_age: int | None = Field(
+        None, ge=0, le=21, description="The youngest age the platform lets send or receive private messages."
+    )
     waiting_room_name: str | None = Field(
         None,
         description="Video: the platform's own name for its waiting room, as its documentation uses it "

@@ -84,6 +84,16 @@ class ActionVariant(Strict):
     guidance: GuidanceIds = Field(default_factory=list)
 
 
+class PlatformVariant(Strict):
+    """Wording of an action for a platform that lacks what the action's own text relies on."""
+
+    when: Condition = Field(
+        description="A condition, usually on the platform's derived facts (derived.platform_lacks)."
+    )
+    text: str
+    adults: str | None = Field(None, description="The text when no under-18s take part.")
+
+
 class Action(Strict):
     """What to do about a gap. ``priority`` is its own priority; the harm may raise it one step."""
 
@@ -112,6 +122,13 @@ class Action(Strict):
     immediate: bool = Field(
         False,
         description="The gap is a danger now: when critical, the action is due at once even in a running community.",
+    )
+    platform: list[PlatformVariant] = Field(
+        default_factory=list,
+        description=(
+            "Wordings for platforms that cannot do what `text` asks (from platforms.yaml): the first "
+            "whose `when` holds replaces `text` in a space the organisation runs."
+        ),
     )
     supplied_by_pack: bool = Field(
         False,

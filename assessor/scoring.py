@@ -740,10 +740,14 @@ def _plan(
     for e in by_id.values():
         action = e["action"]
         text, owner, guidance = action.text, action.owner, list(action.guidance)
+        variant = next((v for v in action.platform if v.when.holds(responses)), None)
         if audit and action.audit is not None:
             text = action.audit.text
             owner = action.audit.owner or owner
             guidance += [g for g in action.audit.guidance if g not in guidance]
+        elif variant is not None and not audit:
+            # The platform cannot do what the action's own text asks (platforms.yaml).
+            text = variant.adults if variant.adults and adults_only(assessment) else variant.text
         elif action.adults and adults_only(assessment):
             text = action.adults
         e["owner"], e["text"], e["guidance"] = owner, text, guidance

@@ -67,3 +67,114 @@ def test_tools_split_into_has_and_lacks_and_unknown_is_neither(catalogue):
         assert not has & lacks, pid
         unknown = {t for t in TOOLS if getattr(platform.tools, t) is None}
         assert not unknown & (has | lacks), pid
+
+
+# -- documents use only what the platform can do --------------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from assessor.assessment import load_assessment  # noqa: E402
+from assessor.documents.claims import parse, render_pages  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = sorted(
+    p for p in (ROOT / "tests" / "scenarios").glob("*.yaml") if p.stem != "expectations"
+) + sorted((ROOT / "examples").glob("*.yaml"))
+# Sentences that assume a tool: a pack for a space the organisation runs may contain them only
+# where the registry says the platform has the tool (true), never where it lacks it or is unconfirmed.
+ASSUMES = {
+    "member_messages_off": ("switch off private messages between members",),
+    "move_posts": ("move or remove posts",),
+    "edit_posts": ("edit or remove the",),
+}
+# Sentences that assume a tool most platforms have: never where the registry says it lacks it.
+UNLESS_LACKING = {
+    "staff_accounts": (
+        "individual organisation account for each person",
+        "only from an individual account that",
+    ),
+}
+# Sentences that name a limit of the platform: only where the registry records it.
+STATES = {
+    "messages_minimum_age": ("send or receive private messages or join its group chats",),
+}
+
+
+def capability_problems(platform, texts: dict[str, str]) -> list[str]:
+    """Each sentence that tells the organisation to use a tool ``platform`` does not have."""
+    problems = []
+    for tool, phrases in ASSUMES.items():
+        if platform is not None and platform.has(tool):
+            continue
+        for doc, text in texts.items():
+            low = text.lower()
+            problems += [f"{doc}: {phrase!r} but no {tool}" for phrase in phrases if phrase in low]
+    for tool, phrases in UNLESS_LACKING.items():
+        if platform is None or not platform.lacks(tool):
+            continue
+        for doc, text in texts.items():
+            low = text.lower()
+            problems += [f"{doc}: {phrase!r} but no {tool}" for phrase in phrases if phrase in low]
+    for field, phrases in STATES.items():
+        if platform is not None and getattr(platform, field) is not None:
+            continue
+        for doc, text in texts.items():
+            problems += [f"{doc}: {phrase!r} but no {field}" for phrase in phrases if phrase in text]
+    return problems
+
+
+def _texts(assessment, catalogue) -> dict[str, str]:
+    return {doc: parse(html, doc).text for doc, html in render_pages(assessment, catalogue).items()}
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+def test_a_pack_never_tells_the_organisation_to_use_a_tool_its_platform_lacks(path, catalogue):
+    assessment = load_assessment(path, catalogue)
+    if assessment.profile.get("relationship", "runs") != "runs":
+        pytest.skip("an audit: the organisation does not administer the platform")
+    platform = platform_of(catalogue, assessment.responses())
+    assert not capability_problems(platform, _texts(assessment, catalogue))
+
+
+def test_a_tool_the_registry_grants_wrongly_is_caught(catalogue, monkeypatch):
+    """Render the Facebook group's pack as if Facebook gave each person an organisation account and
+    let admins switch off Messenger: the pack then asks for both, and the real registry entry shows
+    the sentences are wrong. So the rule can fail."""
+    path = ROOT / "tests" / "scenarios" / "refugee-community-facebook.yaml"
+    assessment = load_assessment(path, catalogue)
+    real = catalogue.platforms["facebook_groups"]
+    assert real.lacks("staff_accounts") and not real.has("member_messages_off")
+    tools = real.tools.model_copy(update={"staff_accounts": None, "member_messages_off": True})
+    wrong = real.model_copy(update={"tools": tools})
+    monkeypatch.setitem(catalogue.platforms, "facebook_groups", wrong)
+    problems = capability_problems(real, _texts(assessment, catalogue))
+    assert any("staff_accounts" in p for p in problems)
+    assert any("member_messages_off" in p for p in problems)
+
+
+def test_facebook_admins_act_through_their_own_profiles(catalogue):
+    assessment = load_assessment(ROOT / "tests" / "scenarios" / "refugee-community-facebook.yaml", catalogue)
+    texts = _texts(assessment, catalogue)
+    assert "personal profile" in texts["staff_code"]
+    assert "report a post or comment to the group's admins" in texts["house_rules"]
+    assert "reaches us only if we have turned that on" not in texts["house_rules"]
+
+
+def test_tiktok_private_messages_start_at_16(catalogue):
+    tiktok = catalogue.platforms["tiktok"]
+    assert tiktok.messages_minimum_age == 16
+    assert any("net-aware" in s.url for s in tiktok.sources)
+    assessment = load_assessment(ROOT / "tests" / "scenarios" / "youth-theatre-tiktok.yaml", catalogue)
+    assert "younger than 16" in _texts(assessment, catalogue)["staff_code"]
+
+
+def test_every_confirmed_capability_has_a_source(catalogue):
+    """A platform that grants or denies the new capabilities cites a source beyond the first few."""
+    for pid, platform in catalogue.platforms.items():
+        decided = [
+            t
+            for t in ("remove_posts", "edit_posts", "move_posts", "staff_accounts")
+            if getattr(platform.tools, t) is not None
+        ]
+        if decided:
+            assert len(platform.sources) >= 3, pid

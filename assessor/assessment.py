@@ -92,6 +92,9 @@ class Meta(_Model):
     assessed_on: Date = Field(default_factory=dt.date.today)
     questionnaire_version: str | None = Field(None, max_length=MAX_SHORT)
     next_review: Date | None = None
+    # Which of the organisation's communities this assessment covers, when it has several (the
+    # portfolio shows it): "Forum", "WhatsApp group, 11 to 13", "Discord server".
+    community: str | None = Field(None, max_length=MAX_SHORT)
 
     def review_date(self) -> dt.date:
         """The next review date: as given, or twelve months after the assessment."""

@@ -174,6 +174,125 @@ def _pack_batch(args: argparse.Namespace, formats: tuple[str, ...]) -> int:
     return 1 if report.failed else 0
 
 
+def _today(args: argparse.Namespace):
+    import datetime as dt
+
+    return args.today or dt.date.today()
+
+
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+def _assessment_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    """Every overdue review and action across a folder (or one file). Exit 1 when anything is
+    overdue, 2 when nothing is but a file could not be read, 0 when all is in time."""
+    from assessor.assessment import load_assessment
+    from assessor.followup import overdue
+    from assessor.scoring import score
+
+    target = Path(args.dir)
+    if not target.exists():
+        print(f"{target}: no such file or folder", file=sys.stderr)
+        return 2
+    paths = _assessment_files(target) if target.is_dir() else [target]
+    catalogue = load_catalogue(args.questionnaires)
+    today = _today(args)
+    late = failed = 0
+    for path in paths:
+        try:
+            assessment = load_assessment(path, catalogue)
+        except SourceErrors as exc:
+            failed += 1
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            continue
+        community = f" ({assessment.meta.community})" if assessment.meta.community else ""
+        for item in overdue(assessment, score(assessment, catalogue), today):
+            late += 1
+            print(f"{path.name}: {assessment.organisation.name}{community}: {item.describe()}")
+    n = len(paths)
+    summary = f"{late} overdue item{'s' if late != 1 else ''} across {n} assessment{'s' if n != 1 else ''}"
+    summary += f" on {today.isoformat()}" + (
+        f"; {failed} file{'s' if failed != 1 else ''} could not be read" if failed else ""
+    )
+    print(summary, file=sys.stderr if late or failed else sys.stdout)
+    return 1 if late else 2 if failed else 0
+
+
+EXPORT_FORMATS = ("csv", "xlsx", "ics")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from assessor.assessment import load_assessment
+    from assessor.exports import exports
+    from assessor.followup import calendar_ics
+    from assessor.scoring import score
+
+    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in EXPORT_FORMATS]
+    if unknown or not formats:
+        print(
+            f"--format: use some of {', '.join(EXPORT_FORMATS)} (not {', '.join(unknown) or 'nothing'})",
+            file=sys.stderr,
+        )
+        return 2
+    catalogue = load_catalogue(args.questionnaires)
+    assessment = load_assessment(Path(args.file), catalogue)
+    out = OutputFolder(args.output)
+    out.check()
+    result = score(assessment, catalogue)
+    files = {
+        name: data
+        for name, data in exports(assessment, result, catalogue, _today(args)).items()
+        if name.rsplit(".", 1)[1] in formats
+    }
+    if "ics" in formats:
+        seed = f"{assessment.organisation.name}\n{assessment.meta.community or ''}"
+        files["follow-up.ics"] = calendar_ics(assessment, result, seed=seed)
+    for name, data in files.items():
+        print(f"wrote {out.write(name, data)}")
+    return 0
+
+
+def cmd_portfolio(args: argparse.Namespace) -> int:
+    from assessor.portfolio import load_folder, portfolio_html, portfolio_pdf
+
+    folder = Path(args.dir)
+    if not folder.is_dir():
+        print(f"{folder}: not a folder", file=sys.stderr)
+        return 2
+    catalogue = load_catalogue(args.questionnaires)
+    out = OutputFolder(args.output)
+    out.check()
+    p = load_folder(folder, catalogue, _today(args))
+    for problem in p.problems:
+        print(problem, file=sys.stderr)
+    if not p.communities:
+        print(f"{folder}: no assessment could be read", file=sys.stderr)
+        return 1
+    width = max(len(c.name) for c in p.communities)
+    for c in p.communities:
+        review = f"review overdue since {c.review_due}" if c.review_overdue else f"review by {c.review_due}"
+        print(
+            f"{c.name:<{width}}  {c.overall.label:<6}  {c.open_critical} open critical  {review}  ({c.source})"
+        )
+    if "html" in args.format:
+        print(f"wrote {out.write('portfolio.html', portfolio_html(p).encode('utf-8'))}")
+    if "pdf" in args.format:
+        print(f"wrote {out.write('portfolio.pdf', portfolio_pdf(p))}")
+    return 1 if p.problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m assessor",
@@ -224,7 +343,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_pack)
 
-    for name in ("coverage", "score", "validate", "pack"):
+    p = sub.add_parser(
+        "due", help="list overdue reviews and actions in a folder of assessments (exit 1 if any)"
+    )
+    p.add_argument("dir", help="folder of assessment files (*.yaml, *.yml), or one file")
+    p.add_argument(
+        "--today", type=_date, metavar="YYYY-MM-DD", help="the date to check against (default: today)"
+    )
+    p.set_defaults(func=cmd_due)
+
+    p = sub.add_parser("export", help="action plan and risk register as CSV and Excel, and a calendar (.ics)")
+    p.add_argument("file", help="assessment file (YAML)")
+    p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="folder to write the files to")
+    p.add_argument("--format", default="csv,xlsx,ics", help="comma-separated: csv, xlsx, ics (default: all)")
+    p.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="for days overdue (default: today)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("portfolio", help="several communities side by side: a one-page trustee summary PDF")
+    p.add_argument("dir", help="folder of assessment files (*.yaml, *.yml), one per community")
+    p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="folder to write portfolio.pdf to")
+    p.add_argument(
+        "--format",
+        default="pdf",
+        choices=("pdf", "html", "pdf,html", "html,pdf"),
+        help="pdf (default), html or both",
+    )
+    p.add_argument(
+        "--today", type=_date, metavar="YYYY-MM-DD", help="the date of the summary (default: today)"
+    )
+    p.set_defaults(func=cmd_portfolio)
+
+    for name in ("coverage", "score", "validate", "pack", "due", "export", "portfolio"):
         sub.choices[name].add_argument(
             "--questionnaires", default=str(DEFAULT_DIR), metavar="DIR", help="questionnaire folder"
         )

@@ -8,8 +8,9 @@ import zlib
 
 import streamlit as st
 
-from assessor.assessment import MAX_SHORT, PlanEntry
-from assessor.scoring import AreaResult, Result, answer_label, score
+from assessor.assessment import MAX_EVIDENCE, MAX_SHORT, STATUS_LABELS, ActionStatus, PlanEntry
+from assessor.followup import FollowUp, calendar_ics, follow_ups, headline
+from assessor.scoring import AreaResult, PlannedAction, Result, answer_label, score
 from assessor.visibility import PROFILE_PAGE, Visibility, answer_value
 from ui import state
 from ui.questions import _key
@@ -224,6 +225,176 @@ def _save_plan(result: Result, key: str) -> None:
     state.save()
 
 
+STATUS_CHOICES = ["not_started", "in_progress", "done", "wont_do"]
+
+
+def _source_links(action: PlannedAction) -> None:
+    """Links to the questions an action came from, to update the answer now that it is done."""
+    cat = state.catalogue()
+    pages = st.session_state.get("pages", {})
+    for qid in action.sources:
+        q = cat.index.get(qid)
+        page_id = PROFILE_PAGE if q is None or qid.startswith("profile.") else qid.split(".", 1)[0]
+        if page_id not in pages:
+            page_id = PROFILE_PAGE
+        if page_id not in pages:
+            continue
+        query = {state.QUERY_KEY: state.draft_id()}
+        if q is not None:
+            query[state.QUESTION_KEY] = qid
+        label = q.text if q is not None else "the profile answers that raised it"
+        st.page_link(
+            pages[page_id],
+            label=f"Update the answer: {label}",
+            icon=":material/edit:",
+            query_params=query,
+        )
+
+
+def _save_follow_up(f: FollowUp, status: str, completed: dt.date | None, reason: str, evidence: str) -> bool:
+    from pydantic import ValidationError
+
+    entry = f.entry
+    try:
+        new = PlanEntry(
+            owner=entry.owner,
+            due=entry.due,
+            status=None if status == "not_started" else status,
+            completed=(completed or dt.date.today()) if status == "done" else None,
+            reason=reason.strip() or None if status == "wont_do" else None,
+            evidence=evidence,
+        )
+    except ValidationError as exc:
+        st.error("Not saved: " + "; ".join(md(e["msg"].removeprefix("Value error, ")) for e in exc.errors()))
+        return False
+    a = state.assessment()
+    if new.is_empty():
+        a.plan.pop(f.action.id, None)
+    else:
+        a.plan[f.action.id] = new
+    state.save()
+    return True
+
+
+def _follow_up(result: Result) -> None:
+    """Each action's status, completion date, reason and evidence, one form per action."""
+    a = state.assessment()
+    today = dt.date.today()
+    ups = follow_ups(a, result)
+    if not ups:
+        return
+    st.subheader("Follow up each action")
+    done = sum(f.status == ActionStatus.done for f in ups)
+    late = sum(f.days_late(today) > 0 for f in ups)
+    st.write(
+        f"{done} of {len(ups)} done; {late} overdue. Open an action to record where it stands. Evidence is a "
+        "link or a reference to where the proof is kept (minutes, a policy's version, a settings page): "
+        "never upload or paste personal information about anyone."
+    )
+    prompt = st.session_state.get("followup_done")
+    for f in ups:
+        x = f.action
+        flag = (
+            f" · overdue by {f.days_late(today)} day{'s' if f.days_late(today) != 1 else ''}"
+            if f.days_late(today)
+            else ""
+        )
+        with st.expander(
+            f"{f.number}. {f.status_label}{flag} · {x.priority_label}: {headline(x.text)}",
+            expanded=prompt == (state.draft_id(), x.id),
+        ):
+            st.markdown(f"{md(x.text)}  \nOwner: {md(x.owner_label)} · due {x.due_date:%d/%m/%Y}")
+            if prompt == (state.draft_id(), x.id):
+                st.success(
+                    "Marked done. Now update the answer it came from, so that the rating and the "
+                    "documents say the safeguard is in place:",
+                    icon=":material/task_alt:",
+                )
+                _source_links(x)
+            with st.form(_key("followup", x.id)):
+                status = st.selectbox(
+                    "Status",
+                    STATUS_CHOICES,
+                    index=STATUS_CHOICES.index(f.status.value),
+                    format_func=lambda v: STATUS_LABELS[ActionStatus(v)],
+                    key=_key(x.id, "fu-status"),
+                )
+                completed = st.date_input(
+                    "Date completed (when done)",
+                    value=f.entry.completed or today,
+                    format="DD/MM/YYYY",
+                    key=_key(x.id, "fu-completed"),
+                )
+                reason = st.text_input(
+                    "Reason (needed for won't do)",
+                    value=f.entry.reason or "",
+                    max_chars=MAX_SHORT * 3,
+                    key=_key(x.id, "fu-reason"),
+                )
+                evidence = st.text_input(
+                    "Evidence: a link or a reference, such as 'Trustee minutes 3/2026, item 2'",
+                    value=f.entry.evidence or "",
+                    max_chars=MAX_EVIDENCE,
+                    key=_key(x.id, "fu-evidence"),
+                )
+                if st.form_submit_button("Save follow-up", key=_key(x.id, "fu-save")) and _save_follow_up(
+                    f, status, completed, reason, evidence
+                ):
+                    if status == "done" and f.status != ActionStatus.done:
+                        st.session_state["followup_done"] = (state.draft_id(), x.id)
+                    elif prompt == (state.draft_id(), x.id):
+                        st.session_state.pop("followup_done", None)
+                    st.rerun()
+
+
+def _downloads(result: Result) -> None:
+    """The action plan and risk register for spreadsheets, and the dates for a calendar. Built only
+    when a button is pressed (Streamlit calls the function then)."""
+    from ui.documents import file_stem
+
+    a, cat = state.assessment(), state.catalogue()
+    stem = file_stem(a)
+    seed = f"draft:{state.draft_id()}"  # hashed in the file: the draft id is not revealed
+
+    def files() -> dict[str, bytes]:
+        from assessor.exports import exports
+
+        return exports(a, result, cat)
+
+    st.subheader("Download the plan")
+    cols = st.columns(4)
+    cols[0].download_button(
+        "Action plan (Excel)",
+        lambda: files()["action-plan.xlsx"],
+        file_name=f"{stem}-action-plan.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table:",
+        help="The action plan and the risk register, one sheet each",
+    )
+    cols[1].download_button(
+        "Action plan (CSV)",
+        lambda: files()["action-plan.csv"],
+        file_name=f"{stem}-action-plan.csv",
+        mime="text/csv",
+        icon=":material/csv:",
+    )
+    cols[2].download_button(
+        "Risk register (CSV)",
+        lambda: files()["risk-register.csv"],
+        file_name=f"{stem}-risk-register.csv",
+        mime="text/csv",
+        icon=":material/csv:",
+    )
+    cols[3].download_button(
+        "Dates (calendar)",
+        lambda: calendar_ics(a, result, seed=seed),
+        file_name=f"{stem}-follow-up.ics",
+        mime="text/calendar",
+        icon=":material/calendar_month:",
+        help="The review date and each open action's due date, for Outlook, Google or Apple Calendar",
+    )
+
+
 def results_page() -> None:
     cat = state.catalogue()
     a = state.assessment()
@@ -264,7 +435,10 @@ def results_page() -> None:
             _explain(r)
 
     st.header("Action plan")
-    st.write("Change an owner or due date in the table; changes are saved with the assessment.")
+    st.write(
+        "Change an owner or due date in the table; changes are saved with the assessment. Record each "
+        "action's progress under “Follow up each action” below."
+    )
     ids = ",".join(x.id for x in result.actions)
     key = _key("plan", str(zlib.crc32(ids.encode())))
     st.data_editor(
@@ -275,13 +449,14 @@ def results_page() -> None:
                 "Owner": x.owner_label,
                 "Due": x.due_date,
                 "When": x.due_window,
+                "Status": STATUS_LABELS[(a.plan.get(x.id) or PlanEntry()).state()],
             }
             for x in result.actions
         ],
         key=key,
         hide_index=True,
         use_container_width=True,
-        disabled=["Priority", "Action", "When"],
+        disabled=["Priority", "Action", "When", "Status"],
         column_config={
             "Action": st.column_config.TextColumn(width="large"),
             "Owner": st.column_config.TextColumn(max_chars=MAX_SHORT),
@@ -290,6 +465,8 @@ def results_page() -> None:
         on_change=_save_plan,
         args=(result, key),
     )
+    _follow_up(result)
+    _downloads(result)
     if result.to_find_out:
         st.subheader("To find out")
         st.write(

@@ -45,8 +45,14 @@ def main() -> None:
     st.html(state.STYLE)  # style only: Streamlit puts it in the event container, taking no space
 
     start = st.Page(start_page, title="Start", icon=":material/home:", url_path="start", default=True)
-    nav: dict[str, list[st.Page]] = {"": [start]}
-    pages: dict[str, st.Page] = {"start": start}
+    portfolio = st.Page(
+        _lazy("ui.portfolio", "portfolio_page"),
+        title="Portfolio",
+        icon=":material/dashboard:",
+        url_path="portfolio",
+    )
+    nav: dict[str, list[st.Page]] = {"": [start, portfolio]}
+    pages: dict[str, st.Page] = {"start": start, "portfolio": portfolio}
     order: list[str] = []
     titles: dict[str, str] = {}  # page titles without the sidebar's "(answered/total)"
     steps: list = []

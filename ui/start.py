@@ -87,6 +87,7 @@ def page() -> None:
 
     if state.draft_id():
         st.success(f"You have **{md(state.assessment().organisation.name)}** open.")
+        _overdue_notice()
         if st.button("Continue where you left off", type="primary"):
             state.go("profile")
 
@@ -124,6 +125,40 @@ def page() -> None:
             "numbers after the file name give the line and column to look at.",
             icon=":material/error:",
         )
+
+
+def _overdue_notice(limit: int = 5) -> None:
+    """The open assessment's overdue review and overdue actions, with a link to follow them up."""
+    from assessor.followup import overdue
+    from assessor.scoring import score
+
+    a = state.assessment()
+    items = overdue(a, score(a, state.catalogue()), dt.date.today())
+    if not items:
+        return
+    lines = []
+    for d in items[:limit]:
+        late = f"{d.days_late} day{'s' if d.days_late != 1 else ''} overdue"
+        if d.kind == "review":
+            lines.append(f"- **The yearly review** was due {d.date:%d %B %Y} ({late}).")
+        else:
+            lines.append(
+                f"- **Action {d.number}** ({md(d.owner or '')}, due {d.date:%d %B %Y}, {late}): {md(d.title)}"
+            )
+    more = f"\n\n…and {len(items) - limit} more." if len(items) > limit else ""
+    with st.container(border=True, key="overdue"):
+        st.warning(
+            f"**{len(items)} overdue in this assessment.**\n\n" + "\n".join(lines) + more,
+            icon=":material/event_busy:",
+        )
+        pages = st.session_state.get("pages", {})
+        if "results" in pages:
+            st.page_link(
+                pages["results"],
+                label="Follow up the actions (Results page)",
+                icon=":material/task_alt:",
+                query_params={state.QUERY_KEY: state.draft_id()},
+            )
 
 
 def _replace(action: tuple, what: str, where: str | None = None) -> None:

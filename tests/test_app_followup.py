@@ -1,0 +1,110 @@
+"""The app: follow-up of actions on the Results page, overdue items on Start, downloads and the
+portfolio page with three communities."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import EXAMPLES
+from test_app import fresh, goto, texts
+
+from assessor.assessment import PlanEntry, load_assessment
+from assessor.catalogue import default_catalogue
+from assessor.scoring import score
+from assessor.store import Store
+
+COMMUNITIES = EXAMPLES / "communities"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "app.sqlite3"
+    monkeypatch.setenv("ASSESSOR_DB", str(path))
+    monkeypatch.setenv("ASSESSOR_SINGLE_USER", "1")  # the Start page and portfolio list every draft
+    return path
+
+
+def late_forum():
+    """The example forum with its review and its first open action long overdue."""
+    cat = default_catalogue()
+    a = load_assessment(COMMUNITIES / "forum.yaml", cat)
+    a.meta.next_review = dt.date(2020, 1, 1)
+    first = score(a, cat).actions[0]
+    a.plan[first.id] = PlanEntry(owner="Sam Okafor", due=dt.date(2020, 2, 1))
+    return a, first, cat
+
+
+def test_start_page_shows_the_overdue_review_and_action(db):
+    a, _, _ = late_forum()
+    draft = Store(db).create(a)
+    at = fresh(draft=draft)
+    assert not at.exception
+    (box,) = [w.value for w in at.warning if "overdue in this assessment" in w.value]
+    assert "**The yearly review** was due 01 January 2020" in box
+    assert "**Action 1** (Sam Okafor, due 01 February 2020" in box
+    assert any("Follow up the actions" in link.label for link in at.get("page_link"))
+
+
+def test_marking_an_action_done_saves_it_and_links_to_its_question(db):
+    a, first, cat = late_forum()
+    draft = Store(db).create(a)
+    at = goto(fresh(draft=draft), "results")
+    assert not at.exception
+    k = f"{draft}|{first.id}|"
+    at.selectbox(key=k + "fu-status").set_value("done")
+    at.text_input(key=k + "fu-evidence").input("Trustee minutes 3/2026, item 2")
+    at.button(key=k + "fu-save").click().run()
+    assert not at.exception, at.exception
+    saved = Store(db).load(draft, cat).plan[first.id]
+    assert (saved.status, saved.completed, saved.owner) == ("done", dt.date.today(), "Sam Okafor")
+    assert saved.evidence == "Trustee minutes 3/2026, item 2"
+    assert any("Now update the answer it came from" in s.value for s in at.success)
+    question = cat.index[first.sources[0]]
+    links = [link for link in at.get("page_link") if link.label.startswith("Update the answer")]
+    assert links and links[0].label == f"Update the answer: {question.text}"
+    assert links[0].proto.query_string.endswith(f"q={first.sources[0]}")
+    # No longer overdue on the Start page: only the review is.
+    start = goto(at, "start")
+    (box,) = [w.value for w in start.warning if "overdue in this assessment" in w.value]
+    assert "1 overdue" in box and "Action 1" not in box
+
+
+def test_wont_do_without_a_reason_is_not_saved(db):
+    a, first, cat = late_forum()
+    draft = Store(db).create(a)
+    at = goto(fresh(draft=draft), "results")
+    k = f"{draft}|{first.id}|"
+    at.selectbox(key=k + "fu-status").set_value("wont_do")
+    at.button(key=k + "fu-save").click().run()
+    assert any("needs the reason" in e.value for e in at.error)
+    assert Store(db).load(draft, cat).plan[first.id].state() == "not_started"
+    at.text_input(key=k + "fu-reason").input("The group closes in March.")
+    at.button(key=k + "fu-save").click().run()
+    assert Store(db).load(draft, cat).plan[first.id].reason == "The group closes in March."
+
+
+def test_results_page_offers_the_exports_and_the_calendar(db):
+    a, _, _ = late_forum()
+    at = goto(fresh(draft=Store(db).create(a)), "results")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert {"Action plan (Excel)", "Action plan (CSV)", "Risk register (CSV)", "Dates (calendar)"} <= set(
+        labels
+    )
+
+
+def test_portfolio_page_shows_three_communities_side_by_side(db):
+    cat = default_catalogue()
+    store = Store(db)
+    for path in sorted(COMMUNITIES.glob("*.yaml")):
+        store.create(load_assessment(path, cat))
+    at = fresh()
+    at = goto(at, "portfolio")
+    assert not at.exception, at.exception
+    assert "Portfolio: all your communities" in texts(at)
+    (table,) = [h.proto.body for h in at.get("html") if "Communities side by side" in h.proto.body]
+    for name in ("Youth forum (13 to 17)", "WhatsApp group: 11 to 13s club", "Discord server: youth council"):
+        assert name in table
+    assert "Overdue since 31 October 2026" in table and "Grooming and inappropriate contact" in table
+    assert "**3** communities" in texts(at)
+    assert "Download the trustee summary (PDF)" in [b.proto.label for b in at.get("download_button")]

@@ -2,8 +2,8 @@
 
 Top-level keys: ``schema_version``, ``organisation``, ``profile``, ``answers``,
 ``meta`` and optionally ``plan`` (per action: owner, due date, status, completion date,
-reason and evidence) and
-``sign_off``. Structure is checked by pydantic; values are then checked
+reason and evidence), ``sign_off`` and ``lifecycle`` (the version's sign-off state and the
+version table). Structure is checked by pydantic; values are then checked
 against the questionnaire so that an unknown question id or an invalid option
 is reported with its line and column.
 """
@@ -198,6 +198,48 @@ class SignOff(_Model):
     date: Date | None = None
 
 
+class Status(StrEnum):
+    """Where a version of the assessment is in its sign-off (see ``assessor.lifecycle``)."""
+
+    draft = "draft"
+    submitted = "submitted"  # submitted for review by the safeguarding lead
+    reviewed = "reviewed"  # reviewed by the safeguarding lead, awaiting the trustees
+    approved = "approved"  # approved by the trustees: read-only
+
+
+MAX_VERSIONS = 100  # earlier versions listed in the version table
+HASH = r"^[0-9a-f]{64}$"
+
+
+class Approver(_Model):
+    name: str = Field(min_length=1, max_length=MAX_SHORT)
+    role: str = Field(min_length=1, max_length=MAX_SHORT)
+
+
+class Version(_Model):
+    """One version of the assessment: a row of the version table."""
+
+    version: int = Field(1, ge=1, le=10_000)
+    status: Status = Status.draft
+    prepared_by: str = Short  # who submitted it for review
+    submitted_on: Date | None = None
+    reviewed_by: str = Short  # the safeguarding lead who reviewed it
+    reviewed_on: Date | None = None
+    approvers: list[Approver] = Field(default_factory=list, max_length=MAX_SIGN_OFFS)
+    approved_on: Date | None = None
+    minute: str = Short  # the trustees' minute reference
+    content_hash: str | None = Field(None, pattern=HASH)  # of the exact answers approved
+
+
+class Lifecycle(_Model):
+    """The sign-off record: the current version, the earlier ones, and what a yearly review
+    carried over from the last approved version and still needs confirming."""
+
+    current: Version = Field(default_factory=Version)
+    earlier: list[Version] = Field(default_factory=list, max_length=MAX_VERSIONS)
+    carried_over: list[str] = Field(default_factory=list, max_length=MAX_ANSWERS + MAX_PROFILE)
+
+
 class Assessment(_Model):
     schema_version: int = SCHEMA_VERSION
     organisation: Organisation
@@ -206,6 +248,7 @@ class Assessment(_Model):
     meta: Meta = Field(default_factory=Meta)
     plan: dict[str, PlanEntry] = Field(default_factory=dict, max_length=MAX_PLAN)
     sign_off: list[SignOff] = Field(default_factory=list, max_length=MAX_SIGN_OFFS)
+    lifecycle: Lifecycle | None = None
 
     @field_validator("schema_version")
     @classmethod
@@ -230,6 +273,15 @@ class Assessment(_Model):
         for key in ("plan", "sign_off"):
             if not data.get(key):
                 data.pop(key, None)
+        lifecycle = data.get("lifecycle")
+        if lifecycle is not None:  # empty names, lists and dates are left out, as a file would
+            for version in [lifecycle["current"], *lifecycle["earlier"]]:
+                for key in [k for k, v in version.items() if v in ("", [])]:
+                    del version[key]
+            if not lifecycle["earlier"]:
+                del lifecycle["earlier"]
+            if not lifecycle["carried_over"]:
+                del lifecycle["carried_over"]
         return data
 
     def to_yaml(self) -> str:

@@ -314,8 +314,19 @@ def test_an_undecided_audit_is_a_draft_on_every_page(catalogue):
     assert len(reader.pages) > 1
     for n, page in enumerate(reader.pages):
         assert "awaiting the trustees" in " ".join((page.extract_text() or "").split()).lower(), n
-    decided = _pages(load_assessment(EXAMPLES / "random-video-chat-audit.yaml", catalogue), catalogue)
-    assert draft_problems(decided)  # the check fails once a decision is recorded
+    decided = load_assessment(EXAMPLES / "random-video-chat-audit.yaml", catalogue)
+    assert draft_problems(_pages(decided, catalogue)) == []  # a decision, not yet approved: still a draft
+    assert draft_problems(_pages(_approve(decided), catalogue))  # the check fails once approved
+
+
+def _approve(a):
+    import datetime as dt
+
+    from assessor import lifecycle as lc
+
+    day = dt.date(2026, 11, 30)
+    a = lc.review(lc.submit(a, by="Sam", role=lc.EDITOR, on=day), by="Lee", role=lc.LEAD, on=day)
+    return lc.approve(a, approvers=[("Chris", "Chair of trustees")], minute="M1", role=lc.TRUSTEE, on=day)
 
 
 def test_the_policy_statement_covers_every_part_of_the_nspcc_example(catalogue):

@@ -484,3 +484,104 @@ def test_simultaneous_changes_to_one_draft_all_merge(store, mini):
     assert {k for k in plan} == {f"w{w}-{i}" for w in range(writers) for i in range(each)}
     assert [r.rev for r in store.revisions(draft)] == list(range(1 + writers * each, 0, -1))
     assert store.conflicts(draft) == []
+
+
+# -- sign-off: the store keeps the lifecycle rules (assessor/lifecycle.py) on every backend -----------
+
+
+def _approved(store, mini):
+    """A draft taken through submit, review and approval; returns (draft, approved rev)."""
+    import datetime as dt
+
+    from assessor import lifecycle as lc
+    from assessor.store import diff, flatten
+
+    draft = store.create(org("Signed", contact__c1="partly"))
+    store.apply(draft, 1, {"answers/contact.c1/value": "in_place"}, mini)
+    day = dt.date(2026, 11, 30)
+    a = store.load(draft, mini)
+    for step in (
+        lambda a: lc.submit(a, by="Sam Preparer", role=lc.EDITOR, on=day),
+        lambda a: lc.review(a, by="Lee Lead", role=lc.LEAD, on=day),
+        lambda a: lc.approve(
+            a, approvers=[("Chris Chair", "Chair of trustees")], minute="TM 2026/14", role=lc.TRUSTEE, on=day
+        ),
+    ):
+        b = step(a)
+        result = store.apply(draft, store.head(draft), diff(flatten(a.to_data()), flatten(b.to_data())), mini)
+        a = result.assessment
+    assert lc.is_approved(a)
+    return draft, result.rev
+
+
+def test_an_edit_after_approval_starts_a_new_draft_version_and_keeps_the_approved_one(store, mini):
+    from assessor import lifecycle as lc
+
+    draft, approved = _approved(store, mini)
+    body = store.load_text(draft, approved)
+    result = store.apply(draft, approved, {"answers/contact.c1/value": "partly"}, mini)
+    assert result.rev == approved + 1
+    a = result.assessment
+    assert lc.status(a).value == "draft" and a.lifecycle.current.version == 2
+    assert [v.version for v in lc.versions(a)] == [1, 2]
+    assert a.lifecycle.earlier[0].minute == "TM 2026/14"
+    assert store.load_text(draft, approved) == body  # the approved revision is untouched
+    assert [rev for rev, _ in store.approved_revisions(draft)] == [approved]
+    # A second edit stays in version 2.
+    again = store.apply(draft, result.rev, {"answers/contact.c1/note": "checked"}, mini).assessment
+    assert again.lifecycle.current.version == 2 and len(again.lifecycle.earlier) == 1
+
+
+def test_a_change_of_sign_off_state_is_refused_when_the_answers_moved_on(store, mini):
+    import datetime as dt
+
+    from assessor import lifecycle as lc
+    from assessor.store import diff, flatten
+
+    draft = store.create(org("Stale"))
+    seen = store.head(draft)
+    a = store.load(draft, mini)
+    store.apply(draft, seen, {"answers/contact.c1/value": "partly"}, mini)  # a colleague's edit
+    b = lc.submit(a, by="Sam", role=lc.EDITOR, on=dt.date(2026, 11, 30))
+    with pytest.raises(InvalidChange):
+        store.apply(draft, seen, diff(flatten(a.to_data()), flatten(b.to_data())), mini)
+    # Skipping a step (draft straight to approved) is refused too, as is a forged hash.
+    head = store.head(draft)
+    with pytest.raises(InvalidChange):
+        store.apply(draft, head, {"lifecycle/current/status": "approved"}, mini)
+
+
+def test_an_edit_under_review_sends_it_back_to_draft(store, mini):
+    import datetime as dt
+
+    from assessor import lifecycle as lc
+    from assessor.store import diff, flatten
+
+    draft = store.create(org("Back"))
+    a = store.load(draft, mini)
+    b = lc.submit(a, by="Sam", role=lc.EDITOR, on=dt.date(2026, 11, 30))
+    rev = store.apply(draft, store.head(draft), diff(flatten(a.to_data()), flatten(b.to_data())), mini).rev
+    after = store.apply(draft, rev, {"answers/contact.c1/value": "partly"}, mini).assessment
+    assert lc.status(after).value == "draft" and after.lifecycle.current.prepared_by == "Sam"
+    assert after.lifecycle.current.submitted_on is None
+
+
+def test_restore_never_undoes_an_approval(store, mini):
+    from assessor import lifecycle as lc
+
+    draft, approved = _approved(store, mini)
+    assert store.restore(draft, 1, mini) == approved + 1  # the answers of an earlier draft
+    a = store.load(draft, mini)
+    assert a.answers["contact.c1"].value == "partly"
+    assert a.lifecycle.current.version == 2 and a.lifecycle.earlier[0].status.value == "approved"
+    assert lc.status(store.load(draft, mini, approved)).value == "approved"
+
+
+def test_approved_revisions_are_never_pruned(store, mini):
+    draft, approved = _approved(store, mini)
+    rev = approved
+    for i in range(KEEP_REVISIONS + 2):
+        rev = store.apply(draft, rev, {"answers/contact.c1/note": f"edit {i}"}, mini).rev
+    kept = [r.rev for r in store.revisions(draft)]
+    assert approved in kept and 1 not in kept
+    assert [r for r, _ in store.approved_revisions(draft)] == [approved]

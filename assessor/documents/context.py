@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from assessor.assessment import Assessment, Organisation, Person, SignOff
+from assessor.assessment import Assessment, Organisation, Person, SignOff, Status, Version
 from assessor.contacts import PolicyTemplate, Retention, Route
 from assessor.documents.claims import HARD_SUBJECTS, SHIFT_COVER, in_pack_action
 from assessor.platforms import Platform, derived_facts, platform_of, under_age_groups
@@ -218,6 +218,37 @@ class Contacts:
 
 
 @dataclass(frozen=True)
+class VersionRow:
+    """A row of the version table printed in every document."""
+
+    version: int
+    status: str
+    prepared_by: str
+    approved_by: str  # names and roles, or "" until approved
+    when: dt.date | None  # approved on, else reviewed or submitted on
+    minute: str
+    current: bool
+
+
+def _version_rows(assessment: Assessment) -> tuple[VersionRow, ...]:
+    from assessor import lifecycle
+
+    rows = lifecycle.versions(assessment)
+    return tuple(
+        VersionRow(
+            version=v.version,
+            status=lifecycle.STATUS_LABELS[v.status],
+            prepared_by=v.prepared_by,
+            approved_by="; ".join(f"{p.name} ({p.role})" for p in v.approvers),
+            when=v.approved_on or v.reviewed_on or v.submitted_on,
+            minute=v.minute,
+            current=i == len(rows) - 1,
+        )
+        for i, v in enumerate(rows)
+    )
+
+
+@dataclass(frozen=True)
 class DocumentContext:
     org: Organisation
     profile: Profile
@@ -228,6 +259,11 @@ class DocumentContext:
     version: str
     questionnaire: str
     sign_off: tuple[SignOff, ...]
+    status: str  # the version's sign-off status: draft, submitted, reviewed or approved
+    status_label: str
+    versions: tuple[VersionRow, ...]  # the version table, oldest first, this version last
+    approval: Version | None  # this version's approval, when approved
+    content_hash: str  # SHA-256 of these answers (what an approval records)
     emergency: str
     helplines: tuple[Helpline, ...]  # the nation's, for the audiences and communities taking part
     platform: Platform | None  # the registry entry (platforms.yaml), or None for "other" or unknown
@@ -651,6 +687,9 @@ def build_context(
         waiting_room=(platform.waiting_room_name if platform else None) or "waiting room",
     )
     meta = assessment.meta
+    from assessor import lifecycle
+
+    status = lifecycle.status(assessment)
     return DocumentContext(
         org=assessment.organisation,
         profile=profile,
@@ -661,6 +700,11 @@ def build_context(
         version=fingerprint(assessment),
         questionnaire=result.questionnaire_version,
         sign_off=tuple(assessment.sign_off),
+        status=status.value,
+        status_label=lifecycle.STATUS_LABELS[status],
+        versions=_version_rows(assessment),
+        approval=assessment.lifecycle.current if status == Status.approved and assessment.lifecycle else None,
+        content_hash=lifecycle.content_hash(assessment),
         emergency=nation.emergency if nation else "999",
         helplines=tuple(h for h in nation.helplines if _for_audience(h, flags) and _for_community(h, focus))
         if nation

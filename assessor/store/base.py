@@ -4,7 +4,14 @@ A draft is a list of revisions; each revision is a whole assessment (so any one 
 or restored on its own) plus a note of which *fields* it changed, by whom. A field is one
 answer's value or note, one profile answer, one organisation or meta field, one plan entry's
 owner or due date, or one sign-off entry's name, role or date, named by a path such as
-``answers/contact.c1/value`` (see ``flatten``).
+``answers/contact.c1/value`` (see ``flatten``). The sign-off state is fields too: each field of
+the current version (``lifecycle/current/status``), the earlier versions as one field, and one
+field per answer still marked "carried over, please confirm".
+
+Sign-off rules (``assessor.lifecycle``) are applied inside ``merge``, so every backend keeps
+them: an edit to an approved version starts a new draft version (the approved revision is
+kept as it was), an edit to a version under review sends it back to draft, and a change of
+sign-off state is refused if the answers moved on since the person's screen showed them.
 
 Edits are saved with ``apply``: the fields a person changed, and the revision their screen was
 showing when they changed them (the *base*). If other saves have moved the head on since, fields
@@ -220,6 +227,13 @@ def flatten(data: Mapping[str, Any]) -> dict[str, Any]:
     for i, row in enumerate(data.get("sign_off") or []):
         for part, v in row.items():
             out[f"sign_off/{i}/{part}"] = v
+    lifecycle = data.get("lifecycle") or {}
+    for part, v in (lifecycle.get("current") or {}).items():
+        out[f"lifecycle/current/{part}"] = v
+    if lifecycle.get("earlier"):
+        out["lifecycle/earlier"] = lifecycle["earlier"]
+    for qid in lifecycle.get("carried_over") or []:
+        out[f"lifecycle/carried_over/{qid}"] = True
     return {k: v for k, v in out.items() if v is not None}
 
 
@@ -242,10 +256,23 @@ def unflatten(fields: Mapping[str, Any]) -> dict[str, Any]:
         elif section == "sign_off":
             i, part = rest.split("/", 1)
             rows.setdefault(int(i), {})[part] = v
+        elif section == "lifecycle":
+            lifecycle = data.setdefault("lifecycle", {})
+            kind, _, key = rest.partition("/")
+            if kind == "current":
+                lifecycle.setdefault("current", {})[key] = v
+            elif kind == "earlier":
+                lifecycle["earlier"] = v
+            elif kind == "carried_over":
+                lifecycle.setdefault("carried_over", []).append(key)
+            else:
+                raise ValueError(f"unknown field {path!r}")
         else:
             raise ValueError(f"unknown field {path!r}")
     if rows:
         data["sign_off"] = [rows[i] for i in sorted(rows)]
+    if "carried_over" in data.get("lifecycle", {}):
+        data["lifecycle"]["carried_over"].sort()
     data.setdefault("organisation", {})
     return data
 
@@ -270,7 +297,9 @@ def merge(
 ) -> tuple[dict[str, Any], list[str], list[tuple[str, Any, Any]]]:
     """Apply ``changes`` (made against ``base``) to ``head``.
 
-    Returns the merged fields, the fields applied, and conflicts as (field, mine, theirs)."""
+    Returns the merged fields, the fields applied, and conflicts as (field, mine, theirs).
+    The sign-off rules (``assessor.lifecycle.settle``) are applied here, so every backend that
+    merges with this function keeps them; InvalidChange when a change of sign-off state breaks them."""
     merged = dict(head)
     applied, conflicts = [], []
     for path, mine in changes.items():
@@ -285,6 +314,9 @@ def merge(
                 merged[path] = mine
         else:
             conflicts.append((path, mine, theirs))
+    from assessor.lifecycle import settle  # the sign-off rules; imported here to keep listing light
+
+    settle(base, head, changes, merged, applied)
     return merged, applied, conflicts
 
 
@@ -367,6 +399,32 @@ class DraftStore(ABC):
     @abstractmethod
     def restore(self, draft_id: str, rev: int, catalogue: Catalogue, *, author: str | None = None) -> int:
         """Make an earlier revision current again, as a new revision (history is kept)."""
+
+    def restore_changes(self, draft_id: str, rev: int) -> tuple[int, dict[str, Any]]:
+        """What restoring ``rev`` changes, against the head: (head, {field: value}).
+
+        The answers come back from ``rev``; the sign-off state stays the head's (restoring
+        never undoes an approval), so restoring over an approved version starts a new draft
+        version, as any edit does. Backends' ``restore`` apply these changes."""
+        head = self.head(draft_id)
+        now = flatten(json.loads(_as_json(self.load_text(draft_id, head))))
+        old = flatten(json.loads(_as_json(self.load_text(draft_id, rev))))
+        target = {k: v for k, v in old.items() if not k.startswith("lifecycle/")}
+        target.update({k: v for k, v in now.items() if k.startswith("lifecycle/")})
+        return head, diff(now, target)
+
+    def approved_revisions(self, draft_id: str) -> list[tuple[int, dict[str, Any]]]:
+        """Each revision that holds an approved version, newest first: (rev, its version's
+        fields: version, approved_on, content_hash, ...). Approved revisions are never pruned."""
+        out = []
+        for r in self.revisions(draft_id):
+            fields = flatten(json.loads(_as_json(self.load_text(draft_id, r.rev))))
+            current = {
+                k.rsplit("/", 1)[1]: v for k, v in fields.items() if k.startswith("lifecycle/current/")
+            }
+            if current.get("status") == "approved":
+                out.append((r.rev, current))
+        return out
 
     def changes_in(self, draft_id: str, rev: int) -> dict[str, tuple[Any, Any]]:
         """What revision ``rev`` changed: {field: (before, after)}."""

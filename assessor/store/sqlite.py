@@ -311,7 +311,12 @@ class SQLiteStore(DraftStore):
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (draft_id, rev, now, assessment.to_json(), author, kind, json.dumps(sorted(changed))),
         )
-        db.execute("DELETE FROM revisions WHERE draft_id = ? AND rev <= ?", (draft_id, rev - KEEP_REVISIONS))
+        # Old revisions are pruned, but never one that holds an approved version.
+        db.execute(
+            "DELETE FROM revisions WHERE draft_id = ? AND rev <= ? AND NOT (json_valid(body)"
+            " AND json_extract(body, '$.lifecycle.current.status') IS 'approved')",
+            (draft_id, rev - KEEP_REVISIONS),
+        )
         if not new:  # a new draft has no organisation yet: create() logs it once it has
             org = db.execute("SELECT org_id FROM drafts WHERE id = ?", (draft_id,)).fetchone()
             if org and org[0]:
@@ -511,9 +516,13 @@ class SQLiteStore(DraftStore):
         return [Revision(r, _time(s), a, k, tuple(json.loads(c)) if c else ()) for r, s, a, k, c in rows]
 
     def restore(self, draft_id: str, rev: int, catalogue: Catalogue, *, author: str | None = None) -> int:
-        assessment = self.load(draft_id, catalogue, rev)
+        self.load(draft_id, catalogue, rev)  # DraftNotFound, or SourceErrors if it no longer opens
+        head, changes = self.restore_changes(draft_id, rev)
+        if changes:
+            return self.apply(draft_id, head, changes, catalogue, author=author, kind="restore").rev
         progress = self.summary(draft_id).progress
-        return self.save(draft_id, assessment, progress, catalogue=catalogue, author=author, kind="restore")
+        current = self.load(draft_id, catalogue)
+        return self.save(draft_id, current, progress, catalogue=catalogue, author=author, kind="restore")
 
     # -- conflicts ------------------------------------------------------------------------------
 

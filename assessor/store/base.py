@@ -396,9 +396,18 @@ class DraftStore(ABC):
     @abstractmethod
     def revisions(self, draft_id: str) -> list[Revision]: ...
 
-    @abstractmethod
     def restore(self, draft_id: str, rev: int, catalogue: Catalogue, *, author: str | None = None) -> int:
-        """Make an earlier revision current again, as a new revision (history is kept)."""
+        """Make an earlier revision's answers current again, as a new revision (history is kept).
+
+        Built on ``apply``, so the sign-off rules hold: the sign-off state stays the head's, and
+        restoring over an approved version starts the next draft version."""
+        self.load(draft_id, catalogue, rev)  # DraftNotFound, or SourceErrors if it no longer opens
+        head, changes = self.restore_changes(draft_id, rev)
+        if changes:
+            return self.apply(draft_id, head, changes, catalogue, author=author, kind="restore").rev
+        current = self.load(draft_id, catalogue)  # the same answers: saved again, as before
+        progress = self.summary(draft_id).progress
+        return self.save(draft_id, current, progress, catalogue=catalogue, author=author, kind="restore")
 
     def restore_changes(self, draft_id: str, rev: int) -> tuple[int, dict[str, Any]]:
         """What restoring ``rev`` changes, against the head: (head, {field: value}).

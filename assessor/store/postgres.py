@@ -251,7 +251,9 @@ class PostgresStore(DraftStore):
         if rev > KEEP_REVISIONS:
             self._exec(
                 conn,
-                "DELETE FROM revisions WHERE draft_id = :id AND rev <= :old",
+                # Never one that holds an approved version (see assessor.lifecycle).
+                "DELETE FROM revisions WHERE draft_id = :id AND rev <= :old AND (CASE WHEN body LIKE '{%'"
+                " THEN body::jsonb #>> '{lifecycle,current,status}' END) IS DISTINCT FROM 'approved'",
                 {"id": draft_id, "old": rev - KEEP_REVISIONS},
             )
         if not new:  # a new draft has no organisation yet: create() logs it once it has
@@ -483,11 +485,6 @@ class PostgresStore(DraftStore):
             {"id": draft_id},
         )
         return [Revision(r, _utc(s), a, k, tuple(json.loads(c)) if c else ()) for r, s, a, k, c in rows]
-
-    def restore(self, draft_id: str, rev: int, catalogue: Catalogue, *, author: str | None = None) -> int:
-        assessment = self.load(draft_id, catalogue, rev)
-        progress = self.summary(draft_id).progress
-        return self.save(draft_id, assessment, progress, catalogue=catalogue, author=author, kind="restore")
 
     # -- conflicts --------------------------------------------------------------------------------
 

@@ -515,15 +515,6 @@ class SQLiteStore(DraftStore):
         )
         return [Revision(r, _time(s), a, k, tuple(json.loads(c)) if c else ()) for r, s, a, k, c in rows]
 
-    def restore(self, draft_id: str, rev: int, catalogue: Catalogue, *, author: str | None = None) -> int:
-        self.load(draft_id, catalogue, rev)  # DraftNotFound, or SourceErrors if it no longer opens
-        head, changes = self.restore_changes(draft_id, rev)
-        if changes:
-            return self.apply(draft_id, head, changes, catalogue, author=author, kind="restore").rev
-        progress = self.summary(draft_id).progress
-        current = self.load(draft_id, catalogue)
-        return self.save(draft_id, current, progress, catalogue=catalogue, author=author, kind="restore")
-
     # -- conflicts ------------------------------------------------------------------------------
 
     def conflicts(self, draft_id: str) -> list[Conflict]:

@@ -1,0 +1,127 @@
+"""Scoring throughput, paired against an earlier commit: ``python -m bench.scoring``.
+
+Each side runs in its own process from its own tree (the base commit is checked out in a
+temporary git worktree), builds the same number of generated assessments with its own
+``bench/generate.py`` and catalogue (the same seeds), warms up, then times ``score()`` over all of
+them in several passes. The figure for one run is assessments per CPU-second (``process_time``,
+so time the process spends waiting for a core on a shared machine is not counted), as the median
+of its passes. Runs alternate base and head, so a change in the machine's load hits both; the
+report gives each pair's ratio (head ÷ base), their median and their spread.
+
+    python -m bench.scoring --base ff6e3cf --pairs 10 --count 300 --passes 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.common import ROOT, load_average
+
+# The last commit before issue 11's scoring changes whose questionnaire loads (the commits between
+# it and 70e386b add content ahead of its models, or change only the store and platforms).
+BASE = "ff6e3cf"
+
+CHILD = r"""
+import json, statistics, sys, time
+sys.path.insert(0, sys.argv[1])
+from assessor.catalogue import load_catalogue
+from assessor.scoring import score
+from bench.generate import assessment
+from pathlib import Path
+count, passes = int(sys.argv[2]), int(sys.argv[3])
+catalogue = load_catalogue(Path(sys.argv[1]) / "questionnaires")
+items = [assessment(catalogue, n, seed=7) for n in range(count)]
+for a in items[:20]:  # warm up caches
+    score(a, catalogue)
+rates = []
+for _ in range(passes):
+    t0 = time.process_time()
+    for a in items:
+        score(a, catalogue)
+    rates.append(count / (time.process_time() - t0))
+print(json.dumps({"rate": statistics.median(rates), "rates": rates}))
+"""
+
+
+def _run(tree: Path, count: int, passes: int) -> float:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(tree), str(count), str(passes)],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(json.loads(out.stdout.strip().splitlines()[-1])["rate"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.scoring", description=__doc__.splitlines()[0])
+    parser.add_argument("--base", default=BASE, help="commit to compare with (default: before issue 11)")
+    parser.add_argument("--pairs", type=int, default=10, help="paired runs, alternating which goes first")
+    parser.add_argument("--count", type=int, default=300, help="generated assessments per run")
+    parser.add_argument("--passes", type=int, default=5, help="timed passes per run (median taken)")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="bench-scoring-") as tmp:
+        base_tree = Path(tmp) / "base"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(base_tree), args.base],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        try:
+            head_rev = subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+            ).stdout.strip()
+            dirty = subprocess.run(
+                ["git", "status", "--porcelain", "--", "assessor", "questionnaires"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+            load_before = load_average()
+            base_rates, head_rates, ratios = [], [], []
+            for i in range(args.pairs):
+                order = [("base", base_tree), ("head", ROOT)]
+                if i % 2:
+                    order.reverse()
+                got = {name: _run(tree, args.count, args.passes) for name, tree in order}
+                base_rates.append(got["base"])
+                head_rates.append(got["head"])
+                ratios.append(got["head"] / got["base"])
+                print(
+                    f"pair {i + 1}: base {got['base']:.1f}/s, head {got['head']:.1f}/s, "
+                    f"ratio {ratios[-1]:.3f} (load {load_average():.2f})",
+                    flush=True,
+                )
+            q = statistics.quantiles(ratios, n=4) if len(ratios) >= 2 else [ratios[0]] * 3
+            print(
+                f"base {args.base}, head {head_rev}{' (uncommitted changes)' if dirty else ''}; "
+                f"{args.count} assessments x {args.passes} passes per run, {args.pairs} pairs\n"
+                f"base median {statistics.median(base_rates):.1f}/s "
+                f"(range {min(base_rates):.1f}-{max(base_rates):.1f}); "
+                f"head median {statistics.median(head_rates):.1f}/s "
+                f"(range {min(head_rates):.1f}-{max(head_rates):.1f})\n"
+                f"head/base ratio: median {statistics.median(ratios):.3f}, "
+                f"quartiles {q[0]:.3f}-{q[2]:.3f}, range {min(ratios):.3f}-{max(ratios):.3f}; "
+                f"load average {load_before:.2f} at start, {load_average():.2f} at end"
+            )
+        finally:
+            subprocess.run(
+                ["git", "worktree", "remove", "--force", str(base_tree)], cwd=ROOT, capture_output=True
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -444,6 +444,29 @@ class HarmOrder(Strict):
         None,
         description="Only gaps of these classes may be critical (key conditions always may); others stop at high.",
     )
+    at_most: dict[str, Priority] = Field(
+        default_factory=dict,
+        description=(
+            "By harm class: the most urgent priority a gap of that class can have in this case (for "
+            "example data: medium, where a record-keeping gap is an improvement, never a first action)."
+        ),
+    )
+
+
+class RankBy(StrEnum):
+    """What the action plan can rank by, within a priority (``rank_by`` lists them in order)."""
+
+    harm_class = "harm_class"  # the question's harm class, in `harm_order`'s order for the case
+    key_missing = "key_missing"  # closes a key control that is missing
+    key = "key"  # closes a key control, missing or only partly in place
+    absent = "absent"  # the safeguard is not in place at all (not partly)
+    answered = "answered"  # an answered gap before one still to find out
+    real_gap = "real_gap"  # a real control gap before adopting a document this pack supplies
+    incident = "incident"  # an incident of this kind happened in the past year
+    immediate = "immediate"  # the action is marked `immediate`: a danger now
+    residual = "residual"  # the area's residual risk (likelihood x impact)
+    gap = "gap"  # the question's weight x how far it is from in place
+    own_priority = "own_priority"  # the action's own priority
 
 
 class Scoring(Strict):
@@ -479,6 +502,13 @@ class Scoring(Strict):
     harm_order: list[HarmOrder] = Field(
         default_factory=list,
         description="Harm classes in the order a safeguarding lead closes them; the first entry whose `when` holds is used.",
+    )
+    rank_by: list[RankBy] = Field(
+        default_factory=lambda: list(RankBy),
+        description=(
+            "Within a priority, what ranks one action before another, most telling first (after key "
+            "conditions of the profile, which rank first)."
+        ),
     )
     priorities: dict[Priority, PriorityRule]
     at_once: AtOnce | None = None

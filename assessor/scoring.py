@@ -593,7 +593,7 @@ def _effective(catalogue: Catalogue, action: Action, audit: bool) -> Action:
 
 # Key conditions of the profile (no lead named, members below the platform's minimum age) rank
 # before every gap: nothing else the plan asks for works without them.
-_KC_HARM = (1, 0, 1, 1, 1, 1, 999, 999.0, 0, 0)
+_KC_HARM = (1,)
 
 
 def harm_order_for(catalogue: Catalogue, responses: dict[str, Any]) -> Any:
@@ -634,6 +634,7 @@ def _plan(
     area_by_id = {a.id: a for a in catalogue.areas}
     harm_rule = harm_order_for(catalogue, responses)
     harm_classes = list(harm_rule.order) if harm_rule is not None else []
+    rank_by = rules.rank_by
     by_id: dict[str, dict[str, Any]] = {}
 
     def add(action: Action, aid: str, priority: Priority, area: str | None, source: str, unknown: bool,
@@ -707,21 +708,25 @@ def _plan(
             )
             if held_back:
                 priority = Priority.high
+            ceiling = harm_rule.at_most.get(cls) if harm_rule is not None else None
+            lowered_to = None
+            if ceiling is not None and PRIORITY_ORDER.index(priority) < PRIORITY_ORDER.index(ceiling):
+                priority = lowered_to = ceiling
             unknown = finding.answer in (None, ControlAnswer.dont_know.value)
-            gap = (1 - (finding.strength or 0.0)) * (q.weight or 0.0)
-            known = 0 if finding.answer_label is None else 1  # an unanswered gap is to find out first
-            harm = (
-                0,
-                -tier,  # the harm class, in the lead's order (catalogue.yaml `harm_order`)
-                1 if key else 0,  # a missing key control
-                known,
-                0 if action.supplied_by_pack else 1,  # a real gap before adopting a document in this pack
-                1 if urgent else 0,  # an incident of this kind in the past year
-                result.residual.score,  # the area's residual risk
-                round(gap, 3),  # the question's weight x how far from in place
-                -PRIORITY_ORDER.index(action.priority),  # the action's own priority
-                -area_rank[result.id],
-            )
+            features = {
+                "harm_class": -tier,  # the harm class, in the lead's order (catalogue.yaml `harm_order`)
+                "key_missing": 1 if key else 0,  # a missing key control
+                "key": 1 if status else 0,  # a key control, missing or only partly in place
+                "absent": 1 if (finding.strength or 0.0) <= 0 else 0,  # not in place at all
+                "answered": 0 if finding.answer_label is None else 1,  # unanswered: to find out first
+                "real_gap": 0 if action.supplied_by_pack else 1,  # before adopting a document in this pack
+                "incident": 1 if urgent else 0,  # an incident of this kind in the past year
+                "immediate": 1 if action.immediate else 0,  # a danger now
+                "residual": result.residual.score,  # the area's residual risk
+                "gap": round((1 - (finding.strength or 0.0)) * (q.weight or 0.0), 3),  # weight x distance
+                "own_priority": -PRIORITY_ORDER.index(action.priority),  # the action's own priority
+            }
+            harm = (0, *(features[k] for k in rank_by), -area_rank[result.id])
             if key:
                 why = f"Closes a missing key control in {result.title} ({label})."
             elif urgent:
@@ -734,6 +739,9 @@ def _plan(
                 why += (
                     f" Critical is kept for {', '.join(harm_rule.critical)} harm here, so this one is high."
                 )
+            if lowered_to is not None:
+                label_to = rules.priorities[lowered_to].label.lower()
+                why += f" A gap of this kind ({cls}) is at most {label_to} here."
             add(action, aid, priority, result.id, q.id, unknown, harm, key, why, base.id)
 
     planned = []

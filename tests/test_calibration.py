@@ -106,7 +106,7 @@ def test_no_two_actions_ask_for_the_same_thing(name):
 
 
 @pytest.mark.xfail(
-    reason="issue 11: top 3 match the lead for 10/16 (see the report); 13 needed", strict=False
+    reason="issue 11: top 3 match the lead for 11/16 (see the report); 13 needed", strict=False
 )
 def test_top_three_match_the_leads_order():
     rows, matched = [], 0

@@ -167,6 +167,7 @@ def test_explanation_adds_up_or_says_it_was_capped(catalogue):
 # Key controls, caps and the ranked plan (issue 11), on the bundled questionnaire.
 
 import itertools  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 from conftest import EXAMPLES  # noqa: E402
 
@@ -287,3 +288,20 @@ def test_cap_floors_never_cross_between_bands(catalogue):
                 assert lower[0] <= higher[0] and lower[1] <= higher[1], (li, ii, floors)
             for fl, fi in floors:
                 assert fl <= li and fi <= ii
+
+
+def test_a_harm_class_can_be_held_to_a_priority(catalogue):
+    # In a community the organisation runs, reviewing the platform choice with young people (a
+    # "decision" gap) is never more urgent than medium, even in a Medium area, and the plan says why.
+    scenario = load_assessment(Path(__file__).parent / "scenarios" / "young-carers-zoom.yaml", catalogue)
+    r = score(scenario, catalogue)
+    assert _area(r, "platform_features").residual.band == "amber"
+    act = next(x for x in r.actions if "platform_features.young_people_talked" in x.sources)
+    assert act.priority == "medium"
+    assert "(decision) is at most medium" in act.why
+    # In an audit the decision is what matters most: there, no such ceiling applies.
+    audit = scenario.model_copy(update={"profile": {**scenario.profile, "relationship": "audit_concern"}})
+    act = next(
+        x for x in score(audit, catalogue).actions if "platform_features.young_people_talked" in x.sources
+    )
+    assert act.priority in ("critical", "high")

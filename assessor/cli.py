@@ -134,6 +134,11 @@ def cmd_pack(args: argparse.Namespace) -> int:
         return 2
     catalogue = load_catalogue(args.questionnaires)
     assessment = load_assessment(Path(args.file), catalogue)
+    changes = None
+    if args.changes_since:
+        from assessor.diff import compare
+
+        changes = compare(load_assessment(Path(args.changes_since), catalogue), assessment, catalogue)
     out = OutputFolder(args.output)
     out.check()  # an existing file as -o, or a folder that cannot be made, before rendering
 
@@ -141,7 +146,9 @@ def cmd_pack(args: argparse.Namespace) -> int:
         print(f"[{done}/{total}] {title}: {', '.join(formats)}", flush=True)
 
     try:  # one pack per process: only a disk cache (ASSESSOR_RENDER_CACHE_DIR) could help
-        files = render_pack(assessment, catalogue, formats, progress=progress, cache=disk_cache() or False)
+        files = render_pack(
+            assessment, catalogue, formats, progress=progress, cache=disk_cache() or False, changes=changes
+        )
     except RenderError as exc:
         print(f"{args.file}: {exc}", file=sys.stderr)
         return 1
@@ -156,6 +163,23 @@ def cmd_pack(args: argparse.Namespace) -> int:
             pack_zip(files, assessment.meta.assessed_on),
         )
         print(f"wrote {archive}")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from assessor.assessment import load_assessment
+    from assessor.diff import compare, format_changes
+
+    catalogue = load_catalogue(args.questionnaires)
+    old = load_assessment(Path(args.old), catalogue)
+    new = load_assessment(Path(args.new), catalogue)
+    changes = compare(old, new, catalogue, documents=not args.no_documents)
+    if args.json:
+        import dataclasses
+
+        print(json.dumps(dataclasses.asdict(changes), indent=2, default=str, ensure_ascii=False))
+    else:
+        sys.stdout.write(format_changes(changes))
     return 0
 
 
@@ -326,6 +350,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_schema)
 
+    p = sub.add_parser("diff", help="what changed between two versions of an assessment")
+    p.add_argument("old", help="the earlier version (YAML)")
+    p.add_argument("new", help="the later version (YAML)")
+    p.add_argument("--json", action="store_true", help="print the changes as JSON")
+    p.add_argument(
+        "--no-documents", action="store_true", help="skip comparing the documents' wording (faster)"
+    )
+    p.set_defaults(func=cmd_diff)
+
     p = sub.add_parser("pack", help="write the policy pack (PDF, DOCX, Markdown) for an assessment")
     p.add_argument("file", nargs="?", help="assessment file (YAML)")
     p.add_argument(
@@ -336,6 +369,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="folder to write the documents to")
     p.add_argument("--format", default="pdf,docx,md", help="comma-separated formats (default: pdf,docx,md)")
     p.add_argument("--zip", action="store_true", help="also write everything into one ZIP in OUTDIR")
+    p.add_argument(
+        "--changes-since",
+        metavar="OLD",
+        help="add a page for trustees to the risk assessment: the changes since OLD (the approved version's file)",
+    )
     p.add_argument(
         "--score-only",
         action="store_true",
@@ -373,7 +411,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_portfolio)
 
-    for name in ("coverage", "score", "validate", "pack", "due", "export", "portfolio"):
+    for name in ("coverage", "score", "validate", "pack", "due", "export", "portfolio", "diff"):
         sub.choices[name].add_argument(
             "--questionnaires", default=str(DEFAULT_DIR), metavar="DIR", help="questionnaire folder"
         )

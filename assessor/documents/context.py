@@ -15,6 +15,7 @@ from typing import Any
 
 from assessor.assessment import Assessment, Organisation, Person, SignOff, Status, Version
 from assessor.contacts import PolicyTemplate, Retention, Route
+from assessor.diff import Changes
 from assessor.documents.claims import HARD_SUBJECTS, SHIFT_COVER, in_pack_action
 from assessor.platforms import Platform, derived_facts, platform_of, under_age_groups
 from assessor.questionnaire import Catalogue, ControlAnswer, Helpline, Priority
@@ -264,6 +265,7 @@ class DocumentContext:
     versions: tuple[VersionRow, ...]  # the version table, oldest first, this version last
     approval: Version | None  # this version's approval, when approved
     content_hash: str  # SHA-256 of these answers (what an approval records)
+    changes: Changes | None  # since the last approved version, for the trustees' page (optional)
     emergency: str
     helplines: tuple[Helpline, ...]  # the nation's, for the audiences and communities taking part
     platform: Platform | None  # the registry entry (platforms.yaml), or None for "other" or unknown
@@ -626,9 +628,15 @@ def _heat_map(catalogue: Catalogue, risks: tuple[Risk, ...]) -> tuple[tuple[Heat
 
 
 def build_context(
-    assessment: Assessment, catalogue: Catalogue, result: Result | None = None
+    assessment: Assessment,
+    catalogue: Catalogue,
+    result: Result | None = None,
+    *,
+    changes: Changes | None = None,
 ) -> DocumentContext:
-    """The document context for an assessment (scored here unless ``result`` is given)."""
+    """The document context for an assessment (scored here unless ``result`` is given).
+
+    ``changes`` adds the risk assessment's page for trustees: changes since the last approved version."""
     result = result or score(assessment, catalogue)
     p = assessment.profile
     nation_code = p.get("nation") if p.get("nation") in catalogue.nations else None
@@ -705,6 +713,7 @@ def build_context(
         versions=_version_rows(assessment),
         approval=assessment.lifecycle.current if status == Status.approved and assessment.lifecycle else None,
         content_hash=lifecycle.content_hash(assessment),
+        changes=changes,
         emergency=nation.emergency if nation else "999",
         helplines=tuple(h for h in nation.helplines if _for_audience(h, flags) and _for_community(h, focus))
         if nation

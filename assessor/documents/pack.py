@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assessor.assessment import Assessment
+from assessor.diff import Changes
 from assessor.documents.cache import (
     RenderCache,
     assessment_key,
@@ -170,13 +171,20 @@ def _remember(store: OrderedDict, key: Any, value: Any, size: int) -> Any:
     return value
 
 
-def _document_task(akey: str, assessment: Assessment, catalogue_key: str, doc_id: str, fmt: str) -> bytes:
+def _document_task(
+    akey: str,
+    assessment: Assessment,
+    catalogue_key: str,
+    doc_id: str,
+    fmt: str,
+    changes: Changes | None = None,
+) -> bytes:
     """Runs in a worker: context, HTML and conversion of one document in one format."""
     if akey in _CONTEXTS:
         _CONTEXTS.move_to_end(akey)
         ctx, specs = _CONTEXTS[akey]
     else:
-        ctx = build_context(assessment, shared(catalogue_key))
+        ctx = build_context(assessment, shared(catalogue_key), changes=changes)
         ctx, specs = _remember(_CONTEXTS, akey, (ctx, _specs(ctx)), 4)
     html = _PAGES.get((akey, doc_id))
     if html is None:
@@ -185,19 +193,35 @@ def _document_task(akey: str, assessment: Assessment, catalogue_key: str, doc_id
 
 
 def document_job(
-    assessment: Assessment, catalogue: Catalogue, spec: DocumentSpec, fmt: str, akey: str, tag: Any = None
+    assessment: Assessment,
+    catalogue: Catalogue,
+    spec: DocumentSpec,
+    fmt: str,
+    akey: str,
+    tag: Any = None,
+    changes: Changes | None = None,
 ) -> Job:
-    """The worker job that renders ``spec`` in ``fmt`` (``akey``: from ``cache.assessment_key``)."""
+    """The worker job that renders ``spec`` in ``fmt`` (``akey``: from ``_key``)."""
     ckey = f"catalogue:{catalogue_hash(catalogue)}"
     return Job(
         _document_task,
-        (akey, assessment, ckey, spec.id, fmt),
+        (akey, assessment, ckey, spec.id, fmt, changes),
         spec.title,
         fmt,
         tag,
         _DOC_COST.get(spec.id, 1.0) * _FMT_COST.get(fmt, 1.0),
         {ckey: catalogue},
     )
+
+
+def _key(assessment: Assessment, catalogue: Catalogue, changes: Changes | None) -> str:
+    """The cache key of everything a pack depends on: with the change page, its contents too."""
+    akey = assessment_key(assessment, catalogue)
+    if changes is None:
+        return akey
+    import hashlib
+
+    return hashlib.sha256(f"{akey}|changes|{changes!r}".encode()).hexdigest()
 
 
 def _cache_of(cache: RenderCache | bool | None) -> RenderCache | None:
@@ -224,13 +248,14 @@ def _render_all(
     akey: str,
     pool: RenderPool | None,
     on_done: Callable[[DocumentSpec, str, bytes], None],
+    changes: Changes | None = None,
 ) -> None:
     """Render ``(spec, format)`` pairs, in parallel on ``pool`` (or one by one here when None).
 
     The first RenderError is raised at once: the jobs still running are stopped.
     """
     if pool is None:
-        ctx = build_context(assessment, catalogue)
+        ctx = build_context(assessment, catalogue, changes=changes)
         specs = _specs(ctx)
         pages: dict[str, str] = {}
         for spec, fmt in wanted:
@@ -238,7 +263,9 @@ def _render_all(
                 pages[spec.id] = _html(spec, ctx, specs)
             on_done(spec, fmt, _convert(pages[spec.id], fmt))
         return
-    results = pool.imap([document_job(assessment, catalogue, spec, fmt, akey, spec) for spec, fmt in wanted])
+    results = pool.imap(
+        [document_job(assessment, catalogue, spec, fmt, akey, spec, changes) for spec, fmt in wanted]
+    )
     try:
         for job, result in results:
             if isinstance(result, RenderError):
@@ -256,6 +283,7 @@ def render_document(
     *,
     workers: RenderPool | int | None = None,
     cache: RenderCache | bool | None = True,
+    changes: Changes | None = None,
 ) -> bytes:
     """One document in one format ("pdf", "docx", "md"; "html" for debugging).
 
@@ -265,12 +293,14 @@ def render_document(
     (fmt,) = check_formats([fmt])
     spec = _find(_specs_of(assessment, catalogue), doc_id)
     store = _cache_of(cache)
-    akey = assessment_key(assessment, catalogue)
+    akey = _key(assessment, catalogue, changes)
     key = document_key(akey, doc_id, fmt)
     if store is not None and (hit := store.get(key)) is not None:
         return hit
     out: list[bytes] = []
-    _render_all([(spec, fmt)], assessment, catalogue, akey, _pool_of(workers), lambda *r: out.append(r[2]))
+    _render_all(
+        [(spec, fmt)], assessment, catalogue, akey, _pool_of(workers), lambda *r: out.append(r[2]), changes
+    )
     if store is not None:
         store.put(key, out[0])
     return out[0]
@@ -285,10 +315,13 @@ def render_pack(
     workers: RenderPool | int | None = None,
     cache: RenderCache | bool | None = True,
     documents: Iterable[str] | None = None,
+    changes: Changes | None = None,
 ) -> dict[str, bytes]:
     """Every applicable document in every requested format: ``{"pdf/01-....pdf": bytes}``.
 
     ``documents`` limits the pack to those document ids (in pack order; each must apply).
+    ``changes`` (``assessor.diff.compare`` against the last approved version) adds the trustees'
+    page "Changes since the version approved on …" to the risk assessment.
 
     Documents are rendered in parallel on the warm worker pool (``workers``: a RenderPool,
     or 0 to render one by one in this process, without limits), each with a time limit and
@@ -309,7 +342,7 @@ def render_pack(
             _find(specs, doc_id)
         specs = [s for s in specs if s.id in wanted]
     store = _cache_of(cache)
-    akey = assessment_key(assessment, catalogue)
+    akey = _key(assessment, catalogue, changes)
     order = [(spec, fmt) for spec in specs for fmt in chosen]
     files: dict[tuple[str, str], bytes] = {}
     missing = []
@@ -341,7 +374,7 @@ def render_pack(
             document_done(spec)
 
     if missing:
-        _render_all(missing, assessment, catalogue, akey, _pool_of(workers), finished)
+        _render_all(missing, assessment, catalogue, akey, _pool_of(workers), finished, changes)
     return {f"{fmt}/{spec.stem}.{fmt}": files[spec.id, fmt] for spec, fmt in order}
 
 

@@ -117,6 +117,15 @@ class Platform(_Strict):
         ),
         max_length=200,
     )
+    server_report_tool: bool | None = Field(
+        None,
+        description=(
+            "A server the organisation runs on this platform can have its own report command or form "
+            "whose reports reach the organisation's moderators, besides the platform's own reporting "
+            "(Minecraft server plugins). Where the answers say the report tool is in place, reports "
+            "then go to both."
+        ),
+    )
     messages_minimum_age: int | None = Field(
         None, ge=0, le=21, description="The youngest age the platform lets send or receive private messages."
     )
@@ -165,6 +174,19 @@ def hosted(catalogue: Catalogue, responses: dict[str, Any]) -> bool:
     return not catalogue.meta.scoring.audit_when.holds(responses)
 
 
+def reports_go_to(platform: Platform, catalogue: Catalogue, responses: dict[str, Any]) -> str | None:
+    """Where a member's report goes: the registry's answer, except that on a server the organisation
+    runs with its own report tool in place (``server_report_tool``), reports reach its moderators too."""
+    own_tool = (
+        platform.server_report_tool is True
+        and hosted(catalogue, responses)
+        and responses.get("reporting.report_tool") == "in_place"
+    )
+    if own_tool and platform.reports_go_to == "platform":
+        return "both"
+    return platform.reports_go_to
+
+
 def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, Any]:
     """Facts about the chosen platform, as ``derived.*`` answers for conditions and templates."""
     platform = platform_of(catalogue, responses)
@@ -187,7 +209,7 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
         ),
         "derived.platform_has": [t for t in TOOLS if platform.has(t)],
         "derived.platform_lacks": [t for t in TOOLS if platform.lacks(t)],
-        "derived.reports_go_to": platform.reports_go_to,
+        "derived.reports_go_to": reports_go_to(platform, catalogue, responses),
         "derived.phone_numbers_visible": platform.phone_numbers_visible,
         "derived.real_names_visible": platform.real_names_visible,
         "derived.admins_see_private_messages": platform.admins_see_private_messages,

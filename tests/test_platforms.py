@@ -94,15 +94,49 @@ UNLESS_LACKING = {
         "only from an individual account that",
     ),
 }
+# Sentences that assume a separate name for this space: never where the platform shows each
+# member's own name (registry real_names_visible).
+SEPARATE_NAME = (
+    "first name only",
+    "not linked to your other accounts",
+    "use a nickname",
+    "first name or a shared host name",
+    "username with no link",
+)
+# Sentences that assume admins can delete a member's post: only where the registry says they can
+# (a forum's own staff always can); the hedged wording ("where ... lets them") is used otherwise.
+REMOVES = (
+    "remove anything that breaks these rules.",
+    "remove anything that breaks the house rules and",
+    "may take it down to protect you",
+    "is moved out of public view",
+)
+# Pausing a conversation needs slow mode or admin-only posting (or a live session's host).
+PAUSES = ("may pause it",)
 # Sentences that name a limit of the platform: only where the registry records it.
 STATES = {
     "messages_minimum_age": ("send or receive private messages or join its group chats",),
 }
 
 
-def capability_problems(platform, texts: dict[str, str]) -> list[str]:
-    """Each sentence that tells the organisation to use a tool ``platform`` does not have."""
+def capability_problems(platform, texts: dict[str, str], kind: str = "") -> list[str]:
+    """Each sentence that tells the organisation to use a tool ``platform`` does not have.
+    ``kind`` is the format the profile gives (forum, video, ...)."""
     problems = []
+
+    def absent(phrases, why):
+        for doc, text in texts.items():
+            low = text.lower()
+            problems.extend(f"{doc}: {p!r} but {why}" for p in phrases if p.lower() in low)
+
+    if platform is not None and platform.real_names_visible is True:
+        absent(SEPARATE_NAME, "the platform shows members' own names")
+    if kind != "forum" and not (platform is not None and platform.has("remove_posts")):
+        absent(REMOVES, "no confirmed remove_posts")
+    if kind != "video" and not (
+        platform is not None and (platform.has("slow_mode") or platform.has("only_admins_post"))
+    ):
+        absent(PAUSES, "no slow_mode or only_admins_post")
     for tool, phrases in ASSUMES.items():
         if platform is not None and platform.has(tool):
             continue
@@ -133,7 +167,8 @@ def test_a_pack_never_tells_the_organisation_to_use_a_tool_its_platform_lacks(pa
     if assessment.profile.get("relationship", "runs") != "runs":
         pytest.skip("an audit: the organisation does not administer the platform")
     platform = platform_of(catalogue, assessment.responses())
-    assert not capability_problems(platform, _texts(assessment, catalogue))
+    kind = assessment.profile.get("platform") or ""
+    assert not capability_problems(platform, _texts(assessment, catalogue), kind)
 
 
 def test_a_tool_the_registry_grants_wrongly_is_caught(catalogue, monkeypatch):
@@ -178,3 +213,38 @@ def test_every_confirmed_capability_has_a_source(catalogue):
         ]
         if decided:
             assert len(platform.sources) >= 3, pid
+
+
+def test_a_platform_shown_to_remove_pause_or_use_pseudonyms_wrongly_is_caught(catalogue, monkeypatch):
+    """Render the Instagram and Facebook packs as if Instagram let admins delete and pause, and
+    Facebook hid real names: the sentences appear, and the real entries show they are wrong."""
+    scenarios = ROOT / "tests" / "scenarios"
+    insta = catalogue.platforms["instagram"]
+    granted = insta.model_copy(
+        update={"tools": insta.tools.model_copy(update={"remove_posts": True, "slow_mode": True})}
+    )
+    monkeypatch.setitem(catalogue.platforms, "instagram", granted)
+    texts = _texts(load_assessment(scenarios / "faith-youth-instagram.yaml", catalogue), catalogue)
+    problems = capability_problems(insta, texts, "social_media_group")
+    assert any("remove_posts" in p for p in problems) and any("slow_mode" in p for p in problems)
+    fb = catalogue.platforms["facebook_groups"]
+    monkeypatch.setitem(
+        catalogue.platforms, "facebook_groups", fb.model_copy(update={"real_names_visible": None})
+    )
+    texts = _texts(load_assessment(scenarios / "refugee-community-facebook.yaml", catalogue), catalogue)
+    assert any("own names" in p for p in capability_problems(fb, texts, "social_media_group"))
+
+
+def test_a_club_server_with_its_own_report_command_says_reports_reach_the_club(catalogue, monkeypatch):
+    """Minecraft's own Player Reporting goes to Mojang; the club's /report reaches the club
+    (answers: report tool in place). Without the registry's server_report_tool the rules say
+    reports never reach the club, which the reading found wrong."""
+    path = ROOT / "tests" / "scenarios" / "gaming-club-roblox-minecraft.yaml"
+    assessment = load_assessment(path, catalogue)
+    assert derived_facts(catalogue, assessment.responses())["derived.reports_go_to"] == "both"
+    texts = _texts(assessment, catalogue)
+    for doc in ("house_rules", "house_rules_young"):
+        assert "not to us" not in texts[doc] and "goes to our moderators" in texts[doc]
+    mc = catalogue.platforms["minecraft"]
+    monkeypatch.setitem(catalogue.platforms, "minecraft", mc.model_copy(update={"server_report_tool": None}))
+    assert "not to us" in _texts(assessment, catalogue)["house_rules"]

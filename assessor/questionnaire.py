@@ -469,6 +469,14 @@ class RankBy(StrEnum):
     own_priority = "own_priority"  # the action's own priority
 
 
+class CriticalForHigh(Strict):
+    """A plan rated High has at least one critical action: the most harmful gap of a severe High area."""
+
+    from_impact: int = Field(
+        1, ge=1, le=5, description="Only for High areas whose residual impact is at least this."
+    )
+
+
 class Scoring(Strict):
     answer_strength: dict[ControlAnswer, float] = Field(
         description="Control strength (0-1) of each control answer except not_applicable."
@@ -494,6 +502,15 @@ class Scoring(Strict):
     )
     critical_at_most: int | None = Field(
         None, ge=0, description="At most this many critical actions; the least harmful beyond it become high."
+    )
+    critical_for_high: CriticalForHigh | None = Field(
+        None,
+        description=(
+            "When set and no action is critical, the most harmful gap serving a High area with severe "
+            "harm is critical, if its harm class may be critical and its own priority is at most "
+            "`max_raise` steps below critical; "
+            "otherwise the plan says why not."
+        ),
     )
     priority_at_most_by_band: dict[Band, Priority] = Field(
         default_factory=dict,

@@ -636,6 +636,7 @@ def _plan(
     harm_classes = list(harm_rule.order) if harm_rule is not None else []
     rank_by = rules.rank_by
     by_id: dict[str, dict[str, Any]] = {}
+    eligible: dict[str, bool] = {}  # whether a gap it closes may be critical here (class, own priority)
 
     def add(action: Action, aid: str, priority: Priority, area: str | None, source: str, unknown: bool,
             harm: tuple, key: bool, why: str, original: str) -> None:  # fmt: skip
@@ -743,6 +744,10 @@ def _plan(
                 label_to = rules.priorities[lowered_to].label.lower()
                 why += f" A gap of this kind ({cls}) is at most {label_to} here."
             add(action, aid, priority, result.id, q.id, unknown, harm, key, why, base.id)
+            eligible[aid] = eligible.get(aid, False) or (
+                PRIORITY_ORDER.index(action.priority) <= rules.max_raise  # never more than max_raise up
+                and (harm_rule is None or harm_rule.critical is None or cls in harm_rule.critical)
+            )
 
     planned = []
     for e in by_id.values():
@@ -768,6 +773,36 @@ def _plan(
         return (order[e["priority"]], *(-x for x in h), a)
 
     ranked = sorted(by_id, key=rank)
+    high_rule = rules.critical_for_high
+    severe = [
+        r
+        for r in areas
+        if high_rule is not None
+        and r.residual.band == Band.red
+        and r.residual.impact >= high_rule.from_impact
+    ]
+    if severe and not any(e["priority"] == Priority.critical for e in by_id.values()):
+        # High overall with nothing critical would tell trustees to carry out critical actions
+        # that do not exist: the most harmful gap serving a severe High area becomes critical.
+        high_ids = {r.id for r in severe}
+        serving = [a for a in ranked if high_ids & set(by_id[a]["areas"])]
+        pick = next((a for a in serving if eligible.get(a, False)), None)
+        if pick is not None:
+            e = by_id[pick]
+            titles = ", ".join(r.title for r in severe if r.id in e["areas"])
+            e["priority"] = Priority.critical
+            e["why"] += (
+                f" It is the most harmful gap in a High area ({titles}), and a High rating needs at"
+                " least one critical action, so it is critical."
+            )
+        elif serving:
+            kept = ", ".join(harm_rule.critical) if harm_rule is not None and harm_rule.critical else "none"
+            by_id[serving[0]]["why"] += (
+                " No gap in the High areas may be critical here (critical is kept for "
+                f"{kept} harm, and an action is never raised more than {rules.max_raise} step above its own"
+                " priority), so none is."
+            )
+        ranked = sorted(by_id, key=rank)
     if rules.critical_at_most is not None:
         crit = [a for a in ranked if by_id[a]["priority"] == Priority.critical]
         for a in crit[rules.critical_at_most :]:

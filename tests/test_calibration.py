@@ -122,3 +122,11 @@ def test_top_three_match_the_leads_order():
         )
     print("\n" + "\n".join(rows) + f"\ntop-3 match: {matched}/{len(NAMES)}")
     assert matched >= TOP3_NEEDED, "\n".join(rows)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_high_rating_has_a_critical_action(name):
+    # "High: carry out the critical actions first" is incoherent with nothing critical.
+    r = result(name)
+    if r.overall == "red":
+        assert any(a.priority == "critical" for a in r.actions), name

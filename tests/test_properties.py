@@ -202,3 +202,19 @@ def test_priorities_follow_harm(catalogue, data):
     texts = [x.text for x in r.actions]
     assert len(texts) == len(set(texts))
     assert len({x.id for x in r.actions}) == len(r.actions)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_high_rating_has_a_critical_action_or_says_why_not(catalogue, data):
+    # Page 1 of a High assessment says "carry out the critical actions first": there must be one,
+    # unless no gap in a severe High area may be critical, and then the plan says so.
+    a = data.draw(assessments(catalogue))
+    r = score(a, catalogue)
+    rule = catalogue.meta.scoring.critical_for_high
+    severe = [x for x in r.areas if x.residual.band == "red" and x.residual.impact >= rule.from_impact]
+    if not severe:
+        return
+    critical = [x for x in r.actions if x.priority == "critical"]
+    assert critical or any("No gap in the High areas may be critical" in x.why for x in r.actions)
+    assert len(critical) <= (catalogue.meta.scoring.critical_at_most or len(critical))

@@ -51,10 +51,11 @@ def test_marking_an_action_done_saves_it_and_links_to_its_question(db):
     draft = Store(db).create(a)
     at = goto(fresh(draft=draft), "results")
     assert not at.exception
+    assert at.selectbox(key=f"{draft}|followup|action").value == first.id  # the first is chosen
     k = f"{draft}|{first.id}|"
     at.selectbox(key=k + "fu-status").set_value("done")
     at.text_input(key=k + "fu-evidence").input("Trustee minutes 3/2026, item 2")
-    at.button(key=k + "fu-save").click().run()
+    at.button(key=f"{draft}|followup|save").click().run()
     assert not at.exception, at.exception
     saved = Store(db).load(draft, cat).plan[first.id]
     assert (saved.status, saved.completed, saved.owner) == ("done", dt.date.today(), "Sam Okafor")
@@ -76,12 +77,23 @@ def test_wont_do_without_a_reason_is_not_saved(db):
     at = goto(fresh(draft=draft), "results")
     k = f"{draft}|{first.id}|"
     at.selectbox(key=k + "fu-status").set_value("wont_do")
-    at.button(key=k + "fu-save").click().run()
+    at.button(key=f"{draft}|followup|save").click().run()
     assert any("needs the reason" in e.value for e in at.error)
     assert Store(db).load(draft, cat).plan[first.id].state() == "not_started"
     at.text_input(key=k + "fu-reason").input("The group closes in March.")
-    at.button(key=k + "fu-save").click().run()
+    at.button(key=f"{draft}|followup|save").click().run()
     assert Store(db).load(draft, cat).plan[first.id].reason == "The group closes in March."
+
+
+def test_choosing_another_action_shows_its_own_follow_up(db):
+    a, _, _ = late_forum()
+    draft = Store(db).create(a)
+    at = goto(fresh(draft=draft), "results")
+    at.selectbox(key=f"{draft}|followup|action").set_value("keep_member_contact").run()
+    k = f"{draft}|keep_member_contact|"
+    assert at.selectbox(key=k + "fu-status").value == "done"  # done in the example file
+    assert at.text_input(key=k + "fu-evidence").value.startswith("https://")
+    assert "a safe way to contact them directly" in texts(at)
 
 
 def test_results_page_offers_the_exports_and_the_calendar(db):

@@ -12,12 +12,15 @@ import html
 
 import streamlit as st
 
-from assessor.portfolio import Portfolio, portfolio
+from assessor.portfolio import Portfolio, community_name, portfolio
 from assessor.store import normalise_code
 from ui import state
-from ui.results import BAND_COLOURS, BAND_FILL
+from ui.results import BAND_FILL
 
 EXTRA = "portfolio_codes"  # drafts added by return code in this session
+# Darker than the Results page's band colours: small bold text on the fill passes AA contrast
+# (the printed summary's colours, templates/assets/pack.css).
+BAND_INK = {"red": "#7d1d12", "amber": "#6b4300", "green": "#1d5a2b"}
 
 
 def _drafts() -> list:
@@ -39,7 +42,7 @@ def _pdf(page: str) -> bytes:
 
 def _rag(band: str, label: str) -> str:
     return (
-        f'<span style="background:{BAND_FILL[band]};color:{BAND_COLOURS[band]};font-weight:700;'
+        f'<span style="background:{BAND_FILL[band]};color:{BAND_INK[band]};font-weight:700;'
         f'padding:0 .4em;border-radius:3px;white-space:nowrap">{html.escape(label)}</span>'
     )
 
@@ -57,7 +60,10 @@ def side_by_side(p: Portfolio) -> str:
     def row(title: str, cells: list[str], strong: bool = False) -> str:
         weight = 700 if strong else 400
         tds = "".join(f'<td style="{cell}">{x}</td>' for x in cells)
-        return f'<tr><th scope="row" style="{cell};font-weight:{weight}">{html.escape(title)}</th>{tds}</tr>'
+        return (
+            f'<tr><th scope="row" style="{cell};font-weight:{weight};position:sticky;left:0;background:#fff">'
+            f"{html.escape(title)}</th>{tds}</tr>"
+        )
 
     rows = [row("Overall rating", [_rag(c.overall.band, c.overall.label) for c in p.communities], True)]
     for rid, title in p.risks:
@@ -141,16 +147,9 @@ def _names(chosen: list[str], names: dict[str, str]) -> None:
             st.rerun()
 
 
-def portfolio_page() -> None:
-    from assessor.errors import SourceErrors
-    from assessor.portfolio import portfolio_html
-
-    st.title("Portfolio: all your communities")
-    st.write(
-        "When your organisation runs several communities (a forum, a WhatsApp group per age group, a "
-        "Discord server), give each its own assessment. This page shows them side by side, and makes "
-        "a one-page summary for trustees."
-    )
+def _add_by_code() -> None:
+    st.header("Add an assessment")
+    st.write("Another community's assessment, opened by its return code for this visit.")
     with st.form("portfolio-code"):
         code = st.text_input("Add an assessment by its return code (such as ABCD-EFGH)", max_chars=20)
         if st.form_submit_button("Add"):
@@ -161,24 +160,43 @@ def portfolio_page() -> None:
                 extra = st.session_state.setdefault(EXTRA, [])
                 if found not in extra:
                     extra.append(found)
+                st.rerun()
 
+
+def portfolio_page() -> None:
+    from assessor.errors import SourceErrors
+    from assessor.portfolio import portfolio_html
+
+    st.title("Portfolio: all your communities")
+    st.write(
+        "When your organisation runs several communities (a forum, a WhatsApp group per age group, a "
+        "Discord server), give each its own assessment. This page shows them side by side, and makes "
+        "a one-page summary for trustees."
+    )
     drafts = _drafts()
     if not drafts:
         st.info("No assessments to show yet. Start one on the Start page, or add one by its return code.")
+        _add_by_code()
         return
-    names = {d.id: f"{d.organisation} ({d.code})" for d in drafts}
+    cat = state.catalogue()
+    loaded, problems = {}, []
+    for d in drafts:
+        try:
+            loaded[d.id] = state.store().load(d.id, cat)
+        except SourceErrors as exc:
+            problems.append(f"{d.organisation} ({d.code}): {exc.problems[0].message}")
+    names = {
+        d.id: f"{community_name(loaded[d.id], d.organisation)} · {d.organisation} ({d.code})"
+        for d in drafts
+        if d.id in loaded
+    }
     chosen = st.multiselect(
         "Assessments in the portfolio", list(names), default=list(names), format_func=names.__getitem__
     )
-    items, problems = [], []
-    cat = state.catalogue()
-    for draft in chosen:
-        try:
-            items.append((names[draft], state.store().load(draft, cat)))
-        except SourceErrors as exc:
-            problems.append(f"{names[draft]}: {exc.problems[0].message}")
+    items = [(f"{names[d]}", loaded[d]) for d in chosen]
     if not items:
         st.info("Choose at least one assessment.")
+        _add_by_code()
         return
     _names(chosen, names)
     p = portfolio(items, cat, dt.date.today(), problems)
@@ -192,8 +210,8 @@ def portfolio_page() -> None:
     st.html(side_by_side(p))
     st.write(
         "Ratings are the risk now, after the safeguards each community said are in place. Name each "
-        "community in its assessment file (meta: community) so that the columns say which is which; "
-        "until then the platform's name is used."
+        "community under “Name the communities” above so that the columns say which is which; until "
+        "then the platform's name is used."
     )
     for problem in problems:
         st.warning(f"Left out: {problem}")
@@ -208,3 +226,4 @@ def portfolio_page() -> None:
         type="primary",
         icon=":material/picture_as_pdf:",
     )
+    _add_by_code()

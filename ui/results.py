@@ -277,74 +277,85 @@ def _save_follow_up(f: FollowUp, status: str, completed: dt.date | None, reason:
 
 
 def _follow_up(result: Result) -> None:
-    """Each action's status, completion date, reason and evidence, one form per action."""
+    """One action at a time (chosen from a list): its status, completion date, reason and evidence.
+    One form, not one per action, so the page stays light and a keyboard user tabs through four
+    fields, not a hundred."""
     a = state.assessment()
     today = dt.date.today()
-    ups = follow_ups(a, result)
+    ups = {f.action.id: f for f in follow_ups(a, result)}
     if not ups:
         return
-    st.subheader("Follow up each action")
-    done = sum(f.status == ActionStatus.done for f in ups)
-    late = sum(f.days_late(today) > 0 for f in ups)
+    st.subheader("Follow up an action")
+    done = sum(f.status == ActionStatus.done for f in ups.values())
+    late = sum(f.days_late(today) > 0 for f in ups.values())
     st.write(
-        f"{done} of {len(ups)} done; {late} overdue. Open an action to record where it stands. Evidence is a "
-        "link or a reference to where the proof is kept (minutes, a policy's version, a settings page): "
+        f"{done} of {len(ups)} done; {late} overdue. Choose an action to record where it stands. Evidence is "
+        "a link or a reference to where the proof is kept (minutes, a policy's version, a settings page): "
         "never upload or paste personal information about anyone."
     )
+
+    def label(aid: str) -> str:
+        f = ups[aid]
+        days = f.days_late(today)
+        flag = f", overdue by {days} day{'s' if days != 1 else ''}" if days else ""
+        return f"{f.number}. {headline(f.action.text, 70)} ({f.status_label}{flag})"
+
     prompt = st.session_state.get("followup_done")
-    for f in ups:
-        x = f.action
-        flag = (
-            f" · overdue by {f.days_late(today)} day{'s' if f.days_late(today) != 1 else ''}"
-            if f.days_late(today)
-            else ""
+    ids = list(ups)
+    chosen = prompt[1] if prompt and prompt[0] == state.draft_id() and prompt[1] in ups else None
+    aid = st.selectbox(
+        "Action",
+        ids,
+        index=ids.index(chosen) if chosen else 0,
+        format_func=label,
+        key=_key("followup", "action"),
+    )
+    f = ups[aid]
+    x = f.action
+    st.markdown(
+        f"**{md(x.priority_label)}.** {md(x.text)}  \nOwner: {md(x.owner_label)} · due {x.due_date:%d/%m/%Y}"
+    )
+    if prompt == (state.draft_id(), x.id):
+        st.success(
+            "Marked done. Now update the answer it came from, so that the rating and the documents say "
+            "the safeguard is in place:",
+            icon=":material/task_alt:",
         )
-        with st.expander(
-            f"{f.number}. {f.status_label}{flag} · {x.priority_label}: {headline(x.text)}",
-            expanded=prompt == (state.draft_id(), x.id),
+        _source_links(x)
+    with st.form(_key("followup", "form")):
+        status = st.selectbox(
+            "Status",
+            STATUS_CHOICES,
+            index=STATUS_CHOICES.index(f.status.value),
+            format_func=lambda v: STATUS_LABELS[ActionStatus(v)],
+            key=_key(x.id, "fu-status"),
+        )
+        completed = st.date_input(
+            "Date completed (when done)",
+            value=f.entry.completed or today,
+            format="DD/MM/YYYY",
+            key=_key(x.id, "fu-completed"),
+        )
+        reason = st.text_input(
+            "Reason (needed for won't do)",
+            value=f.entry.reason or "",
+            max_chars=MAX_SHORT * 3,
+            key=_key(x.id, "fu-reason"),
+        )
+        evidence = st.text_input(
+            "Evidence: a link or a reference, such as 'Trustee minutes 3/2026, item 2'",
+            value=f.entry.evidence or "",
+            max_chars=MAX_EVIDENCE,
+            key=_key(x.id, "fu-evidence"),
+        )
+        if st.form_submit_button("Save follow-up", key=_key("followup", "save")) and _save_follow_up(
+            f, status, completed, reason, evidence
         ):
-            st.markdown(f"{md(x.text)}  \nOwner: {md(x.owner_label)} · due {x.due_date:%d/%m/%Y}")
-            if prompt == (state.draft_id(), x.id):
-                st.success(
-                    "Marked done. Now update the answer it came from, so that the rating and the "
-                    "documents say the safeguard is in place:",
-                    icon=":material/task_alt:",
-                )
-                _source_links(x)
-            with st.form(_key("followup", x.id)):
-                status = st.selectbox(
-                    "Status",
-                    STATUS_CHOICES,
-                    index=STATUS_CHOICES.index(f.status.value),
-                    format_func=lambda v: STATUS_LABELS[ActionStatus(v)],
-                    key=_key(x.id, "fu-status"),
-                )
-                completed = st.date_input(
-                    "Date completed (when done)",
-                    value=f.entry.completed or today,
-                    format="DD/MM/YYYY",
-                    key=_key(x.id, "fu-completed"),
-                )
-                reason = st.text_input(
-                    "Reason (needed for won't do)",
-                    value=f.entry.reason or "",
-                    max_chars=MAX_SHORT * 3,
-                    key=_key(x.id, "fu-reason"),
-                )
-                evidence = st.text_input(
-                    "Evidence: a link or a reference, such as 'Trustee minutes 3/2026, item 2'",
-                    value=f.entry.evidence or "",
-                    max_chars=MAX_EVIDENCE,
-                    key=_key(x.id, "fu-evidence"),
-                )
-                if st.form_submit_button("Save follow-up", key=_key(x.id, "fu-save")) and _save_follow_up(
-                    f, status, completed, reason, evidence
-                ):
-                    if status == "done" and f.status != ActionStatus.done:
-                        st.session_state["followup_done"] = (state.draft_id(), x.id)
-                    elif prompt == (state.draft_id(), x.id):
-                        st.session_state.pop("followup_done", None)
-                    st.rerun()
+            if status == "done" and f.status != ActionStatus.done:
+                st.session_state["followup_done"] = (state.draft_id(), x.id)
+            else:
+                st.session_state.pop("followup_done", None)
+            st.rerun()
 
 
 def _downloads(result: Result) -> None:
@@ -437,7 +448,7 @@ def results_page() -> None:
     st.header("Action plan")
     st.write(
         "Change an owner or due date in the table; changes are saved with the assessment. Record each "
-        "action's progress under “Follow up each action” below."
+        "action's progress under “Follow up an action” below."
     )
     ids = ",".join(x.id for x in result.actions)
     key = _key("plan", str(zlib.crc32(ids.encode())))

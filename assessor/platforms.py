@@ -51,6 +51,7 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "derived.phone_numbers_visible": (),
     "derived.real_names_visible": (),
     "derived.admins_see_private_messages": (),
+    "derived.account_privacy": (),
 }
 
 
@@ -116,6 +117,14 @@ class Platform(_Strict):
             "reports_go_to is 'both': how a member reports to the group's own admins on this platform."
         ),
         max_length=200,
+    )
+    account_privacy: bool | None = Field(
+        None,
+        description=(
+            "The space is an account whose posts are public or private as a whole (Instagram, TikTok): "
+            "on a public account anyone can see posts and follow; privacy means a private account whose "
+            "followers are approved one by one. There is no members' group to approve people into."
+        ),
     )
     server_report_tool: bool | None = Field(
         None,
@@ -201,6 +210,7 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
             "derived.phone_numbers_visible": None,
             "derived.real_names_visible": None,
             "derived.admins_see_private_messages": None,
+            "derived.account_privacy": None,
         }
     return {
         "derived.platform_known": True,
@@ -213,6 +223,7 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
         "derived.phone_numbers_visible": platform.phone_numbers_visible,
         "derived.real_names_visible": platform.real_names_visible,
         "derived.admins_see_private_messages": platform.admins_see_private_messages,
+        "derived.account_privacy": platform.account_privacy,
     }
 
 

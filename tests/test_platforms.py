@@ -111,6 +111,12 @@ REMOVES = (
     "may take it down to protect you",
     "is moved out of public view",
 )
+# Hiding or editing a member's post is a forum's tool: elsewhere the actions say what the platform allows.
+HIDES = ("hide the post,", "hide or edit a post for that reason", "can hide posts, images and streams")
+# An account that is public or private as a whole has no membership to approve.
+ACCOUNT = ("make membership by approval", "let people join only once you have approved them")
+# Reports that go only to the company cannot be made to reach a moderator.
+COMPANY_REPORTS = ("make sure reports reach a moderator",)
 # Pausing a conversation needs slow mode or admin-only posting (or a live session's host).
 PAUSES = ("may pause it",)
 # Sentences that name a limit of the platform: only where the registry records it.
@@ -119,7 +125,9 @@ STATES = {
 }
 
 
-def capability_problems(platform, texts: dict[str, str], kind: str = "") -> list[str]:
+def capability_problems(
+    platform, texts: dict[str, str], kind: str = "", reports_to: str | None = None
+) -> list[str]:
     """Each sentence that tells the organisation to use a tool ``platform`` does not have.
     ``kind`` is the format the profile gives (forum, video, ...)."""
     problems = []
@@ -133,6 +141,12 @@ def capability_problems(platform, texts: dict[str, str], kind: str = "") -> list
         absent(SEPARATE_NAME, "the platform shows members' own names")
     if kind != "forum" and not (platform is not None and platform.has("remove_posts")):
         absent(REMOVES, "no confirmed remove_posts")
+    if kind not in ("forum", "own_service"):
+        absent(HIDES, "hiding and editing posts are forum tools")
+    if platform is not None and platform.account_privacy is True:
+        absent(ACCOUNT, "the platform has accounts, not a membership")
+    if reports_to == "platform":
+        absent(COMPANY_REPORTS, "reports go only to the company")
     if kind != "video" and not (
         platform is not None and (platform.has("slow_mode") or platform.has("only_admins_post"))
     ):
@@ -168,7 +182,8 @@ def test_a_pack_never_tells_the_organisation_to_use_a_tool_its_platform_lacks(pa
         pytest.skip("an audit: the organisation does not administer the platform")
     platform = platform_of(catalogue, assessment.responses())
     kind = assessment.profile.get("platform") or ""
-    assert not capability_problems(platform, _texts(assessment, catalogue), kind)
+    reports_to = derived_facts(catalogue, assessment.responses())["derived.reports_go_to"]
+    assert not capability_problems(platform, _texts(assessment, catalogue), kind, reports_to)
 
 
 def test_a_tool_the_registry_grants_wrongly_is_caught(catalogue, monkeypatch):
@@ -248,3 +263,39 @@ def test_a_club_server_with_its_own_report_command_says_reports_reach_the_club(c
     mc = catalogue.platforms["minecraft"]
     monkeypatch.setitem(catalogue.platforms, "minecraft", mc.model_copy(update={"server_report_tool": None}))
     assert "not to us" in _texts(assessment, catalogue)["house_rules"]
+
+
+def test_an_account_platform_without_its_fact_gets_membership_actions_that_are_caught(catalogue, monkeypatch):
+    """Without account_privacy, the TikTok pack asks to make membership by approval and let people
+    join only once approved, which a public account cannot do: the rule catches it."""
+    path = ROOT / "tests" / "scenarios" / "youth-theatre-tiktok.yaml"
+    tiktok = catalogue.platforms["tiktok"]
+    monkeypatch.setitem(catalogue.platforms, "tiktok", tiktok.model_copy(update={"account_privacy": None}))
+    texts = _texts(load_assessment(path, catalogue), catalogue)
+    assert any(
+        "accounts, not a membership" in p for p in capability_problems(tiktok, texts, "social_media_group")
+    )
+
+
+def test_without_the_platform_variants_the_corpus_assumes_tools_it_lacks(catalogue, monkeypatch):
+    """Switch off every action's platform wording (questionnaire Action.platform): the packs then
+    ask to hide posts, approve members of a public account, make reports reach a moderator and
+    switch off private messages on platforms that cannot. So the corpus test can fail."""
+    from assessor.questionnaire import Action
+
+    monkeypatch.setattr(Action, "platform", property(lambda self: []), raising=False)
+    found = set()
+    for stem in ("faith-youth-instagram", "youth-theatre-tiktok", "refugee-community-facebook"):
+        assessment = load_assessment(ROOT / "tests" / "scenarios" / f"{stem}.yaml", catalogue)
+        platform = platform_of(catalogue, assessment.responses())
+        reports_to = derived_facts(catalogue, assessment.responses())["derived.reports_go_to"]
+        texts = _texts(assessment, catalogue)
+        found.update(
+            p.split(" but ")[1]
+            for p in capability_problems(platform, texts, "social_media_group", reports_to)
+        )
+    assert {
+        "hiding and editing posts are forum tools",
+        "the platform has accounts, not a membership",
+    } <= found
+    assert "no member_messages_off" in found

@@ -137,6 +137,9 @@ class _CrossCheck:
     def run(self) -> None:
         import re
 
+        self.area_ids = {a.model.id for a in self.areas}
+        self.harm_classes = {c for h in self.meta.scoring.harm_order for c in h.order}
+
         g = self.src["guidance.yaml"]
         for gid in self.guidance:
             if not re.match(GUIDANCE_ID, gid):
@@ -149,10 +152,7 @@ class _CrossCheck:
         self._check_sections(profile, profile.model.sections, (), prefix="profile.", in_profile=True)
         for gid, item in self.guidance.items():
             self._check_condition(g, (gid, "applies_when"), item.applies_when, profile_only=True)
-        meta = self.src["catalogue.yaml"]
-        self._check_condition(
-            meta, ("scoring", "audit_when"), self.meta.scoring.audit_when, profile_only=True
-        )
+        self._check_scoring()
         area_ids: dict[str, str] = {}
         for src in self.areas:
             area: RiskArea = src.model
@@ -163,6 +163,10 @@ class _CrossCheck:
             area_ids[area.id] = src.smap.path
             self._check_guidance(src, ("guidance",), area.guidance)
             self._check_condition(src, ("show_if",), area.show_if, profile_only=True)
+            self._check_condition(src, ("urgent_when",), area.urgent_when, profile_only=True)
+            for i, rule in enumerate(area.strength_rules):
+                self._check_condition(src, ("strength_rules", i, "when"), rule.when, profile_only=True)
+            self._check_harm(src, ("harm",), area.harm)
             for axis in ("likelihood", "impact"):
                 for i, mod in enumerate(getattr(area.inherent, axis).modifiers):
                     loc = ("inherent", axis, "modifiers", i)
@@ -173,6 +177,69 @@ class _CrossCheck:
                 self.problems.append(src.at(("sections",), f"risk area '{area.id}' has no scored question"))
 
     # -- pieces -------------------------------------------------------------
+
+    def _check_harm(self, src: _Source, loc: tuple[Any, ...], harm: str | None) -> None:
+        if harm is not None and self.harm_classes and harm not in self.harm_classes:
+            known = ", ".join(sorted(self.harm_classes))
+            self.problems.append(
+                src.at(
+                    loc, f"harm class '{harm}' is in no harm_order list in catalogue.yaml (known: {known})"
+                )
+            )
+
+    def _check_area_ref(self, src: _Source, loc: tuple[Any, ...], area: str) -> None:
+        if area not in self.area_ids:
+            known = ", ".join(sorted(self.area_ids))
+            self.problems.append(src.at(loc, f"unknown risk area '{area}' (known: {known})"))
+
+    def _check_scoring(self) -> None:
+        """The scoring rules in catalogue.yaml: conditions, roles, areas, harm classes, actions."""
+        meta = self.src["catalogue.yaml"]
+        rules = self.meta.scoring
+        at = ("scoring",)
+        self._check_condition(meta, (*at, "audit_when"), rules.audit_when, profile_only=True)
+        for band, rule in rules.bands.items():
+            for i, m in enumerate(rule.meanings):
+                loc = (*at, "bands", band.value, "meanings", i, "when")
+                self._check_condition(meta, loc, m.when, profile_only=True)
+        if rules.at_once is not None:
+            self._check_condition(meta, (*at, "at_once", "when"), rules.at_once.when, profile_only=True)
+        for kid, kc in rules.key_conditions.items():
+            loc = (*at, "key_conditions", kid)
+            self._check_condition(meta, (*loc, "when"), kc.when, profile_only=True)
+            self._check_guidance(meta, (*loc, "guidance"), kc.guidance)
+            for i, area in enumerate(kc.areas):
+                self._check_area_ref(meta, (*loc, "areas", i), area)
+            self._check_action(meta, (*loc, "action"), kc.action)
+        for role, fb in rules.role_fallbacks.items():
+            loc = (*at, "role_fallbacks", role)
+            if role not in self.meta.roles:
+                known = ", ".join(sorted(self.meta.roles))
+                self.problems.append(meta.at(loc, f"unknown role '{role}' (known: {known})", key=True))
+            self._check_role(meta, (*loc, "owner"), fb.owner)
+            self._check_condition(meta, (*loc, "when"), fb.when, profile_only=True)
+        for i, h in enumerate(rules.harm_order):
+            loc = (*at, "harm_order", i)
+            self._check_condition(meta, (*loc, "when"), h.when, profile_only=True)
+            seen: set[str] = set()
+            for j, cls in enumerate(h.order):
+                if cls in seen:
+                    self.problems.append(meta.at((*loc, "order", j), f"harm class '{cls}' is listed twice"))
+                seen.add(cls)
+            for j, cls in enumerate(h.critical or []):
+                if cls not in seen:
+                    self.problems.append(
+                        meta.at((*loc, "critical", j), f"harm class '{cls}' is not in this entry's order")
+                    )
+            for cls in h.at_most:
+                if cls not in seen:
+                    self.problems.append(
+                        meta.at(
+                            (*loc, "at_most", cls),
+                            f"harm class '{cls}' is not in this entry's order",
+                            key=True,
+                        )
+                    )
 
     def _check_guidance(self, src: _Source, loc: tuple[Any, ...], ids: list[str]) -> None:
         for i, gid in enumerate(ids):
@@ -190,6 +257,13 @@ class _CrossCheck:
         if action.audit is not None:
             self._check_guidance(src, (*loc, "audit", "guidance"), action.audit.guidance)
             self._check_role(src, (*loc, "audit", "owner"), action.audit.owner)
+        if action.audit_action is not None and action.audit_action not in self.actions:
+            self.problems.append(
+                src.at(
+                    (*loc, "audit_action"),
+                    f"unknown action id '{action.audit_action}' for audit_action (see actions.yaml)",
+                )
+            )
         for i, variant in enumerate(action.platform):
             self._check_condition(src, (*loc, "platform", i, "when"), variant.when, profile_only=False)
 
@@ -355,6 +429,10 @@ class _CrossCheck:
         if in_profile and q.kind == Kind.control:
             self.problems.append(src.at((*loc, "kind"), "profile questions cannot be controls"))
         self._check_condition(src, (*loc, "show_if"), q.show_if, profile_only=in_profile)
+        self._check_condition(src, (*loc, "key_if"), q.key_if, profile_only=True)
+        for i, area in enumerate(q.also_counts_in):
+            self._check_area_ref(src, (*loc, "also_counts_in", i), area)
+        self._check_harm(src, (*loc, "harm"), q.harm)
         self._check_guidance(src, (*loc, "guidance"), q.guidance)
         values: set[str] = set()
         for oi, option in enumerate(q.options):

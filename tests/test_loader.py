@@ -116,3 +116,80 @@ def test_aliases_refused(mini_copy):
 def test_missing_file(mini_copy):
     (mini_copy / "actions.yaml").unlink()
     assert problems(mini_copy)[0] == "actions.yaml:1:1: required file is missing"
+
+
+# Scoring fields of the bundled questionnaire (issue 11): a typo in each is reported at the line
+# where it was made, with a message that names the field's kind of reference.
+SCORING_TYPOS = [
+    # (file, text, typo, where the typo is on the line, message fragment)
+    ("areas/14-platform-features.yaml", "audit_action: treat_as_unmoderated", "audit_action: treat_as_unmoderatd",
+     "treat_as_unmoderatd", "unknown action id 'treat_as_unmoderatd' for audit_action"),
+    ("areas/14-platform-features.yaml", "also_counts_in: [reporting]", "also_counts_in: [reportin]",
+     "reportin", "unknown risk area 'reportin'"),
+    ("areas/06-fake-profiles.yaml", "key_if: {q: profile.community_focus, includes: abuse_survivors}",
+     "key_if: {q: profile.community_focus, includes: abuse_survivor}", "{q:",
+     "'abuse_survivor' is not an option of 'profile.community_focus'"),
+    ("areas/06-fake-profiles.yaml", "key_if: {q: profile.community_focus, includes: abuse_survivors}",
+     "key_if: {q: fake_profiles.join_checks, equals: in_place}", "{q:", "is not a profile question"),
+    ("areas/06-fake-profiles.yaml", "urgent_when: {q: profile.incidents, includes: fake_profiles}",
+     "urgent_when: {q: profile.incidents, includes: fake_profile}", "{q:",
+     "'fake_profile' is not an option of 'profile.incidents'"),
+    ("areas/07-grooming.yaml", "  - when: {q: profile.incidents, includes: grooming}",
+     "  - when: {q: profile.incident, includes: grooming}", "{q:", "'profile.incident' is not a profile question"),
+    ("areas/07-grooming.yaml", "\nharm: member_contact", "\nharm: member_contacts", "member_contacts",
+     "harm class 'member_contacts' is in no harm_order list"),
+    ("areas/14-platform-features.yaml", "harm: decision", "harm: decisions", "decisions",
+     "harm class 'decisions' is in no harm_order list"),
+    ("catalogue.yaml", "critical: [decision, response]", "critical: [decision, responses]", "responses",
+     "harm class 'responses' is not in this entry's order"),
+    ("catalogue.yaml", "at_most: {decision: medium}", "at_most: {decisions: medium}", "decisions",
+     "harm class 'decisions' is not in this entry's order"),
+    ("catalogue.yaml", "- when: {q: profile.audience, includes_any: [under_13, age_13_17]}",
+     "- when: {q: profile.audience, includes_any: [under_13, age_13_7]}", "{q:",
+     "'age_13_7' is not an option of 'profile.audience'"),
+    ("catalogue.yaml", "areas: [responding, disclosure]", "areas: [responding, disclosur]", "disclosur",
+     "unknown risk area 'disclosur'"),
+    ("catalogue.yaml", "        owner: trustees\n", "        owner: trustee\n", "trustee",
+     "unknown owner role 'trustee'"),
+    ("catalogue.yaml", "when: {q: profile.safeguarding_lead, answered: false}\n      missing",
+     "when: {q: profile.safeguarding_leed, answered: false}\n      missing", "{q:",
+     "'profile.safeguarding_leed' is not a profile question"),
+    ("catalogue.yaml", 'guidance: ["003.K4", "003.D4"]\n      action', 'guidance: ["003.Z9", "003.D4"]\n      action',
+     "003.Z9", "unknown guidance id '003.Z9'"),
+    ("catalogue.yaml", "    safeguarding_lead:\n      when", "    safeguarding_leader:\n      when",
+     "safeguarding_leader", "unknown role 'safeguarding_leader'"),
+    ("catalogue.yaml", "      owner: trustees\n      label", "      owner: trustee\n      label", "trustee",
+     "unknown owner role 'trustee'"),
+    ("catalogue.yaml", "- when: {q: profile.stage, equals: planned}\n          meaning: This",
+     "- when: {q: profile.stage, equals: plannd}\n          meaning: This", "{q:",
+     "'plannd' is not an option of 'profile.stage'"),
+    ("catalogue.yaml", "    when: {q: profile.stage, equals: planned}\n    priorities",
+     "    when: {q: profile.stage, equals: plannd}\n    priorities", "{q:",
+     "'plannd' is not an option of 'profile.stage'"),
+    ("catalogue.yaml", "rank_by: [harm_class,", "rank_by: [harm_clas,", "harm_clas", "rank_by: must be one of"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "name, text, typo, at, message", SCORING_TYPOS, ids=[f"{c[0]}:{c[4][:40]}" for c in SCORING_TYPOS]
+)
+def test_scoring_field_typos_are_pointed_at(tmp_path, name, text, typo, at, message):
+    import shutil
+
+    from assessor.catalogue import DEFAULT_DIR
+
+    folder = tmp_path / "q"
+    shutil.copytree(DEFAULT_DIR, folder)
+    path = folder / name
+    source = path.read_text()
+    assert text in source, text
+    start = source.index(text)
+    edited = source[:start] + typo + source[start + len(text) :]
+    path.write_text(edited)
+    # The line and column of the typo: the edited text's line that holds `at`.
+    offset = edited.index(at, start)
+    line = edited.count("\n", 0, offset) + 1
+    with pytest.raises(SourceErrors) as exc:
+        load_catalogue(folder)
+    found = [str(p).split("/q/", 1)[1] for p in exc.value.problems]
+    assert any(p.startswith(f"{name}:{line}:") and message in p for p in found), (line, found)

@@ -26,7 +26,7 @@ class Server:
     """``streamlit run`` on a free loopback port; start() waits on /_stcore/health.
 
     ``db`` is an SQLite file or a ``postgresql://`` address (then give ``log_dir``); ``env`` adds
-    to the server's environment."""
+    to the server's environment, ``args`` to its command line."""
 
     def __init__(
         self,
@@ -36,8 +36,9 @@ class Server:
         *,
         log_dir: Path | None = None,
         env: dict[str, str] | None = None,
+        args: tuple[str, ...] = (),
     ) -> None:
-        self.db, self.port, self.script = db, port or free_port(), script
+        self.db, self.port, self.script, self.args = db, port or free_port(), script, args
         self.extra_env = env or {}
         self.proc: subprocess.Popen | None = None
         self.log = (log_dir or Path(db).parent) / f"streamlit-{self.port}.log"
@@ -58,7 +59,7 @@ class Server:
             [
                 sys.executable, "-m", "streamlit", "run", self.script,
                 "--server.headless=true", f"--server.port={self.port}", "--server.address=127.0.0.1",
-                "--server.fileWatcherType=none",
+                "--server.fileWatcherType=none", *self.args,
             ],
             cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
         )  # fmt: skip

@@ -23,6 +23,7 @@ from typing import Any
 
 import streamlit as st
 
+from assessor.access import Forbidden
 from assessor.store import DraftNotFound, InvalidChange, flatten
 from ui import state
 
@@ -100,6 +101,9 @@ def take_edit(key: str, edit: dict | None, changes: Changes) -> None:
         )
     except InvalidChange as exc:
         st.session_state.setdefault("autosave_problems", {})[key] = "; ".join(exc.problems[:2])
+        return
+    except Forbidden as exc:  # with sign-in, a role that may not answer: nothing was stored
+        st.session_state.setdefault("autosave_problems", {})[key] = f"Not saved: {exc}"
         return
     st.session_state.get("autosave_problems", {}).pop(key, None)
     state._take(result)

@@ -169,6 +169,16 @@ def documents_page() -> None:
             except (RenderError, SettingError) as exc:
                 st.error(str(exc))
 
+    from ui import auth
+
+    if not auth.may("download"):
+        st.header("Download")
+        st.info(
+            f"Your role here ({auth.role()}) reads the documents but does not download them. "
+            "An owner of your organisation can change your role.",
+            icon=":material/visibility:",
+        )
+        return
     st.header("Download")
     jobs = [(s, f) for s in chosen for f in formats]
     prepared: set = st.session_state.setdefault("prepared", set())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assessor.store import UNDO_DAYS, Revision
-from ui import state, sync
+from ui import auth, state, sync
 from ui.text import md
 
 KINDS = {
@@ -84,14 +84,28 @@ def history_page() -> None:
                 )
             if len(changes) > 40:
                 st.write(f"…and {len(changes) - 40} more.")
-            if r.rev != head and st.button(f"Restore version {r.rev}", key=f"restore|{r.rev}"):
+            if (
+                r.rev != head
+                and auth.may("answer")
+                and st.button(f"Restore version {r.rev}", key=f"restore|{r.rev}")
+            ):
                 _restore(r.rev)
                 st.rerun()
     if len(revisions) > SHOWN:
         st.write(f"Older versions ({len(revisions) - SHOWN}) are kept but not listed here.")
 
+    if auth.enabled() and auth.may("read_audit"):
+        from ui.members import audit_table
+
+        st.header("Audit log")
+        st.write(
+            "Every change to this assessment in the organisation's audit log: who, when and which answers."
+        )
+        audit_table(store.audit(auth.current_org(), draft_id=draft, limit=200))
+    if auth.enabled() and not auth.may("delete"):
+        return
     st.header("Delete this assessment")
-    if store.is_owner(draft, state.browser_id()):
+    if store.is_owner(draft, state.browser_id()) or auth.enabled():
         st.write(
             f"Delete it from the Start page to keep it for {UNDO_DAYS} days with Undo. "
             "**Delete now** removes it and every version at once: it cannot be undone."

@@ -107,9 +107,43 @@ def why_we_ask(q: Question, catalogue: Catalogue) -> None:
         st.markdown("\n\n".join(parts))
 
 
+def _shown(q: Question, catalogue: Catalogue, value: Any) -> str:
+    """An answer as text, for a person who may read but not answer (ui/auth.py)."""
+    from ui.text import md
+
+    if value in (None, "", []):
+        return "*Not answered*"
+    if q.kind == Kind.control:
+        return md(catalogue.meta.control_answers.get(value, str(value)))
+    labels = {o.value: o.label for o in q.options}
+    if isinstance(value, list):
+        return "; ".join(md(labels.get(v, str(v))) for v in value)
+    if isinstance(value, Person):
+        return md(", ".join(x for x in (value.name, value.role, value.email, value.phone) if x))
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    return md(labels.get(value, str(value)))
+
+
+def render_answer(q: Question, catalogue: Catalogue, label: str) -> None:
+    """A question and its answer as text: what a trustee, reviewer or viewer sees."""
+    value = answer_value(state.assessment(), q.id)
+    note = _note(q.id) if not q.id.startswith("profile.") else ""
+    from ui.text import md
+
+    text = f":small[**{md(label)}**]  \n{_shown(q, catalogue, value)}"
+    if note:
+        text += f"  \nNotes: {md(note)}"
+    st.markdown(text)
+    why_we_ask(q, catalogue)
+
+
 def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None:
     value = answer_value(state.assessment(), q.id)
     label = f"{number} {q.text}".strip()
+    if state.read_only():
+        render_answer(q, catalogue, label)
+        return
     key = _key(q.id)
     # A single widget carries the question as its visible label; a group of widgets gets the
     # question as a line of its own. Fewer elements make every rerun cheaper.

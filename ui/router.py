@@ -10,8 +10,9 @@ import importlib
 
 import streamlit as st
 
+from assessor.access import Forbidden
 from assessor.store import StoreError
-from ui import memory, state, sync
+from ui import auth, memory, state, sync
 from ui.start import page as start_page
 from ui.text import md
 
@@ -38,6 +39,7 @@ def main() -> None:
         layout="wide",
     )
     try:
+        auth.gate()  # with sign-in configured: nothing below runs for a visitor not signed in
         state.sync_from_url()
     except StoreError as exc:  # a damaged, read-only or locked database: say what to do, no traceback
         st.error(str(exc), icon=":material/database:")
@@ -112,6 +114,13 @@ def main() -> None:
             st.progress(answered / total if total else 0.0, text=f"{answered} of {total} questions answered")
             return_code()
 
+    if auth.enabled() and auth.may("manage_members"):
+        pages["members"] = st.Page(
+            _lazy("ui.members", "members_page"), title="Members", icon=":material/group:", url_path="members"
+        )
+        nav[""].append(pages["members"])
+    auth.sidebar()
+
     st.session_state["pages"] = pages
     st.session_state["page_order"] = order
     st.session_state["page_titles"] = titles
@@ -124,6 +133,9 @@ def main() -> None:
         current.run()
     except StoreError as exc:
         st.error(str(exc), icon=":material/database:")
+        st.stop()
+    except Forbidden as exc:  # a role's limit reached past the page's own checks: say so, nothing changed
+        st.error(f"{exc} Nothing was changed.", icon=":material/block:")
         st.stop()
     state.scroll_after_page_change(current.url_path)
     state.finish_run()

@@ -14,12 +14,20 @@ def profile_page() -> None:
     state.show_flash()
     if cat.profile.intro:
         st.write(cat.profile.intro)
+    read_only_note()
     st.header("Organisation")
     for field, label in (
         ("name", "Organisation name"),
         ("charity_number", "Charity number (if any)"),
         ("website", "Website (if any)"),
     ):
+        if state.read_only():
+            from ui.text import md
+
+            st.markdown(
+                f":small[**{label}**]  \n{md(getattr(state.assessment().organisation, field) or '-')}"
+            )
+            continue
         autosave.text_box(
             f"org|{field}",
             label,
@@ -39,6 +47,7 @@ def area_page(area_id: str) -> None:
     state.show_flash()
     kind = "Key risk" if area.kind == "key_risk" else "How you operate"
     st.markdown(f"*{kind}*")
+    read_only_note()
     st.write(area.summary)
     st.write(
         "Rate each statement for your community as it is today. *Don't know* counts as a gap until "
@@ -46,6 +55,18 @@ def area_page(area_id: str) -> None:
     )
     render_sections(area.sections, cat)
     next_button(area_id)
+
+
+def read_only_note() -> None:
+    """With sign-in, a person whose role does not answer is told so (their saves are refused)."""
+    if state.read_only():
+        from ui import auth
+
+        st.info(
+            f"You can read these answers but not change them: your role here is {auth.role()}. "
+            "An editor or owner of your organisation answers the questions.",
+            icon=":material/visibility:",
+        )
 
 
 def next_button(current: str) -> None:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from assessor.errors import SourceErrors
 from assessor.sourcemap import MAX_BYTES
-from ui import state
+from ui import auth, state
 from ui.text import md
 
 
@@ -73,7 +73,25 @@ def page() -> None:
         "in notes.",
         icon=":material/lock:",
     )
+    auth.start_note()
+    if auth.enabled() and auth.current_org() is None:
+        return  # signed in but in no organisation: nothing to open or start yet
 
+    if auth.may("create"):
+        _new_form()
+    if state.draft_id():
+        st.success(f"You have **{md(state.assessment().organisation.name)}** open.")
+        _overdue_notice()
+        if st.button("Continue where you left off", type="primary"):
+            state.go("profile")
+    _code_form()
+    if auth.enabled() or not state.shared_server():
+        _saved_list()
+    if auth.may("create"):
+        _upload_form()
+
+
+def _new_form() -> None:
     st.header("Start a new assessment")
     with st.form("new"):
         name = st.text_input("Organisation name", max_chars=300)
@@ -85,12 +103,8 @@ def page() -> None:
                 _replace(("new", name, assessor), f"Start a new assessment for {name.strip()}")
     _confirm("new")
 
-    if state.draft_id():
-        st.success(f"You have **{md(state.assessment().organisation.name)}** open.")
-        _overdue_notice()
-        if st.button("Continue where you left off", type="primary"):
-            state.go("profile")
 
+def _code_form() -> None:
     st.header("Open an assessment from its return code")
     with st.form("code"):
         code = st.text_input("Return code (8 letters and numbers, such as ABCD-EFGH)", max_chars=20)
@@ -104,9 +118,8 @@ def page() -> None:
                 _replace(("open", found), "Open the assessment with that code")
     _confirm("open")
 
-    if not state.shared_server():
-        _saved_list()
 
+def _upload_form() -> None:
     st.header("Open an assessment file")
     st.write("An assessment file (`.yaml`) downloaded from this tool, or written by hand.")
     uploaded = st.file_uploader(
@@ -206,7 +219,10 @@ def _confirm(kind: str) -> None:
 
 
 def _listed(deleted: bool = False) -> list:
-    """The saved assessments to list: this browser's own, or all of them in single-user mode."""
+    """The saved assessments to list: this browser's own, or all of them in single-user mode;
+    with sign-in, the current organisation's."""
+    if auth.enabled():
+        return state.store().list(deleted=deleted, org=auth.current_org())
     if state.single_user():
         return state.store().list(deleted=deleted)
     from ui import memory
@@ -217,7 +233,9 @@ def _listed(deleted: bool = False) -> list:
 def _saved_list() -> None:
     drafts = _listed()
     st.header("Your saved assessments")
-    if state.single_user():
+    if auth.enabled():
+        st.write("Your organisation's assessments.")
+    elif state.single_user():
         st.write("Single-user mode: every assessment saved on this computer is listed.")
     else:
         st.write(
@@ -252,7 +270,7 @@ def _saved_list() -> None:
                 if no.button("Keep it", key=f"no|{d.id}"):
                     st.session_state.pop(confirm_key)
                     st.rerun()
-            elif right.button("Delete", key=f"del|{d.id}"):
+            elif auth.may("delete") and right.button("Delete", key=f"del|{d.id}"):
                 st.session_state[confirm_key] = True
                 st.rerun()
     _deleted_list()
@@ -262,7 +280,7 @@ def _deleted_list() -> None:
     """Soft-deleted drafts, kept for UNDO_DAYS, with Undo."""
     from assessor.store import UNDO_DAYS
 
-    gone = _listed(deleted=True)
+    gone = _listed(deleted=True) if auth.may("delete") else []
     if not gone:
         return
     st.subheader("Recently deleted")

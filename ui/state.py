@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from assessor.access import Forbidden
 from assessor.errors import SourceErrors
 from assessor.store import (
     DraftNotFound,
@@ -56,8 +57,21 @@ def catalogue() -> Catalogue:
 
 
 def store() -> DraftStore:
-    """The store for the database named by ASSESSOR_DB: an SQLite file, or a postgresql:// address."""
-    return _store(os.environ.get("ASSESSOR_DB", ""))
+    """The store for the database named by ASSESSOR_DB: an SQLite file, or a postgresql:// address.
+
+    With sign-in configured (ui/auth.py), the signed-in person's checked store: every read and
+    change is checked against their role in the draft's organisation."""
+    from ui import auth
+
+    inner = _store(os.environ.get("ASSESSOR_DB", ""))
+    return auth.checked(inner) if auth.enabled() else inner
+
+
+def read_only() -> bool:
+    """True when the signed-in person may read but not change answers (a trustee, a viewer, ...)."""
+    from ui import auth
+
+    return not auth.may("answer")
 
 
 @st.cache_resource(show_spinner=False)
@@ -164,6 +178,10 @@ def open_draft(draft: str, *, reconnect: bool = False) -> None:
         if shown.isdigit():
             st.session_state["shown_rev"] = int(shown)
     st.session_state.pop("steps", None)
+    from ui import auth
+
+    if auth.enabled():
+        st.session_state["org"] = store().draft_org(draft)
     st.session_state["assessment"] = base
     st.session_state["draft_id"] = draft
     st.session_state["saved_rev"] = rev
@@ -230,7 +248,10 @@ def single_user() -> bool:
 
 
 def start_draft(new: Assessment) -> str:
-    draft = store().create(new, completion(new), author=tab(), owner=browser_id())
+    from ui import auth
+
+    where = {"org": auth.current_org()} if auth.enabled() else {}
+    draft = store().create(new, completion(new), author=tab(), owner=browser_id(), **where)
     open_draft(draft)
     return draft
 
@@ -324,7 +345,7 @@ def save() -> SaveResult | None:
         result = store().apply(
             draft_id(), st.session_state["saved_rev"], changes, catalogue(), progress=completion, author=tab()
         )
-    except InvalidChange as exc:
+    except (InvalidChange, Forbidden) as exc:
         # Nothing was stored: show the stored value again and say why.
         from assessor.assessment import parse_stored
 
@@ -332,7 +353,8 @@ def save() -> SaveResult | None:
             json.dumps(_unflat(base), ensure_ascii=False), catalogue(), "draft"
         )
         _reseed(changes)
-        flash("error", f"That change was not saved: {'; '.join(exc.problems[:3])}")
+        why = "; ".join(exc.problems[:3]) if isinstance(exc, InvalidChange) else str(exc)
+        flash("error", f"That change was not saved: {why}")
         return None
     _take(result)
     return result

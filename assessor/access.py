@@ -72,6 +72,60 @@ PAGES = {
 }
 
 
+# Each role's part in the sign-off chain (assessor.lifecycle names them): the UI passes it as
+# ``role=`` to the lifecycle functions, and CheckedStore checks a saved transition against it.
+LIFECYCLE_ROLE = {
+    "owner": "editor",
+    "editor": "editor",
+    "reviewer": "safeguarding_lead",
+    "trustee": "trustee",
+}
+# The action named in the refusal when a role may not take a sign-off step.
+STEP_ACTION = {
+    "submit": "answer",
+    "review": "review",
+    "approve": "approve",
+    "send_back": "review",
+    "start_review": "answer",
+}
+
+
+def lifecycle_role(role: str | None) -> str | None:
+    """This role's part in the sign-off chain (None: a viewer, or not a member, takes no step)."""
+    return LIFECYCLE_ROLE.get(role or "")
+
+
+def sign_off_step(changes: Mapping[str, Any]) -> str | None:
+    """The sign-off step a set of changed fields takes (None: it moves no status).
+
+    Read from the status the change sets: submitted, reviewed, approved; back to draft is the
+    next yearly review when it files the current version under earlier ones, else a send-back."""
+    if "lifecycle/current/status" not in changes and "lifecycle/earlier" not in changes:
+        return None
+    target = changes.get("lifecycle/current/status") or "draft"
+    if target == "draft":
+        return "start_review" if "lifecycle/earlier" in changes else "send_back"
+    return {"submitted": "submit", "reviewed": "review", "approved": "approve"}.get(target, "approve")
+
+
+def may_change(role: str | None, changes: Mapping[str, Any]) -> str | None:
+    """None when this role may save these changed fields; else the action it lacks.
+
+    Answers, notes and every other field need "answer"; a sign-off step (a change of status, with
+    the names, dates and minute it records) needs the role the chain gives that step
+    (``assessor.lifecycle.MAY``): a trustee approves without being able to change an answer."""
+    step = sign_off_step(changes)
+    content = [k for k in changes if not k.startswith("lifecycle/current/") and k != "lifecycle/earlier"]
+    if (step is None or content) and not can(role, "answer"):
+        return "answer"
+    if step is not None:
+        from assessor.lifecycle import MAY
+
+        if lifecycle_role(role) not in MAY.get(step, frozenset()):
+            return STEP_ACTION.get(step, "approve")
+    return None
+
+
 class Forbidden(PermissionError):
     """A member may read this, but their role does not allow the change."""
 
@@ -171,7 +225,10 @@ class CheckedStore:
 
     def apply(self, draft_id: str, base: int, changes: Mapping[str, Any], catalogue: Any, **kw: Any) -> Any:
         # No changes only brings a tab up to date with the head: a read.
-        self._check(draft_id, "answer" if changes else "read")
+        self._check(draft_id, "read")
+        lacking = may_change(self.role_for(draft_id), changes) if changes else None
+        if lacking:
+            raise Forbidden(lacking, self.role_for(draft_id))
         kw["author"] = self.email
         return self.inner.apply(draft_id, base, changes, catalogue, **kw)
 

@@ -197,3 +197,59 @@ def test_owner_manages_members_and_keeps_one_owner(two_orgs):
     actions = [e.action for e in store.audit(a)]
     assert actions[:5] == ["member", "member", "remove member", "member", "join"]
     assert "join" in actions and "invite" in actions
+
+
+def test_the_sign_off_chain_by_role(two_orgs, catalogue):
+    """Submit (editor), mark reviewed (reviewer, the safeguarding lead), approve (trustee): each
+    step saved through the checked store by its role only; a trustee who approves still cannot
+    change an answer, in the same save or another."""
+    import datetime as dt
+
+    from assessor import lifecycle as lc
+    from assessor.access import lifecycle_role
+    from assessor.assessment import load_assessment
+    from assessor.store import diff, flatten
+
+    store, a, _, _, _ = two_orgs
+    draft = store.create(load_assessment("examples/youth-forum.yaml", catalogue), org=a)
+    day = dt.date(2026, 11, 30)
+    people = {
+        r: CheckedStore(store, f"{r}@alpha.org") for r in ("owner", "editor", "reviewer", "trustee", "viewer")
+    }
+
+    def step(who: str, move, **kw):
+        head = store.load(draft, catalogue)
+        after = move(head, role=lifecycle_role(who) or "viewer", on=day, **kw)
+        changes = diff(flatten(head.to_data()), flatten(after.to_data()))
+        return people[who].apply(draft, store.head(draft), changes, catalogue)
+
+    def refused(who: str, changes) -> None:
+        with pytest.raises(Forbidden):
+            people[who].apply(draft, store.head(draft), changes, catalogue)
+
+    def fields(move, **kw):
+        head = store.load(draft, catalogue)
+        return diff(flatten(head.to_data()), flatten(move(head, on=day, **kw).to_data()))
+
+    # Submitting: any role that prepares it, not a viewer.
+    refused("viewer", fields(lc.submit, by="Vi", role=lc.EDITOR))
+    step("editor", lc.submit, by="Eddie Editor")
+    # Marking reviewed: the reviewer only (not the trustee, nor the editor).
+    for who in ("editor", "trustee", "owner"):
+        refused(who, fields(lc.review, by="X", role=lc.LEAD))
+    step("reviewer", lc.review, by="Lee Lead")
+    # Approving: the trustee only; and not with an answer changed in the same save.
+    approval = fields(lc.approve, approvers=[("Chris Chair", "Chair")], minute="TM 1", role=lc.TRUSTEE)
+    for who in ("editor", "reviewer", "owner", "viewer"):
+        refused(who, approval)
+    refused("trustee", {**approval, "answers/oversharing.member_advice/value": "not_in_place"})
+    assert lc.status(store.load(draft, catalogue)).value == "reviewed"
+    step("trustee", lc.approve, approvers=[("Chris Chair", "Chair of trustees")], minute="TM 2026/14")
+    assert lc.is_approved(store.load(draft, catalogue))
+    refused("trustee", {"answers/oversharing.member_advice/value": "not_in_place"})
+    who_did = [(e.actor, e.action) for e in store.audit(a, draft_id=draft)][:3]
+    assert who_did == [
+        ("trustee@alpha.org", "edit"),
+        ("reviewer@alpha.org", "edit"),
+        ("editor@alpha.org", "edit"),
+    ]

@@ -126,6 +126,14 @@ class Platform(_Strict):
             "followers are approved one by one. There is no members' group to approve people into."
         ),
     )
+    clip_controls: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Settings the account holder has for each video it posts, as the platform names them "
+            "(TikTok: Duet, Stitch, downloads, comments): the staff code asks for each to be set "
+            "before a video showing a young member is posted."
+        ),
+    )
     server_report_tool: bool | None = Field(
         None,
         description=(

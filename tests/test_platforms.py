@@ -299,3 +299,18 @@ def test_without_the_platform_variants_the_corpus_assumes_tools_it_lacks(catalog
         "the platform has accounts, not a membership",
     } <= found
     assert "no member_messages_off" in found
+
+
+def test_video_settings_are_named_only_for_a_platform_that_has_them(catalogue, monkeypatch):
+    """TikTok's per-video Duet, Stitch, download and comment settings are in the staff code of a
+    youth theatre posting clips of children; a platform without them is never told to set them."""
+    tiktok = catalogue.platforms["tiktok"]
+    assert tiktok.clip_controls == ["Duet", "Stitch", "downloads", "comments"]
+    path = ROOT / "tests" / "scenarios" / "youth-theatre-tiktok.yaml"
+    assessment = load_assessment(path, catalogue)
+    assert "Duet, Stitch, downloads, comments" in _texts(assessment, catalogue)["staff_code"]
+    monkeypatch.setitem(catalogue.platforms, "tiktok", tiktok.model_copy(update={"clip_controls": []}))
+    assert "Duet" not in _texts(assessment, catalogue)["staff_code"]
+    for pid, platform in catalogue.platforms.items():
+        if platform.clip_controls:
+            assert any("duet" in s.url or "tiktok" in s.url for s in platform.sources), pid

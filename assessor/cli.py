@@ -411,6 +411,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_portfolio)
 
+    from assessor.cli_hosted import add_parser as add_hosted
+
+    add_hosted(sub)  # org ...: hosted mode, acting as a member through the checked store
+
     for name in ("coverage", "score", "validate", "pack", "due", "export", "portfolio", "diff"):
         sub.choices[name].add_argument(
             "--questionnaires", default=str(DEFAULT_DIR), metavar="DIR", help="questionnaire folder"

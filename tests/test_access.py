@@ -5,6 +5,8 @@ The checked-store tests run on every backend in ``tests/test_store.py``'s ``BACK
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from assessor.access import (
@@ -253,3 +255,44 @@ def test_the_sign_off_chain_by_role(two_orgs, catalogue):
         ("reviewer@alpha.org", "edit"),
         ("editor@alpha.org", "edit"),
     ]
+
+
+def test_hosted_commands_show_another_organisation_nothing(tmp_path, capsys):
+    """``python -m assessor org ... --as EMAIL``: the same checks as the app, on the command line."""
+    from assessor.cli import main
+    from assessor.store import SQLiteStore, new_draft_id
+
+    db = tmp_path / "db.sqlite3"
+    store = SQLiteStore(db)
+    a = store.create_org("Alpha", owner="owner@alpha.org")
+    store.set_member(a, "trustee@alpha.org", "trustee", by="owner@alpha.org")
+    b = store.create_org("Beta", owner="owner@beta.org")
+    da = store.create(org("Alpha Secret Name"), org=a)
+    db_ = store.create(org("Beta's own"), org=b)
+    code = store.summary(da).code
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        rc = main(["org", "--db", str(db), *argv])
+        out, err = capsys.readouterr()
+        return rc, out, err
+
+    listed = run("drafts", "--as", "owner@beta.org")[1]
+    assert listed.split("\t")[0] == db_ and "Alpha" not in listed and listed.count("\n") == 1
+    for argv in (("show", da), ("show", "--code", code), ("delete", da), ("show", new_draft_id())):
+        rc, out, err = run(*argv, "--as", "owner@beta.org")
+        assert (rc, out, err) == (1, "", "no such assessment\n"), argv  # the same as for no assessment
+    for argv in (("members", a), ("audit", a), ("invite", a, "owner@beta.org", "owner")):
+        assert run(*argv, "--as", "owner@beta.org") == (1, "", "no such organisation\n")
+    assert store.exists(da) and store.role_of(a, "owner@beta.org") is None
+    # Alpha's own people, within their roles.
+    rc, out, _ = run("show", "--code", code, "--as", "trustee@alpha.org")
+    assert rc == 0 and "Alpha Secret Name" in out
+    rc, _, err = run("delete", da, "--as", "trustee@alpha.org")
+    assert rc == 1 and "trustee" in err and store.exists(da)
+    assert run("audit", a, "--as", "trustee@alpha.org")[0] == 1
+    rc, out, _ = run("audit", a, "--json", "--as", "owner@alpha.org")
+    assert rc == 0 and {e["action"] for e in json.loads(out)} >= {"create", "member", "create organisation"}
+    assert run("delete", da, "--as", "owner@alpha.org")[0] == 0 and not store.exists(da)
+    assert run("create", "Gamma", "--owner", "g@gamma.org")[0] == 0
+    assert [m.org_name for m in store.orgs_for("g@gamma.org")] == ["Gamma"]
+    store.close()

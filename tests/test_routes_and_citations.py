@@ -179,3 +179,24 @@ def test_the_alert_would_be_cited_without_its_condition(catalogue, monkeypatch):
     assert not _alert_applies(assessment.profile)
     ctx = context.build_context(assessment, catalogue)
     assert any(c.source.endswith(RANDOM_PAIRING_ALERT) for r in ctx.risks for c in r.citations)
+
+
+@pytest.mark.parametrize("nation", NATIONS)
+@pytest.mark.parametrize(
+    "stem",
+    ["sports-club-whatsapp", "mh-peer-forum", "bereavement-discord-adults", "learning-disability-whatsapp"],
+)
+def test_the_same_organisation_in_every_nation_gets_that_nations_routes(stem, nation, catalogue):
+    """A children's club, forums for adults (with and without adults at risk) and a pack for adults
+    with learning disabilities, each moved to every nation:
+    no pack names another nation's route or source, and none sends anyone to a council in
+    Northern Ireland."""
+    assessment = load_assessment(ROOT / "tests" / "scenarios" / f"{stem}.yaml", catalogue)
+    moved = assessment.model_copy(update={"profile": {**assessment.profile, "nation": nation}})
+    pages = render_pages(moved, catalogue)
+    docs = {doc: html + "\n" + parse(html, doc).text for doc, html in pages.items()}
+    assert not route_problems(catalogue, nation, docs)
+    own = catalogue.contacts.route(
+        "child_protection" if stem == "sports-club-whatsapp" else "adult_safeguarding", nation
+    )
+    assert own.short in docs["procedure"]

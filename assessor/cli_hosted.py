@@ -4,7 +4,8 @@
 Every other command acts *as* a member (``--as EMAIL``) and goes through the same checked store
 as the web app (``assessor.access.CheckedStore``): it lists, shows, audits or deletes only what
 that person's role allows in the organisations they belong to. Another organisation's assessment
-is reported exactly as one that does not exist.
+is reported exactly as one that does not exist. A draft id may begin with "-": put "--" before
+it (``org show --as EMAIL -- ID``).
 """
 
 from __future__ import annotations

@@ -271,28 +271,34 @@ def test_hosted_commands_show_another_organisation_nothing(tmp_path, capsys):
     db_ = store.create(org("Beta's own"), org=b)
     code = store.summary(da).code
 
-    def run(*argv: str) -> tuple[int, str, str]:
-        rc = main(["org", "--db", str(db), *argv])
+    def run(
+        command: str, *positional: str, who: str = "", flags: tuple[str, ...] = ()
+    ) -> tuple[int, str, str]:
+        # "--" before ids: a draft id may begin with "-" (URL-safe base64).
+        mine = ("--as", who) if who else ()
+        rest = ("--", *positional) if positional else ()
+        rc = main(["org", "--db", str(db), command, *mine, *flags, *rest])
         out, err = capsys.readouterr()
         return rc, out, err
 
-    listed = run("drafts", "--as", "owner@beta.org")[1]
+    beta = "owner@beta.org"
+    listed = run("drafts", who=beta)[1]
     assert listed.split("\t")[0] == db_ and "Alpha" not in listed and listed.count("\n") == 1
-    for argv in (("show", da), ("show", "--code", code), ("delete", da), ("show", new_draft_id())):
-        rc, out, err = run(*argv, "--as", "owner@beta.org")
-        assert (rc, out, err) == (1, "", "no such assessment\n"), argv  # the same as for no assessment
-    for argv in (("members", a), ("audit", a), ("invite", a, "owner@beta.org", "owner")):
-        assert run(*argv, "--as", "owner@beta.org") == (1, "", "no such organisation\n")
-    assert store.exists(da) and store.role_of(a, "owner@beta.org") is None
+    for positional, flags in (([da], ()), ([code], ("--code",)), ([new_draft_id()], ())):
+        assert run("show", *positional, who=beta, flags=flags) == (1, "", "no such assessment\n")
+    assert run("delete", da, who=beta) == (1, "", "no such assessment\n")  # as for no assessment
+    for command, positional in (("members", [a]), ("audit", [a]), ("invite", [a, beta, "owner"])):
+        assert run(command, *positional, who=beta) == (1, "", "no such organisation\n")
+    assert store.exists(da) and store.role_of(a, beta) is None
     # Alpha's own people, within their roles.
-    rc, out, _ = run("show", "--code", code, "--as", "trustee@alpha.org")
+    rc, out, _ = run("show", code, who="trustee@alpha.org", flags=("--code",))
     assert rc == 0 and "Alpha Secret Name" in out
-    rc, _, err = run("delete", da, "--as", "trustee@alpha.org")
+    rc, _, err = run("delete", da, who="trustee@alpha.org")
     assert rc == 1 and "trustee" in err and store.exists(da)
-    assert run("audit", a, "--as", "trustee@alpha.org")[0] == 1
-    rc, out, _ = run("audit", a, "--json", "--as", "owner@alpha.org")
+    assert run("audit", a, who="trustee@alpha.org")[0] == 1
+    rc, out, _ = run("audit", a, who="owner@alpha.org", flags=("--json",))
     assert rc == 0 and {e["action"] for e in json.loads(out)} >= {"create", "member", "create organisation"}
-    assert run("delete", da, "--as", "owner@alpha.org")[0] == 0 and not store.exists(da)
-    assert run("create", "Gamma", "--owner", "g@gamma.org")[0] == 0
+    assert run("delete", da, who="owner@alpha.org")[0] == 0 and not store.exists(da)
+    assert run("create", "Gamma", flags=("--owner", "g@gamma.org"))[0] == 0
     assert [m.org_name for m in store.orgs_for("g@gamma.org")] == ["Gamma"]
     store.close()

@@ -114,7 +114,13 @@ REMOVES = (
 # Hiding or editing a member's post is a forum's tool: elsewhere the actions say what the platform allows.
 HIDES = ("hide the post,", "hide or edit a post for that reason", "can hide posts, images and streams")
 # An account that is public or private as a whole has no membership to approve.
-ACCOUNT = ("make membership by approval", "let people join only once you have approved them")
+ACCOUNT = (
+    "make membership by approval",
+    "let people join only once you have approved them",
+    "on the joining page",
+    "to the joining page",
+    "from the joining page",
+)
 # Reports that go only to the company cannot be made to reach a moderator.
 COMPANY_REPORTS = ("make sure reports reach a moderator",)
 # Pausing a conversation needs slow mode or admin-only posting (or a live session's host).

@@ -30,7 +30,9 @@ def _area_block(area: AreaResult, catalogue: Catalogue) -> list[str]:
         lines.append(_wrap(f"+ {f.axis} {f.change}: {f.because} [{', '.join(f.guidance)}]", "    "))
     status = {"in_place": "in place", "partly": "partly in place", "missing": "MISSING"}
     for k in area.key_controls:
-        lines.append(_wrap(f"* key control {status[k.status]}: {k.name} ({k.id})", "    "))
+        lines.append(
+            _wrap(f"* key control {status[k.status]}: {k.name} ({k.id}) [{', '.join(k.guidance)}]", "    ")
+        )
     if area.uncapped is not None and area.caps:
         u = area.uncapped
         lines.append(
@@ -38,7 +40,7 @@ def _area_block(area: AreaResult, catalogue: Catalogue) -> list[str]:
         )
     for c in area.caps:
         held = "" if c.binding else " (the safeguards already keep it there)"
-        lines.append(_wrap(f"^ cap: {c.because}{held}", "    "))
+        lines.append(_wrap(f"^ cap: {c.because}{held} [{', '.join(c.guidance)}]", "    "))
     for f in area.lowered_by:
         lines.append(_wrap(f"- {f.answer_label}: {f.text} [{', '.join(f.guidance)}]", "    "))
     for f in area.gaps:

@@ -93,6 +93,7 @@ class KeyControlStatus(BaseModel):
     status: Literal["in_place", "partly", "missing"]
     answer_label: str | None
     from_profile: bool = False
+    guidance: list[str] = []
 
 
 class AppliedCap(BaseModel):
@@ -105,6 +106,7 @@ class AppliedCap(BaseModel):
     likelihood: int
     impact: int
     binding: bool  # it raised the residual above what the controls alone gave
+    guidance: list[str] = []
 
 
 class AreaResult(BaseModel):
@@ -433,7 +435,7 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
         counted = 0
         lowered, gaps = [], []
         keys: list[KeyControlStatus] = []
-        caps: list[tuple[str, str, Cap, str]] = []  # source, kind, cap, because (without the floor)
+        caps: list[tuple[str, str, Cap, str, list[str]]] = []  # source, kind, cap, because, guidance
         items = [(s, q, True) for s, qs in visible_sections[area.id] for q in qs]
         items += [(s, q, False) for s, q in extra.get(area.id, [])]
         for section, q, own in items:
@@ -468,14 +470,22 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                 status = _key_status(catalogue, q, raw, f.strength)
                 name = _key_name(q)
                 keys.append(
-                    KeyControlStatus(id=q.id, name=name, status=status, answer_label=f.answer_label)  # type: ignore[arg-type]
+                    KeyControlStatus(
+                        id=q.id, name=name, status=status, answer_label=f.answer_label, guidance=f.guidance
+                    )  # type: ignore[arg-type]
                 )
                 if status == "missing":
                     cap = q.cap or area.cap or kc_rules.cap
                     if cap is not None:
                         said = f.answer_label.lower() if f.answer_label else "unanswered"
                         caps.append(
-                            (q.id, "key_missing", cap, f"Key control {said}: {name}. While it is missing,")
+                            (
+                                q.id,
+                                "key_missing",
+                                cap,
+                                f"Key control {said}: {name}. While it is missing,",
+                                f.guidance,
+                            )
                         )
                 elif status == "partly" and (q.partly_cap or kc_rules.partly_cap) is not None:
                     caps.append(
@@ -484,6 +494,7 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                             "key_partly",
                             q.partly_cap or kc_rules.partly_cap,
                             f"Key control only partly in place: {name}. Until it is in place,",
+                            f.guidance,
                         )
                     )
             if f.strength < 1:
@@ -493,22 +504,27 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
             if area.id in kc.areas:
                 keys.append(
                     KeyControlStatus(
-                        id=kid, name=kc.missing, status="missing", answer_label=None, from_profile=True
+                        id=kid,
+                        name=kc.missing,
+                        status="missing",
+                        answer_label=None,
+                        from_profile=True,
+                        guidance=list(kc.guidance),
                     )
                 )
-                caps.append((kid, "profile", kc.cap, f"{kc.missing}. Until that changes,"))
+                caps.append((kid, "profile", kc.cap, f"{kc.missing}. Until that changes,", list(kc.guidance)))
         s = total_ws / total_w if total_w else 0.0
         for weak in [rules.weak_controls, *rules.weak_controls_more]:
             if weak is not None and s < weak.below:
-                caps.append(("weak_controls", "weak", weak.cap, weak.because))
+                caps.append(("weak_controls", "weak", weak.cap, weak.because, list(area.guidance)))
         for rule in area.strength_rules:
             if s < rule.below and (rule.when is None or rule.when.holds(responses)):
-                caps.append((f"{area.id}.strength_rule", "weak", rule.cap, rule.because))
+                caps.append((f"{area.id}.strength_rule", "weak", rule.cap, rule.because, list(area.guidance)))
         res_l = max(1, likelihood - round_half_up(s * rules.reduction["likelihood"]))
         res_i = max(1, impact - round_half_up(s * rules.reduction["impact"]))
         uncapped = (res_l, res_i)
         applied: list[AppliedCap] = []
-        for source, kind, cap, because in caps:
+        for source, kind, cap, because, cap_guidance in caps:
             if not cap_applies(catalogue, cap, likelihood, impact):
                 continue
             fl, fi = cap_floor(catalogue, cap, likelihood, impact)
@@ -522,6 +538,7 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                     likelihood=fl,
                     impact=fi,
                     binding=binding,
+                    guidance=cap_guidance,
                 )
             )
             res_l, res_i = max(res_l, fl), max(res_i, fi)

@@ -305,3 +305,42 @@ def test_a_harm_class_can_be_held_to_a_priority(catalogue):
         x for x in score(audit, catalogue).actions if "platform_features.young_people_talked" in x.sources
     )
     assert act.priority in ("critical", "high")
+
+
+def _corpus(catalogue):
+    folders = [EXAMPLES, Path(__file__).parent / "scenarios"]
+    paths = [p for f in folders for p in sorted(f.glob("*.yaml")) if p.name != "expectations.yaml"]
+    return [(p.stem, load_assessment(p, catalogue)) for p in paths]
+
+
+def test_score_explains_every_cap_and_every_key_control(catalogue):
+    import json
+
+    from assessor.report import format_result
+
+    seen_caps = seen_keys = 0
+    for name, a in _corpus(catalogue):
+        r = score(a, catalogue)
+        text = " ".join(format_result(r, a, catalogue).split())  # undo the wrapping
+        data = json.loads(r.model_dump_json())
+        for area, js in zip(r.areas, data["areas"], strict=True):
+            # Every key control, in text and JSON, with its status and guidance ids.
+            assert [k["id"] for k in js["key_controls"]] == [k.id for k in area.key_controls]
+            for k in area.key_controls:
+                assert k.guidance, (name, k.id)
+                assert f"({k.id}) [{', '.join(k.guidance)}]" in text, (name, k.id)
+                seen_keys += 1
+            # Every cap, in text and JSON, with its reason and guidance ids.
+            assert [c["because"] for c in js["caps"]] == [c.because for c in area.caps]
+            for c in area.caps:
+                assert " ".join(c.because.split()) in text, (name, area.id, c.source)
+                seen_caps += 1
+            # Nothing holds an area up unexplained: the residual is the safeguards' result raised
+            # only by the caps listed, and a binding cap is listed whenever they differ.
+            u = area.uncapped
+            lk = max([u.likelihood, *(c.likelihood for c in area.caps)])
+            im = max([u.impact, *(c.impact for c in area.caps)])
+            assert (area.residual.likelihood, area.residual.impact) == (lk, im), (name, area.id)
+            if area.residual != u:
+                assert area.cap is not None and area.cap.binding, (name, area.id)
+    assert seen_caps > 50 and seen_keys > 100, (seen_caps, seen_keys)

@@ -232,7 +232,7 @@ def _finding(
         answer = assessment.answers.get(q.id)
         value, note = (answer.value, answer.note) if answer else (None, None)
     strength = _strength(catalogue, q, value) if q.scored else None
-    return Finding(
+    return Finding.model_construct(  # internal values, already the right types: no validation
         question_id=q.id,
         text=q.text_adults if q.text_adults and adults_only(assessment) else q.text,
         section=section,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -66,10 +67,15 @@ def _run(tree: Path, count: int, passes: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.scoring", description=__doc__.splitlines()[0])
     parser.add_argument("--base", default=BASE, help="commit to compare with (default: before issue 11)")
+    parser.add_argument(
+        "--head", default=None, help="commit to measure (default: this working tree, as it is)"
+    )
     parser.add_argument("--pairs", type=int, default=10, help="paired runs, alternating which goes first")
     parser.add_argument("--count", type=int, default=300, help="generated assessments per run")
     parser.add_argument("--passes", type=int, default=5, help="timed passes per run (median taken)")
     args = parser.parse_args(argv)
+    # Stopped with SIGTERM, still remove the base tree (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     with tempfile.TemporaryDirectory(prefix="bench-scoring-") as tmp:
         base_tree = Path(tmp) / "base"
@@ -79,20 +85,29 @@ def main(argv: list[str] | None = None) -> int:
             check=True,
             capture_output=True,
         )
+        head_tree = ROOT
+        if args.head is not None:
+            head_tree = Path(tmp) / "head"
+            subprocess.run(
+                ["git", "worktree", "add", "--detach", str(head_tree), args.head],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+            )
         try:
             head_rev = subprocess.run(
-                ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+                ["git", "rev-parse", "--short", "HEAD"], cwd=head_tree, capture_output=True, text=True
             ).stdout.strip()
             dirty = subprocess.run(
                 ["git", "status", "--porcelain", "--", "assessor", "questionnaires"],
-                cwd=ROOT,
+                cwd=head_tree,
                 capture_output=True,
                 text=True,
             ).stdout.strip()
             load_before = load_average()
             base_rates, head_rates, ratios = [], [], []
             for i in range(args.pairs):
-                order = [("base", base_tree), ("head", ROOT)]
+                order = [("base", base_tree), ("head", head_tree)]
                 if i % 2:
                     order.reverse()
                 got = {name: _run(tree, args.count, args.passes) for name, tree in order}
@@ -117,9 +132,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"load average {load_before:.2f} at start, {load_average():.2f} at end"
             )
         finally:
-            subprocess.run(
-                ["git", "worktree", "remove", "--force", str(base_tree)], cwd=ROOT, capture_output=True
-            )
+            for tree in {base_tree, head_tree} - {ROOT}:
+                subprocess.run(
+                    ["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True
+                )
     return 0
 
 

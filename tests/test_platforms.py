@@ -127,7 +127,10 @@ COMPANY_REPORTS = ("make sure reports reach a moderator",)
 PAUSES = ("may pause it",)
 # Sentences that name a limit of the platform: only where the registry records it.
 STATES = {
-    "messages_minimum_age": ("send or receive private messages or join its group chats",),
+    "messages_minimum_age": (
+        "send or receive private messages or join its group chats",
+        "receive private messages: reach them through",
+    ),
 }
 
 

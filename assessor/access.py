@@ -174,7 +174,16 @@ class CheckedStore:
     method cannot be reached unchecked by mistake.
     """
 
-    _READS = ("head", "load_text", "load", "revisions", "changes_in", "conflicts", "summary")
+    _READS = (
+        "head",
+        "load_text",
+        "load",
+        "revisions",
+        "changes_in",
+        "conflicts",
+        "summary",
+        "approved_revisions",  # the sign-off page and History's comparison
+    )
 
     def __init__(self, inner: DraftStore, email: str) -> None:
         self.inner = inner

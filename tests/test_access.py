@@ -302,3 +302,10 @@ def test_hosted_commands_show_another_organisation_nothing(tmp_path, capsys):
     assert run("create", "Gamma", flags=("--owner", "g@gamma.org"))[0] == 0
     assert [m.org_name for m in store.orgs_for("g@gamma.org")] == ["Gamma"]
     store.close()
+
+
+def test_a_member_who_reads_can_list_the_approved_versions_and_an_outsider_cannot(two_orgs, mini):
+    store, _, _, draft, _ = two_orgs
+    assert CheckedStore(store, "viewer@alpha.org").approved_revisions(draft) == []
+    with pytest.raises(DraftNotFound):
+        CheckedStore(store, "owner@beta.org").approved_revisions(draft)

@@ -7,6 +7,9 @@ days); "Delete now" is here, for the browser that created the assessment only.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+
 import streamlit as st
 
 from assessor.store import UNDO_DAYS, Revision
@@ -66,6 +69,8 @@ def history_page() -> None:
     )
     revisions = store.revisions(draft)
     head = revisions[0].rev if revisions else 0
+    compare_versions(revisions)
+    st.header("Every saved version")
     for r in revisions[:SHOWN]:
         n = _questions(r)
         who = f" · {r.author}" if r.author else ""
@@ -127,3 +132,77 @@ def history_page() -> None:
             f"Only the browser that started this assessment can delete it at once. You can delete it "
             f"from the Start page; it is kept for {UNDO_DAYS} days and can be brought back."
         )
+
+
+def compare_versions(revisions: list[Revision]) -> None:
+    """What changed between any two saved versions: answers, ratings, actions and documents."""
+    from assessor.diff import compare
+
+    draft = state.draft_id()
+    store = state.store()
+    st.header("What changed")
+    approved = dict(store.approved_revisions(draft))
+    if len(revisions) < 2:
+        st.write("There is only one saved version so far.")
+        return
+
+    def name(rev: int) -> str:
+        v = approved.get(rev)
+        if v:
+            when = v.get("approved_on", "")
+            with contextlib.suppress(ValueError, TypeError):
+                when = f"{dt.date.fromisoformat(when):%d %b %Y}"
+            return f"Saved version {rev}: version {v.get('version')}, approved {when}"
+        return f"Saved version {rev}{' (current)' if rev == revisions[0].rev else ''}"
+
+    revs = [r.rev for r in revisions]
+    default_old = next(iter(approved), revs[-1])
+    if default_old == revs[0]:
+        default_old = revs[1]
+    st.write(
+        "Compare two saved versions: the answers changed, the risk areas whose rating moved, the "
+        "actions completed, added or dropped, and the documents whose wording changed. The earlier "
+        "one is the last approved version if there is one."
+    )
+    left, right = st.columns(2)
+    old = left.selectbox(
+        "Earlier version", revs, index=revs.index(default_old), format_func=name, key="diff|old"
+    )
+    new = right.selectbox("Later version", revs, index=0, format_func=name, key="diff|new")
+    if st.button("Compare", key="diff|go"):
+        cat = state.catalogue()
+        with st.spinner("Comparing…"):
+            st.session_state["diff|result"] = (
+                old,
+                new,
+                compare(store.load(draft, cat, old), store.load(draft, cat, new), cat),
+            )
+    shown = st.session_state.get("diff|result")
+    if shown and shown[:2] == (old, new):
+        show_changes(shown[2])
+
+
+def show_changes(ch) -> None:
+    st.subheader(f"From {ch.old} to {ch.new}")
+    if ch.is_empty():
+        st.write("No changes.")
+        return
+    if ch.overall:
+        st.markdown(f"**Overall rating:** {md(ch.overall[0])} → {md(ch.overall[1])}")
+    st.markdown(f"**Answers changed ({len(ch.answers)})**")
+    for c in ch.answers[:60]:
+        what = "Note on “" + c.text + "”" if c.part == "note" else c.text
+        st.markdown(f"- {md(what)}  \n  {md(c.before)} → **{md(c.after)}**")
+    if len(ch.answers) > 60:
+        st.write(f"…and {len(ch.answers) - 60} more.")
+    st.markdown(f"**Ratings moved ({len(ch.ratings)})**")
+    for r in ch.ratings:
+        st.markdown(f"- {md(r.title)}: {md(r.before)} → {md(r.after)}")
+    for kind in ("completed", "added", "dropped"):
+        rows = [a for a in ch.actions if a.change == kind]
+        st.markdown(f"**Actions {kind} ({len(rows)})**")
+        for a in rows:
+            st.markdown(f"- {md(a.text)}" + (f" ({md(a.detail)})" if a.detail else ""))
+    st.markdown(f"**Documents whose wording changed ({len(ch.documents)})**")
+    for d in ch.documents:
+        st.markdown(f"- {md(d)}")

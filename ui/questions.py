@@ -202,6 +202,7 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
                     lambda text, field=field: _person_change(q.id, field, text),
                     max_chars=MAX_SHORT,
                 )
+    carried_over(q.id, number)
     why_we_ask(q, catalogue)
     if not q.id.startswith("profile."):
         autosave.text_box(
@@ -216,11 +217,41 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
         )
 
 
+def _confirm(qid: str) -> None:
+    from assessor.lifecycle import confirm
+
+    st.session_state["assessment"] = confirm(state.assessment(), [qid])
+    state.save()
+
+
+def carried_over(qid: str, number: str = "") -> None:
+    """In a yearly review: an answer copied from the last approved version, until confirmed or changed."""
+    a = state.assessment()
+    if a.lifecycle is None or qid not in a.lifecycle.carried_over:
+        return
+    if state.read_only():
+        st.markdown(":orange[**Carried over from the last approved version**], not yet confirmed.")
+        return
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    left.markdown(":orange[**Carried over from the last approved version: please confirm**] or change it.")
+    label = f"Confirm answer {number.rstrip('.')} unchanged" if number else "Confirm unchanged"
+    right.button(label, key=_key(qid, "confirm"), on_click=_confirm, args=(qid,))
+
+
 def render_sections(sections: list[Any], catalogue: Catalogue) -> None:
-    """Draw the visible sections and questions; hidden ones vanish as answers change."""
-    vis = Visibility(catalogue, state.assessment().responses())
+    """Draw the visible sections and questions; hidden ones vanish as answers change.
+
+    In a yearly review (a version after the first), the questions about what has changed since
+    the last review come first."""
+    a = state.assessment()
+    vis = Visibility(catalogue, a.responses())
     n = 0
-    for section, questions in vis.sections(sections):
+    shown = vis.sections(sections)
+    if a.lifecycle is not None and a.lifecycle.earlier:
+        from assessor.lifecycle import CHANGE_QUESTIONS
+
+        shown.sort(key=lambda sq: not any(q.id in CHANGE_QUESTIONS for q in sq[1]))
+    for section, questions in shown:
         st.header(section.title)
         if section.intro:
             st.write(section.intro)

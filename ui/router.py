@@ -97,6 +97,12 @@ def main() -> None:
             icon=":material/description:",
             url_path="documents",
         )
+        pages["signoff"] = st.Page(
+            _lazy("ui.signoff", "signoff_page"),
+            title="Sign-off",
+            icon=":material/verified:",
+            url_path="signoff",
+        )
         pages["history"] = st.Page(
             _lazy("ui.history", "history_page"),
             title="History",
@@ -105,7 +111,13 @@ def main() -> None:
         )
         order += ["review", "results", "documents"]
         nav["Assessment"] = questions
-        nav["Outcome"] = [pages["review"], pages["results"], pages["documents"], pages["history"]]
+        nav["Outcome"] = [
+            pages["review"],
+            pages["results"],
+            pages["documents"],
+            pages["signoff"],
+            pages["history"],
+        ]
 
         answered = sum(s.answered for s in steps)
         total = sum(s.total for s in steps)

@@ -27,6 +27,7 @@ from assessor.conditions import tests_in
 from assessor.contacts import Contacts
 from assessor.errors import Problem, SourceErrors
 from assessor.platforms import DERIVED, Platform
+from assessor.presentation import Presentation
 from assessor.questionnaire import (
     Action,
     Catalogue,
@@ -51,8 +52,10 @@ FILES: dict[str, Any] = {
     "helplines.yaml": TypeAdapter(dict[str, Nation]),
     "platforms.yaml": TypeAdapter(dict[str, Platform]),
     "contacts.yaml": Contacts,
+    "documents.yaml": Presentation,
 }
-_OPTIONAL: set[str] = set()  # files a folder may leave out while they are being written (none now)
+# Files a folder may leave out: documents.yaml only tailors how the documents present the plan.
+_OPTIONAL: set[str] = {"documents.yaml"}
 GUIDANCE_ID = r"^\d{3}\.[A-Z]+\d+[a-z]?$"
 
 
@@ -113,6 +116,7 @@ def load_catalogue(folder: Path | str = DEFAULT_DIR) -> Catalogue:
         nations=sources["helplines.yaml"].model,  # type: ignore[union-attr]
         platforms=sources["platforms.yaml"].model,  # type: ignore[union-attr]
         contacts=sources["contacts.yaml"].model or None,  # type: ignore[union-attr]
+        presentation=sources["documents.yaml"].model or Presentation(),  # type: ignore[union-attr]
     )
 
 
@@ -148,6 +152,7 @@ class _CrossCheck:
         self._check_nations()
         self._check_contacts()
         self._check_platforms()
+        self._check_presentation()
         profile = self.src["profile.yaml"]
         self._check_sections(profile, profile.model.sections, (), prefix="profile.", in_profile=True)
         for gid, item in self.guidance.items():
@@ -372,6 +377,36 @@ class _CrossCheck:
                 self.problems.append(
                     src.at(loc, f"'{v}' is not a value of '{test.q}' (values: {', '.join(sorted(values))})")
                 )
+
+    def _check_presentation(self) -> None:
+        """documents.yaml names only owner roles of the catalogue, its own roles, and actions that exist."""
+        src = self.src["documents.yaml"]
+        pres = src.model
+        if not pres:
+            return
+        for owner, candidates in pres.owners.items():
+            if owner not in self.meta.roles:
+                self.problems.append(
+                    src.at(("owners", owner), f"'{owner}' is not a role in catalogue.yaml", key=True)
+                )
+            for i, role in enumerate(candidates):
+                if role not in pres.roles:
+                    self.problems.append(
+                        src.at(("owners", owner, i), f"'{role}' is not one of the roles listed")
+                    )
+        for owner in self.meta.roles:
+            if owner not in pres.owners:
+                self.problems.append(src.at(("owners",), f"no entry for the catalogue role '{owner}'"))
+        action_ids = set(self.actions)
+        for area in self.areas:
+            for section in area.model.sections:
+                action_ids.update(q.id for q in section.questions)
+        for key in ("supplied", "not_supplied"):
+            for aid in getattr(pres, key):
+                if aid not in action_ids:
+                    self.problems.append(
+                        src.at((key, aid), f"'{aid}' is not an action or question id", key=True)
+                    )
 
     def _check_platforms(self) -> None:
         """Every platform a profile can pick has an entry, and every entry is a profile option."""

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from assessor.conditions import Condition
 from assessor.contacts import Contacts
 from assessor.platforms import Platform
+from assessor.presentation import Presentation
 
 Id = Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")
 GuidanceIds = list[str]
@@ -584,6 +585,9 @@ class Catalogue(Strict):
     nations: dict[str, Nation]
     platforms: dict[str, Platform] = Field(default_factory=dict)  # platforms.yaml, by profile.platform_id
     contacts: Contacts | None = None  # contacts.yaml: statutory routes, retention, the NSPCC template
+    presentation: Presentation = Field(
+        default_factory=Presentation
+    )  # documents.yaml: owners, what the pack supplies
 
     def questions(self) -> list[Question]:
         """Profile then area questions, in the order a user meets them."""

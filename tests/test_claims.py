@@ -37,7 +37,12 @@ CORPUS = sorted(p for p in SCENARIOS.glob("*.yaml") if p.stem != "expectations")
 
 def _problems(assessment, catalogue, pages=None):
     pages = pages if pages is not None else render_pages(assessment, catalogue)
-    return check_pack(pages, facts(assessment, catalogue), platform_names(assessment, catalogue))
+    return check_pack(
+        pages,
+        facts(assessment, catalogue),
+        platform_names(assessment, catalogue),
+        catalogue.presentation.not_supplied,
+    )
 
 
 def _expectations() -> dict:
@@ -317,6 +322,7 @@ def test_without_the_pack_wording_the_corpus_would_promise_to_write_itself(catal
     import assessor.documents.context as context
 
     monkeypatch.setattr(context, "in_pack_action", lambda action, flags: action)
+    monkeypatch.setattr(context, "supplied_by", lambda *args: None)
     found = []
     for path in CORPUS:
         assessment = load_assessment(path, catalogue)

@@ -85,6 +85,12 @@ RULES: dict[str, dict[str, str]] = {
     "secrets": {"never-promise": "never promise to keep a concern secret"},
     "forward-messages": {"forbidden": "do not forward or screenshot the group's messages outside it"},
     "add-members": {"admins-only": "only admins add people to the group"},
+    "private-contact": {
+        "transparent": "staff contact one member on their own only with another adult copied in",
+        "safe-route": "staff contact a member only in the way and at the times the member said are safe",
+        "private": "staff may contact a member privately (never with under-18s, never where staff may not "
+        "message members privately, never in a survivors' community)",
+    },
 }
 
 _HANDOVER = r"handover record|written handover|handover (form|template)"
@@ -134,6 +140,12 @@ CHILD_WORDS = re.compile(
     r"\b(young people|young person|under 18|under-18|Childline|parents? or carers?|trusted adult)\b", re.I
 )
 SUPPORT_GROUP = re.compile(r"\bCN:|\bTW:|\bcontent notes?\b|\btrigger warnings?\b|own way of coping", re.I)
+# A sentence offering to contact one member on their own: it must carry the private-contact rule.
+PRIVATE_OFFER = re.compile(
+    r"\b(check in with (you|them)|(contact|contacted|contacting) (you|them|the member)?)\b[^.;]{0,40}?"
+    r"\b(privately|copied in|are safe)\b",
+    re.I,
+)
 VIDEO_WRONG = re.compile(r"\bCN:|\bcontent notes?\b|\bshifts?\b|\bpre-moderat|\bpost-moderat", re.I)
 
 
@@ -145,6 +157,8 @@ class Mark:
     kind: str  # "claim", "rule" or "commitment"
     tokens: tuple[str, ...]
     text: str
+    actions: tuple[str, ...] = ()  # data-action: the planned actions a commitment stands for
+    adopts: tuple[str, ...] = ()  # data-adopts: "document#section" of the pack it adopts
 
 
 @dataclass(frozen=True)
@@ -175,6 +189,7 @@ class Page:
     marks: list[Mark] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     text: str = ""  # everything printed
+    supplies: set[str] = field(default_factory=set)  # data-supplies marks: sections this document holds
 
 
 _VOID = frozenset({"br", "col", "meta", "link", "img", "hr", "input", "source", "wbr"})
@@ -202,6 +217,8 @@ class _Parser(HTMLParser):
                 self._data(" ")
             return
         found = dict(attrs)
+        if found.get("data-supplies"):
+            self.page.supplies.update((found["data-supplies"] or "").split())
         if tag in _SKIP:
             self.skip += 1
             tag = "skip:" + tag
@@ -238,7 +255,9 @@ class _Parser(HTMLParser):
             key = f"data-{kind}"
             if key in attrs:
                 tokens = tuple((attrs[key] or "").split())
-                self.page.marks.append(Mark(self.doc, kind, tokens, text))
+                actions = tuple((attrs.get("data-action") or "").split())
+                adopts = tuple((attrs.get("data-adopts") or "").split())
+                self.page.marks.append(Mark(self.doc, kind, tokens, text, actions, adopts))
 
     def handle_data(self, data: str) -> None:
         self._data(data)
@@ -376,15 +395,57 @@ def check_contradictions(pack: Mapping[str, Page]) -> list[Problem]:
     return problems
 
 
-def check_commitments(pack: Mapping[str, Page], known: Mapping[str, Any]) -> list[Problem]:
+# A promise to add something to a document of the pack ("add a step to your procedure", "list it
+# in the rules"): the pack's own document either holds it already (documents.yaml ``supplied``: the
+# plan then asks to adopt that document) or is declared not to (``not_supplied``).
+ADDS_TO = re.compile(
+    r"\b(add|adds|write|list|include|put|note)\b[^.;:]{0,100}?(?<!next )\b(?:to|in|into)\s+(?:your|our|the)\s+"
+    r"(?:[\w-]+\s+){0,3}?(procedure|rules|group agreement|safety tips|code of conduct)\b",
+    re.I,
+)
+ADDS_TO_DOC = {
+    "procedure": "procedure",
+    "rules": "house_rules",
+    "group agreement": "house_rules",
+    "safety tips": "house_rules",
+    "code of conduct": "staff_code",
+}
+
+
+def check_commitments(
+    pack: Mapping[str, Page], known: Mapping[str, Any], not_supplied: Iterable[str] = ()
+) -> list[Problem]:
     contained = _contained(pack, known)
+    declared = set(not_supplied)
     problems = []
     for doc, page in pack.items():
         for mark in page.marks:
-            if mark.kind == "commitment" and (what := writes_contained(mark.text, contained)):
+            if mark.kind != "commitment":
+                continue
+            if what := writes_contained(mark.text, contained):
                 problems.append(
                     Problem(
                         "commitment", doc, f"promises to write {what}, which the pack contains", mark.text
+                    )
+                )
+            for adopted in mark.adopts:
+                target, _, section = adopted.partition("#")
+                if target not in pack or (section and section not in pack[target].supplies):
+                    problems.append(
+                        Problem(
+                            "commitment", doc, f"adopts {adopted}, which the pack does not contain", mark.text
+                        )
+                    )
+            added = ADDS_TO.search(mark.text)
+            if added and ADDS_TO_DOC[added[2].lower()] in pack and not declared.intersection(mark.actions):
+                problems.append(
+                    Problem(
+                        "commitment",
+                        doc,
+                        f"promises to add to the {ADDS_TO_DOC[added[2].lower()]} the pack contains "
+                        f"({' '.join(mark.actions) or 'no action id'}): adopt the pack's section "
+                        "(documents.yaml supplied) or declare it not_supplied",
+                        mark.text,
                     )
                 )
     return problems
@@ -457,6 +518,39 @@ def _invariants(
                     "children below the platform's minimum age",
                     r"parents? or carers?",
                 )
+    # One-to-one contact with a member agrees with the staff rule on private messages.
+    for doc, page in pack.items():
+        if doc == "risk_report":
+            continue
+        for block in page.blocks:
+            if PRIVATE_OFFER.search(block.text) and not any(
+                t.startswith("private-contact:") for t in block.rules
+            ):
+                problems.append(
+                    Problem("invariant", doc, "private contact offered without its rule", block.text)
+                )
+    forbid_private = []
+    if under_18:
+        forbid_private.append("under-18s take part")
+    if "staff-dm:transparent" in rules:
+        forbid_private.append("the staff code says staff do not message members privately")
+    if "abuse_survivors" in focus:
+        forbid_private.append("a survivors' community")
+    for mark in rules.get("private-contact:private", []):
+        for why in forbid_private:
+            problems.append(
+                Problem("invariant", mark.doc, f"private one-to-one contact where {why}", mark.text)
+            )
+    if "abuse_survivors" in focus and not under_18:
+        for mark in rules.get("private-contact:transparent", []):
+            problems.append(
+                Problem(
+                    "invariant",
+                    mark.doc,
+                    "a survivors' community is contacted only by the member's safe route",
+                    mark.text,
+                )
+            )
     for token in ("staff-dm:allowed",):
         for mark in rules.get(token, []):
             problems.append(Problem("invariant", mark.doc, f"{token} is never a rule", mark.text))
@@ -509,6 +603,9 @@ def _invariants(
                             "invariant", doc, "phone number kept private, on an app that shows it", block.text
                         )
                     )
+
+    # No document prints a date a source was checked that falls after the issue date.
+    problems.extend(_checked_after_issue(pack))
 
     # Register: no guidance codes for members and the public; no child wording in adult packs;
     # no support-group material where the community is not about a hard subject.
@@ -564,17 +661,49 @@ def _invariants(
     return problems
 
 
+_MONTHS = {m: i for i, m in enumerate(
+    ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+     "November", "December"), 1)}  # fmt: skip
+_DATE = r"(\d{1,2} )?(January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})"
+ISSUED = re.compile(r"\bIssued " + _DATE)
+CHECKED_ON = re.compile(r"\b[Cc]hecked (?:on |against [^()]{0,80}\()?" + _DATE)
+
+
+def _date_key(m: re.Match[str]) -> tuple[int, int, int]:
+    day, month, year = m.group(1), m.group(2), m.group(3)
+    return (int(year), _MONTHS[month], int(day) if day else 0)
+
+
+def _checked_after_issue(pack: Mapping[str, Page]) -> list[Problem]:
+    """A source's "checked" date (or month) printed after the issue date of its document."""
+    problems = []
+    for doc, page in pack.items():
+        issued = ISSUED.search(page.text)
+        if not issued:
+            continue
+        when = _date_key(issued)
+        for m in CHECKED_ON.finditer(page.text):
+            key = _date_key(m)
+            if key[:2] > when[:2] or (m.group(1) and key > when):
+                problems.append(
+                    Problem("register", doc, f"a source checked after the issue date ({issued[0]})", m[0])
+                )
+    return problems
+
+
 def check_pack(
     pages: Mapping[str, str],
     known: Mapping[str, Any],
     platform_names: Iterable[str] = (),
+    not_supplied: Iterable[str] = (),
 ) -> list[Problem]:
-    """Every problem in a pack: ``pages`` maps document id to rendered HTML; ``known`` is ``facts()``."""
+    """Every problem in a pack: ``pages`` maps document id to rendered HTML; ``known`` is ``facts()``;
+    ``not_supplied`` lists the actions that may add to a pack document (documents.yaml)."""
     pack = {doc: parse(html, doc) for doc, html in pages.items()}
     return [
         *check_claims(pack, known),
         *check_contradictions(pack),
-        *check_commitments(pack, known),
+        *check_commitments(pack, known, not_supplied),
         *_invariants(pack, known, platform_names),
     ]
 
@@ -610,6 +739,7 @@ def check_assessment(assessment: Any, catalogue: Any) -> list[Problem]:
         render_pages(assessment, catalogue),
         facts(assessment, catalogue),
         platform_names(assessment, catalogue),
+        catalogue.presentation.not_supplied,
     )
 
 

@@ -16,8 +16,9 @@ from typing import Any
 from assessor.assessment import Assessment, Organisation, Person, SignOff, Status, Version
 from assessor.contacts import PolicyTemplate, Retention, Route
 from assessor.diff import Changes
-from assessor.documents.claims import HARD_SUBJECTS, SHIFT_COVER, in_pack_action
+from assessor.documents.claims import HARD_SUBJECTS, IN_PACK, SHIFT_COVER, in_pack_action, pack_contents
 from assessor.platforms import Platform, derived_facts, platform_of, under_age_groups
+from assessor.presentation import Presentation, Supplied, when_holds
 from assessor.questionnaire import Catalogue, ControlAnswer, Helpline, Priority
 from assessor.scoring import AreaResult, Factor, Finding, PlannedAction, Rating, Result, score
 
@@ -74,6 +75,10 @@ class Commitment:
     areas: tuple[str, ...]
     guidance: tuple[str, ...]
     sources: tuple[str, ...] = ()  # the question ids whose gaps this action closes
+    # Every planned action this one stands for: one, or several the same pack document supplies
+    # (documents.yaml ``supplied``), merged into "adopt that document".
+    ids: tuple[str, ...] = ()
+    supplies: tuple[str, ...] = ()  # "document#section" marks this action adopts, if any
 
 
 @dataclass(frozen=True)
@@ -295,6 +300,19 @@ class DocumentContext:
     def in_place(self, question_id: str) -> bool:
         """Whether a control is answered "in place": only then may a document say it exists."""
         return self.answer(question_id) == ControlAnswer.in_place.value
+
+    @property
+    def private_contact(self) -> str:
+        """How staff contact one member on their own (checking in, after a disclosure): one answer
+        for the whole pack, as the rule ``private-contact`` of claims.py. ``transparent`` (another
+        adult copied in) with under-18s; ``safe-route`` (only in the way and at the times the member
+        said are safe) in a survivors' community; ``transparent`` again where the staff code says
+        staff do not message members privately (no staff messages); otherwise ``private``."""
+        if self.flags.under_18:
+            return "transparent"
+        if self.flags.abuse_survivors:
+            return "safe-route"
+        return "private" if self.flags.staff_messages else "transparent"
 
     @property
     def top_risks(self) -> tuple[Risk, ...]:
@@ -575,12 +593,46 @@ def _citation(catalogue: Catalogue, gid: str) -> Citation:
     return Citation(gid, item.source, item.topic)
 
 
-# Until a lead is named, what the lead would do falls to the trustees.
-_NO_LEAD_OWNER = "Trustees (until a safeguarding lead is appointed)"
+_PRIORITY_RANK = {p.value: i for i, p in enumerate(Priority)}
 
 
-def _commitment(number: int, action: PlannedAction, no_lead: bool = False) -> Commitment:
-    lead_owned = action.owner == "safeguarding_lead" and not action.owner_is_custom
+def flag_values(flags: Flags, org: Organisation | None = None) -> dict[str, bool]:
+    """The tailoring flags by name, with ``lead``, ``moderated`` and ``charity`` (documents.yaml)."""
+    values = {k: v for k, v in vars(flags).items() if isinstance(v, bool)}
+    values["lead"] = not flags.no_lead
+    values["moderated"] = flags.runs and flags.moderation in ("pre", "post", "reactive")
+    values["charity"] = bool(org and (org.charity_number or "").strip())
+    return values
+
+
+def owner_label(
+    action: PlannedAction, presentation: Presentation, flags: dict[str, bool], roles: dict[str, str]
+) -> str:
+    """The owner as a role this organisation has: a custom owner as given; a catalogue role through
+    documents.yaml ``owners`` (the first candidate the organisation has); a role the scoring has
+    already handed on while nobody holds it (``role_fallbacks``) keeps its label."""
+    if action.owner_is_custom:
+        return action.owner_label
+    if roles.get(action.owner) not in (None, action.owner_label):
+        return action.owner_label  # a fallback, e.g. "Trustees (until a safeguarding lead is named)"
+    for role_id in presentation.owners.get(action.owner, []):
+        role = presentation.roles.get(role_id)
+        if role is not None and when_holds(role.when, flags):
+            return role.label
+    return action.owner_label
+
+
+def supplied_by(
+    action: PlannedAction, presentation: Presentation, flags: dict[str, bool], contents: set[str]
+) -> Supplied | None:
+    """The pack section that supplies what this action asks for, if the pack holds it."""
+    for entry in presentation.supplied.get(action.id, []):
+        if entry.document in contents and when_holds(entry.when, flags):
+            return entry
+    return None
+
+
+def _commitment(number: int, action: PlannedAction, owner: str) -> Commitment:
     return Commitment(
         number=number,
         id=action.id,
@@ -590,14 +642,88 @@ def _commitment(number: int, action: PlannedAction, no_lead: bool = False) -> Co
         priority=action.priority.value,
         priority_label=action.priority_label,
         immediate=action.priority == Priority.critical,
-        owner=_NO_LEAD_OWNER if no_lead and lead_owned else action.owner_label,
+        owner=owner,
         due=action.due_date,
         due_window=action.due_window,
         find_out_first=action.find_out_first,
         areas=tuple(action.areas),
         guidance=tuple(action.guidance),
         sources=tuple(action.sources),
+        ids=(action.id,),
     )
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else "; ".join(items[:-1]) + "; and " + items[-1]
+
+
+def _adopt(
+    number: int, document: str, group: list[tuple[PlannedAction, Supplied, str]], procedure: str
+) -> Commitment:
+    """One "adopt this document" action for every planned action a pack document supplies: the most
+    urgent priority and earliest due date among them, the owner of the most urgent."""
+    first = min(group, key=lambda g: (_PRIORITY_RANK[g[0].priority.value], g[0].due_date))
+    action, _, owner = first
+    covers = list(dict.fromkeys(s.covers for _, s, _ in group if s.covers))
+    text = IN_PACK[document].format(procedure=procedure)
+    if covers:
+        text = text.rstrip(".") + ". It covers " + _join(covers) + "."
+    merged = action.model_copy(update={"text": text})
+    c = _commitment(number, merged, owner)
+
+    def union(attr: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(x for a, _, _ in group for x in getattr(a, attr)))
+
+    return Commitment(
+        **{
+            **vars(c),
+            "find_out_first": all(a.find_out_first for a, _, _ in group),
+            "areas": union("areas"),
+            "guidance": union("guidance"),
+            "sources": union("sources"),
+            "ids": tuple(a.id for a, _, _ in group),
+            "supplies": tuple(dict.fromkeys(f"{s.document}#{s.section}" for _, s, _ in group)),
+        }
+    )
+
+
+def plan(
+    result: Result, catalogue: Catalogue, flags: Flags, org: Organisation | None = None
+) -> tuple[Commitment, ...]:
+    """The action plan as the documents print it.
+
+    Each action is worded so that it never asks to write what the pack contains, and a parent or
+    carer is contacted only when that is safe (documents/claims.py). Its owner is a role the
+    organisation has. Actions whose gap a pack document supplies become one action per document,
+    "adopt it and train on it", in the place of the most urgent of them (documents.yaml).
+    """
+    from assessor.documents.pack import document_title
+
+    presentation = catalogue.presentation
+    values = flag_values(flags, org)
+    contents = pack_contents(flags)
+    procedure = document_title("procedure", flags)
+    procedure = procedure[0].lower() + procedure[1:]
+    roles = dict(catalogue.meta.roles)
+    groups: dict[str, list[tuple[PlannedAction, Supplied, str]]] = {}
+    order: list[tuple[str, Any]] = []
+    for action in result.actions:
+        owner = owner_label(action, presentation, values, roles)
+        entry = supplied_by(action, presentation, values, contents)
+        if entry is None:
+            order.append(("one", (in_pack_action(action, flags), owner)))
+            continue
+        if entry.document not in groups:
+            groups[entry.document] = []
+            order.append(("doc", entry.document))
+        groups[entry.document].append((action, entry, owner))
+    out = []
+    for n, (kind, item) in enumerate(order, 1):
+        if kind == "doc":
+            out.append(_adopt(n, item, groups[item], procedure))
+        else:
+            out.append(_commitment(n, *item))
+    return tuple(out)
 
 
 def _open_item(f: Finding, titles: dict[str, str]) -> OpenItem:
@@ -650,11 +776,7 @@ def build_context(
     flags = _flags(p, result.audit, nation_code is not None, platform, choices)
     focus = set(p.get("community_focus") or [])
 
-    # An action never asks to write what the pack contains, and a parent or carer is contacted
-    # only when that is safe for the young person (see documents/claims.py).
-    actions = tuple(
-        _commitment(n, in_pack_action(a, flags), flags.no_lead) for n, a in enumerate(result.actions, 1)
-    )
+    actions = plan(result, catalogue, flags, assessment.organisation)
     # Guidance is cited only for the platforms and formats it is about (guidance.yaml `applies_when`).
     cited = applicable_guidance(catalogue, responses)
     risks = tuple(

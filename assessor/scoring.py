@@ -232,7 +232,7 @@ def _finding(
         answer = assessment.answers.get(q.id)
         value, note = (answer.value, answer.note) if answer else (None, None)
     strength = _strength(catalogue, q, value) if q.scored else None
-    return Finding.model_construct(  # internal values, already the right types: no validation
+    return Finding(
         question_id=q.id,
         text=q.text_adults if q.text_adults and adults_only(assessment) else q.text,
         section=section,
@@ -244,6 +244,20 @@ def _finding(
         note=note,
         guidance=list(q.guidance),
     )
+
+
+_FACTORS: dict[tuple[int, str, str], tuple[Any, Factor]] = {}
+
+
+def _factor(mod: Any, axis: str, change: str) -> Factor:
+    """The factor a modifier gives: built once per modifier and shared (never mutated)."""
+    key = (id(mod), axis, change)
+    cached = _FACTORS.get(key)
+    if cached is not None and cached[0] is mod:  # the modifier is kept alive with its factor
+        return cached[1]
+    factor = Factor(axis=axis, change=change, because=mod.because, guidance=list(mod.guidance))
+    _FACTORS[key] = (mod, factor)
+    return factor
 
 
 def _inherent(
@@ -266,22 +280,11 @@ def _inherent(
             capped.append(axis)
         for mod in matching:
             if mod.add is not None:
-                factors.append(
-                    Factor(
-                        axis=axis, change=f"{mod.add:+d}", because=mod.because, guidance=list(mod.guidance)
-                    )
-                )
+                factors.append(_factor(mod, axis, f"{mod.add:+d}"))
         for mod in matching:
             if mod.at_least is not None:
                 v = max(v, mod.at_least)
-                factors.append(
-                    Factor(
-                        axis=axis,
-                        change=f"at least {mod.at_least}",
-                        because=mod.because,
-                        guidance=list(mod.guidance),
-                    )
-                )
+                factors.append(_factor(mod, axis, f"at least {mod.at_least}"))
         values[axis] = v
     return values["likelihood"], values["impact"], factors, capped
 
@@ -784,10 +787,12 @@ def _plan(
 
     order = {p: i for i, p in enumerate(PRIORITY_ORDER)}
 
+    for e in by_id.values():  # the harm tuple is final now; priorities may still change below
+        e["neg"] = tuple(-x for x in e["harm"])
+
     def rank(a: str) -> tuple:
         e = by_id[a]
-        h = e["harm"]
-        return (order[e["priority"]], *(-x for x in h), a)
+        return (order[e["priority"]], e["neg"], a)
 
     ranked = sorted(by_id, key=rank)
     high_rule = rules.critical_for_high

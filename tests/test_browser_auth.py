@@ -296,7 +296,9 @@ def test_an_owner_invites_and_the_invited_person_joins(hosted):
     page.get_by_label("Their email address").fill(USERS["newcomer"])
     page.get_by_role("button", name="Make an invitation link").click()
     wait_idle(page)
-    link = page.locator('[data-testid="stCode"] code').first.inner_text().strip()
+    code = page.locator('[data-testid="stCode"] code').first
+    code.wait_for(timeout=60_000)
+    link = code.inner_text().strip()
     assert link.startswith(h["server"].url) and "invite=" in link
     assert [i.email for i in store.invitations(h["alpha"])] == [USERS["newcomer"]]
     assert "Audit log" in page.inner_text('[data-testid="stMain"]')
@@ -318,6 +320,7 @@ def test_an_owner_invites_and_the_invited_person_joins(hosted):
     assert "belong to no organisation yet" in page.inner_text('[data-testid="stMain"]')
     page.goto(link)
     page.get_by_text("You have joined Alpha as editor").wait_for(timeout=60_000)
+    wait_idle(page)
     assert store.role_of(h["alpha"], USERS["newcomer"]) == "editor"
     assert NAME in page.inner_text('[data-testid="stMain"]')
     page.goto(link)  # used once

@@ -8,7 +8,8 @@ repository), and signs each person in through the provider's own authorisation p
 - Not signed in: only the sign-in page, whatever the URL names.
 - An editor of Alpha answers; the answer is stored under their email and in the audit log.
 - A trustee of Alpha reads every answer and downloads, but gets no control to change an
-  answer, and the stored assessment does not change.
+  answer, and the stored assessment does not change; they approve a reviewed version on the
+  Sign-off page (stored, and in the audit log under their email).
 - The owner of Beta gets 0 reads of Alpha's data: on every page of the app, by Alpha's draft id
   in the URL, by its return code, in the list; and Alpha's audit log shows nothing by them.
 - An owner invites a person by a link, who joins with the role given.
@@ -16,6 +17,7 @@ repository), and signs each person in through the provider's own authorisation p
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -26,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from assessor import lifecycle as lc
 from assessor.assessment import Answer, parse_assessment
 from assessor.catalogue import default_catalogue
 from assessor.store import SQLiteStore
@@ -104,6 +107,13 @@ def hosted(tmp_path_factory):
     first = next(q for _, questions in shown for q in questions)  # the first question on its page
     a.answers[first.id] = (a.answers.get(first.id) or Answer()).model_copy(update={"note": NOTE})
     alpha_draft = store.create(a, 0.9, author=USERS["owner"], org=alpha)
+    ready = lc.review(
+        lc.submit(a, by="Eddie Editor", role=lc.EDITOR, on=dt.date.today()),
+        by="Lee Lead",
+        role=lc.LEAD,
+        on=dt.date.today(),
+    )  # submitted and reviewed: for the trustees to approve
+    to_approve = store.create(ready, 0.9, author=USERS["owner"], org=alpha)
     b = parse_assessment(example, cat, "youth-forum.yaml")
     b.organisation.name = "Beta Own Club"
     beta_draft = store.create(b, 0.9, author=USERS["outsider"], org=beta)
@@ -131,6 +141,7 @@ def hosted(tmp_path_factory):
                 "alpha": alpha,
                 "beta": beta,
                 "alpha_draft": alpha_draft,
+                "to_approve": to_approve,
                 "beta_draft": beta_draft,
                 "first": first,
                 "catalogue": cat,
@@ -166,7 +177,7 @@ def test_not_signed_in_sees_only_the_sign_in_page(hosted):
     h = hosted
     context = h["browser"].new_context()
     page = context.new_page()
-    for path in ("", "grooming", "results", "documents", "history", "members"):
+    for path in ("", "grooming", "results", "documents", "history", "signoff", "members"):
         page.goto(f"{h['server'].url}/{path}?draft={h['alpha_draft']}")
         page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
         wait_idle(page)
@@ -245,6 +256,20 @@ def test_a_trustee_reads_and_downloads_but_cannot_edit(hosted):
     wait_idle(page)
     assert store.head(draft) == before  # nothing the trustee did changed the assessment
     assert all(e.actor != USERS["trustee"] for e in store.audit(h["alpha"]))
+
+    # Approving the version the safeguarding lead has reviewed: the trustee's step.
+    ready = h["to_approve"]
+    open_page(h, page, "signoff", ready)
+    page.get_by_role("textbox", name="Trustee 1: name").fill("Chris Chair")
+    page.get_by_role("textbox", name="Trustee 1: role").fill("Chair of trustees")
+    page.get_by_role("textbox", name="Minute reference").fill("TM 2026/14")
+    page.get_by_role("button", name="Record the approval").click()
+    page.get_by_text("is now approved by the trustees").wait_for(timeout=60_000)
+    approved = store.load(ready, h["catalogue"])
+    assert lc.is_approved(approved) and approved.lifecycle.current.minute == "TM 2026/14"
+    entry = store.audit(h["alpha"], draft_id=ready)[0]
+    assert (entry.actor, entry.action) == (USERS["trustee"], "edit")
+    assert all(f.startswith("lifecycle/") for f in entry.fields)
     context.close()
 
 
@@ -257,7 +282,7 @@ def test_another_organisation_reads_nothing(hosted):
     start = page.inner_text('[data-testid="stMain"]')
     assert "Beta Own Club" in start and NAME not in start
     pages = ["", "start", "profile", *(a.id for a in h["catalogue"].areas)]
-    pages += ["review", "results", "documents", "history", "members"]
+    pages += ["review", "results", "documents", "history", "signoff", "members"]
     checked = 0
     # With nothing open, then with Beta's own assessment open: every page, asked for Alpha's id.
     for own in (None, h["beta_draft"]):

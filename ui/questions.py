@@ -81,7 +81,11 @@ def _adopt(key: str, handler: Any, *args: Any) -> None:
 
 
 def _on_choice(qid: str) -> None:
-    _set(qid, st.session_state[_key(qid)])
+    # A click that lands while the session is taking the browser's values after a reconnect
+    # (state.open_draft: the widget was not seeded) has no value here yet: the page's run adopts
+    # it (_adopt). Reading it with [] crashed the page with a KeyError under load.
+    if _key(qid) in st.session_state:
+        _set(qid, st.session_state[_key(qid)])
 
 
 def _on_multi(q: Question) -> None:

@@ -26,6 +26,13 @@ details, so keep that folder as private as the drafts database. On disk:
   key, or a torn one is dropped and the document rendered afresh;
 * no symbolic link is followed when reading, writing or pruning (each step is opened relative to
   its folder with ``O_NOFOLLOW``), and entries are written to a temporary name, then renamed.
+
+With several app servers, the layer under memory is shared, so that a document one server
+rendered is not rendered again by another: either a folder on a shared volume (the disk layer
+above), or, when ``ASSESSOR_DB`` is a ``postgresql://`` address and no folder is set, a table in
+that database (``store/postgres.py``: ``PostgresRenderCache``, bounded by
+``ASSESSOR_RENDER_CACHE_DB_MB``, default 1024; ``0`` turns it off). Each process keeps its own
+memory layer and its own render pool.
 """
 
 from __future__ import annotations
@@ -49,6 +56,7 @@ from assessor.documents.html import TEMPLATES_DIR
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 CACHE_FORMAT = "1"
 DEFAULT_MEMORY_MB = 256
+DEFAULT_DB_MB = 1024
 DISK_MAX_FILES = 5000
 DISK_MAX_ENTRY = 256 * 1024 * 1024  # bytes: no document comes near this
 _MAGIC = b"assessor-cache-2\n"
@@ -130,11 +138,18 @@ def document_key(assessment_key: str, doc_id: str, fmt: str) -> str:
 
 
 class RenderCache:
-    """Thread-safe LRU of ``key -> bytes``, bounded by total size, over an optional disk folder."""
+    """Thread-safe LRU of ``key -> bytes``, bounded by total size, over an optional disk folder
+    and an optional ``shared`` layer (an object with ``get(key)`` and ``put(key, data)``)."""
 
-    def __init__(self, max_bytes: int = DEFAULT_MEMORY_MB * 1024 * 1024, folder: Path | str | None = None):
+    def __init__(
+        self,
+        max_bytes: int = DEFAULT_MEMORY_MB * 1024 * 1024,
+        folder: Path | str | None = None,
+        shared: Any = None,
+    ):
         self.max_bytes = max_bytes
         self.folder = Path(folder) if folder else None
+        self.shared = shared
         self._items: OrderedDict[str, bytes] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
@@ -150,6 +165,8 @@ class RenderCache:
                 self.hits += 1
                 return data
         data = self._read_disk(key)
+        if data is None and self.shared is not None and _KEY_NAME.fullmatch(key):
+            data = self.shared.get(key)
         with self._lock:
             if data is None:
                 self.misses += 1
@@ -162,6 +179,8 @@ class RenderCache:
         data = bytes(data)
         self._remember(key, data)
         self._write_disk(key, data)
+        if self.shared is not None and _KEY_NAME.fullmatch(key):
+            self.shared.put(key, data)
 
     def clear(self) -> None:
         with self._lock:
@@ -376,20 +395,45 @@ def cache_megabytes() -> float:
     return setting("ASSESSOR_RENDER_CACHE_MB", DEFAULT_MEMORY_MB, 0, 65536, "of MiB")
 
 
+def shared_database() -> tuple[str, int] | None:
+    """(ASSESSOR_DB, bytes) when rendered documents are shared through PostgreSQL, else None."""
+    from assessor.documents.workers import setting
+    from assessor.store import is_postgres_url
+
+    url = os.environ.get("ASSESSOR_DB", "")
+    if not is_postgres_url(url) or os.environ.get("ASSESSOR_RENDER_CACHE_DIR"):
+        return None
+    mb = setting("ASSESSOR_RENDER_CACHE_DB_MB", DEFAULT_DB_MB, 0, 1048576, "of MiB")
+    return (url, int(mb * 1024 * 1024)) if mb > 0 else None
+
+
+_shared: Any = None
+
+
 def default_cache() -> RenderCache | None:
     """The process-wide cache configured from the environment (None when turned off)."""
-    global _default
+    global _default, _shared
     mb = cache_megabytes()
     if mb <= 0:
         return None
     folder = os.environ.get("ASSESSOR_RENDER_CACHE_DIR") or None
+    database = shared_database()
     with _default_lock:
+        shared_now = (_shared.url, _shared.max_bytes) if _shared is not None else None
         if (
             _default is None
             or _default.max_bytes != int(mb * 1024 * 1024)
             or _default.folder != (Path(folder) if folder else None)
+            or shared_now != database
         ):
-            _default = RenderCache(int(mb * 1024 * 1024), folder)
+            if _shared is not None:
+                _shared.close()
+                _shared = None
+            if database is not None:
+                from assessor.store.postgres import PostgresRenderCache
+
+                _shared = PostgresRenderCache(*database)
+            _default = RenderCache(int(mb * 1024 * 1024), folder, _shared)
         return _default
 
 

@@ -780,3 +780,76 @@ class PostgresStore(DraftStore):
             AuditEntry(i, o, _utc(a), who, act, d, tuple(json.loads(f or "[]")), det)
             for i, o, a, who, act, d, f, det in rows
         ]
+
+
+class PostgresRenderCache:
+    """Rendered documents kept in the database, so that every app server serves what one rendered.
+
+    The layer under each process's in-memory cache (``documents/cache.py``): a content key (a
+    SHA-256 over the answers, document, format, questionnaire, templates and code) maps to the
+    bytes. Entries are immutable; the least recently used are dropped once the table holds more
+    than ``max_bytes``. Rendered documents hold the organisation's details: they are as private
+    as the drafts in the same database. A database that cannot be reached makes the cache miss
+    (the document is rendered), never an error.
+    """
+
+    PRUNE_EVERY = 50
+
+    def __init__(self, url: str, max_bytes: int) -> None:
+        self.url, self.max_bytes = url, max_bytes
+        self._store: PostgresStore | None = None
+        self._lock = threading.Lock()
+        self._puts = 0
+
+    def _db(self) -> PostgresStore:
+        with self._lock:
+            if self._store is None:
+                self._store = PostgresStore(self.url, pool_size=2)
+            return self._store
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            with self._db()._transaction() as conn:
+                row = PostgresStore._one(
+                    conn,
+                    "UPDATE render_cache SET used = :now WHERE key = :k RETURNING data",
+                    {"k": key, "now": _now()},
+                )
+        except StoreError:
+            return None
+        return bytes(row[0]) if row else None
+
+    def put(self, key: str, data: bytes) -> None:
+        if len(data) > self.max_bytes:
+            return
+        now = _now()
+        try:
+            with self._db()._transaction() as conn:
+                PostgresStore._exec(
+                    conn,
+                    "INSERT INTO render_cache (key, data, size, stored, used) VALUES (:k, :d, :n, :now, :now)"
+                    " ON CONFLICT (key) DO UPDATE SET used = excluded.used, puts = render_cache.puts + 1",
+                    {"k": key, "d": data, "n": len(data), "now": now},
+                )
+                with self._lock:
+                    self._puts += 1
+                    prune = self._puts % self.PRUNE_EVERY == 0
+                if prune:
+                    self._prune(conn)
+        except StoreError:
+            return  # a cache that cannot write is only slower
+
+    def _prune(self, conn: Connection) -> None:
+        """Drop the least recently used entries beyond ``max_bytes`` in all."""
+        PostgresStore._exec(
+            conn,
+            "DELETE FROM render_cache WHERE key IN (SELECT key FROM (SELECT key,"
+            " sum(size) OVER (ORDER BY used DESC, key) AS total FROM render_cache) t WHERE total > :max)",
+            {"max": self.max_bytes},
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+            self._store = None

@@ -1,0 +1,250 @@
+"""Issue 14, point 5: two app servers on one PostgreSQL database, in Debian's Chromium.
+
+Two Streamlit processes on different ports share the database (ASSESSOR_DB=postgresql://...).
+Ten browser contexts, five on each server, answer five assessments at once, each assessment
+opened on both servers. Counted in the store at the end: 0 answers lost, 0 crossed; and every
+context shows the other server's saves after its next interaction. A document one server
+rendered is served by the other from the shared render cache, not rendered again.
+
+PostgreSQL comes from ASSESSOR_TEST_PG (``.ci/run`` starts one); without it these tests skip,
+except under CI=true, where they fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pg
+import pytest
+from browser import CHROMIUM, ROOT, Server, chromium, wait_idle
+from test_browser_many import CHOICES, area, question_id
+
+from assessor.assessment import Assessment
+from assessor.catalogue import default_catalogue
+from assessor.store import open_store
+
+NOTE = "Notes or evidence (optional)"
+
+
+@pytest.fixture(scope="module")
+def database():
+    url = pg.fresh_database()
+    yield url
+    pg.drop_database(url)
+
+
+# -- the shared render cache, without a browser ---------------------------------------------------
+
+
+def test_a_document_rendered_in_one_process_is_served_to_another(database, monkeypatch, mini):
+    """Process A renders (and stores the result in PostgreSQL); this process then serves it
+    without rendering: rendering here is made to fail."""
+    from assessor.documents import cache as cache_module
+    from assessor.documents import pack
+
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from assessor.assessment import Assessment
+        from assessor.catalogue import load_catalogue
+        from assessor.documents.pack import available_documents, render_document
+        cat = load_catalogue({str(ROOT / "tests" / "fixtures" / "mini")!r})
+        a = Assessment(organisation={{"name": "Shared Cache Club"}}, profile={{"relationship": "runs"}})
+        doc = available_documents(a, cat)[0]
+        sys.stdout.buffer.write(render_document(doc.id, a, cat, "md", workers=0))
+        """
+    )
+    env = {**os.environ, "ASSESSOR_DB": database, "ASSESSOR_RENDER_CACHE_DIR": ""}
+    first = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, check=True).stdout
+    assert first.strip()
+
+    monkeypatch.setenv("ASSESSOR_DB", database)
+    monkeypatch.delenv("ASSESSOR_RENDER_CACHE_DIR", raising=False)
+    monkeypatch.setattr(cache_module, "_default", None)  # a fresh process's empty memory layer
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("rendered again: the shared cache was not used")
+
+    monkeypatch.setattr(pack, "_render_all", no_rendering)
+    a = Assessment(organisation={"name": "Shared Cache Club"}, profile={"relationship": "runs"})
+    doc = pack.available_documents(a, mini)[0]
+    assert pack.render_document(doc.id, a, mini, "md", workers=0) == first
+    # Different answers are a different key: that one is rendered (and here, refused).
+    b = Assessment(organisation={"name": "Another Club"}, profile={"relationship": "runs"})
+    with pytest.raises(AssertionError, match="rendered again"):
+        pack.render_document(doc.id, b, mini, "md", workers=0)
+    cache_module.default_cache().shared.close()
+    monkeypatch.setattr(cache_module, "_default", None)
+    monkeypatch.setattr(cache_module, "_shared", None)
+
+
+def test_the_database_cache_keeps_within_its_size(database):
+    from assessor.store.postgres import PostgresRenderCache
+
+    one = PostgresRenderCache(database, max_bytes=10_000)
+    two = PostgresRenderCache(database, max_bytes=10_000)  # another server
+    keys = [f"{i:064x}" for i in range(120)]
+    for key in keys:
+        one.put(key, key.encode() * 30)  # 1,920 bytes each
+    assert two.get(keys[-1]) == keys[-1].encode() * 30
+    with one._db()._transaction() as conn:
+        total = one._db()._one(conn, "SELECT coalesce(sum(size), 0), count(*) FROM render_cache", {})
+    # Pruned every 50 puts to at most 10,000 bytes; at most 49 entries added since.
+    assert total[0] <= 10_000 + 49 * 1920 and total[1] < 120
+    assert two.get(keys[0]) is None  # the oldest went first
+    one.close()
+    two.close()
+
+
+# -- two servers, ten browser contexts ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def servers(database, tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    logs = tmp_path_factory.mktemp("two-servers")
+    env = {"ASSESSOR_RENDER_CACHE_DIR": "", "ASSESSOR_RENDER_WORKERS": "1"}
+    both = [Server(database, log_dir=logs, env=env) for _ in range(2)]
+    try:
+        for s in both:
+            s.start()
+        yield both
+    finally:
+        for s in both:
+            s.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(servers):
+    with chromium() as b:
+        yield b
+
+
+def rendered(database: str) -> list[tuple[str, int]]:
+    import psycopg
+
+    with psycopg.connect(database) as conn:
+        return conn.execute("SELECT key, puts FROM render_cache ORDER BY key").fetchall()
+
+
+@pytest.fixture
+def shots(servers):
+    """Pages to photograph into the servers' log folder if the test fails (it clears the list)."""
+    pages: list = []
+    yield pages
+    for i, page in enumerate(pages):
+        with contextlib.suppress(Exception):  # a closed page: nothing to show
+            page.screenshot(path=str(servers[0].log.parent / f"context-{i}.png"))
+
+
+def test_ten_contexts_on_two_servers_lose_nothing_and_see_each_other(browser, servers, database, shots):
+    page_id, title = area(8)
+    store = open_store(database)
+    when = dt.date.today()
+    drafts = [
+        store.create(
+            Assessment(organisation={"name": f"Org {n}"}, meta={"assessed_on": when}), 0.0, author="test"
+        )
+        for n in range(5)
+    ]
+    # Context i < 5 is on server A with draft i; context i >= 5 is on server B with draft i - 5.
+    plan = [(servers[i // 5], drafts[i % 5], i // 5) for i in range(10)]
+    contexts = [browser.new_context(viewport={"width": 1000, "height": 800}) for _ in plan]
+    pages = [c.new_page() for c in contexts]
+    shots += pages
+    for page in pages:
+        page.set_default_timeout(90_000)  # ten contexts and two servers on two shared CPUs
+    for page, (server, draft, _) in zip(pages, plan, strict=True):
+        page.goto(f"{server.url}/{page_id}?draft={draft}", wait_until="commit")
+    for page in pages:
+        page.get_by_role("heading", name=title).first.wait_for(timeout=90_000)
+        wait_idle(page, timeout=90_000)
+
+    # Server A's contexts answer questions 0-2 of their assessment, server B's questions 3-5,
+    # in rounds, clicks sent without waiting for each other; then a note each (A: on question 0,
+    # B: on question 3).
+    expected: list[dict[str, str]] = [{} for _ in drafts]
+    by_context: list[dict[str, str]] = [{} for _ in plan]
+    for rnd in range(3):
+        for i, (page, (_, _, side)) in enumerate(zip(pages, plan, strict=True)):
+            group = page.get_by_role("radiogroup").nth(rnd + 3 * side)
+            label, value = CHOICES[(i + rnd) % 3]
+            group.get_by_text(label, exact=True).click()
+            qid = question_id(group)
+            expected[i % 5][qid] = value
+            by_context[i][qid] = label
+    notes: dict[int, str] = {}
+    for i, (page, (_, _, side)) in enumerate(zip(pages, plan, strict=True)):
+        box = page.get_by_label(NOTE).nth(3 * side)
+        notes[i] = f"Checked on server {'AB'[side]}, browser {i}"
+        box.fill(notes[i])
+    for i, page in enumerate(pages):
+        box = page.get_by_label(NOTE).nth(3 * plan[i][2])
+        page.locator(f"#{box.get_attribute('aria-describedby')}").filter(has_text="Saved").wait_for(
+            timeout=90_000
+        )
+        wait_idle(page, timeout=90_000)
+
+    lost: list[str] = []
+    crossed: list[str] = []
+    cat = default_catalogue()
+    for n, draft in enumerate(drafts):
+        a = store.load(draft, cat)
+        got = {qid: ans.value for qid, ans in a.answers.items() if ans.value}
+        lost += [
+            f"Org {n} {qid}={value} (got {got.get(qid)})"
+            for qid, value in expected[n].items()
+            if got.get(qid) != value
+        ]
+        crossed += [f"Org {n} {qid}" for qid in got if qid not in expected[n]]
+        written = {ans.note for ans in a.answers.values() if ans.note}
+        want = {notes[i] for i in (n, n + 5)}
+        lost += [f"Org {n} note {t!r}" for t in sorted(want - written)]
+        crossed += [f"Org {n} note {t!r}" for t in sorted(written - want)]
+    assert (lost, crossed) == ([], []), f"{len(lost)} answers lost, {len(crossed)} crossed: {lost} {crossed}"
+
+    # The next interaction on each context (a seventh answer: A question 6, B question 7) shows
+    # the answers and the note given on the other server.
+    for page, (_, _, side) in zip(pages, plan, strict=True):
+        page.get_by_role("radiogroup").nth(6 + side).get_by_text("In place", exact=True).click()
+    unseen = []
+    for i, page in enumerate(pages):
+        wait_idle(page, timeout=90_000)
+        partner = (i + 5) % 10
+        groups = page.get_by_role("radiogroup")
+        for rnd in range(3):
+            group = groups.nth(rnd + 3 * plan[partner][2])
+            label = by_context[partner][question_id(group)]
+            if not group.get_by_role("radio", name=label, exact=True).is_checked():
+                unseen.append((i, rnd))
+        if page.get_by_label(NOTE).nth(3 * plan[partner][2]).input_value() != notes[partner]:
+            unseen.append((i, "note"))
+    assert unseen == [], f"contexts that did not show the other server's saves: {unseen}"
+    for a in (store.load(d, cat) for d in drafts):
+        assert len([x for x in a.answers.values() if x.value]) == 8  # 6 + one more from each server
+
+    # The Documents page on server A renders the preview and keeps it in PostgreSQL; server B
+    # then serves the same document from there: no entry is stored a second time.
+    pages[0].goto(f"{servers[0].url}/documents?draft={drafts[0]}")
+    pages[0].get_by_role("heading", name="Documents").first.wait_for(timeout=90_000)
+    wait_idle(pages[0], timeout=120_000)
+    before = rendered(database)
+    assert before and all(puts == 1 for _, puts in before)
+    pages[5].goto(f"{servers[1].url}/documents?draft={drafts[0]}")
+    pages[5].get_by_role("heading", name="Documents").first.wait_for(timeout=90_000)
+    wait_idle(pages[5], timeout=120_000)
+    pages[5].get_by_text("Read ").first.click()  # the preview's expander
+    assert pages[5].get_by_text("Org 0").first.is_visible()
+    assert rendered(database) == before, "server B rendered the document again"
+    shots.clear()
+    for c in contexts:
+        c.close()
+    store.close()

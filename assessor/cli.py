@@ -317,6 +317,27 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
     return 1 if p.problems else 0
 
 
+def cmd_ui(args: argparse.Namespace) -> int:
+    """``streamlit run`` on the app, in this Python (this process becomes Streamlit, so signals
+    reach it directly, as in a container). Installed as a package (``pipx install .``), the
+    default SQLite file goes in the user's data folder, not inside the installation."""
+    app = Path(__file__).resolve().parent.parent / "streamlit_app.py"
+    env = dict(os.environ)
+    if not env.get("ASSESSOR_DB") and "site-packages" in app.parts:
+        data = Path(env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "assessor"
+        env["ASSESSOR_DB"] = str(data / "assessor.sqlite3")
+    env.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+    extra = args.streamlit_args[1:] if args.streamlit_args[:1] == ["--"] else args.streamlit_args
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        f"--server.port={args.port}", f"--server.address={args.address}", *extra,
+    ]  # fmt: skip
+    sys.stdout.flush()
+    os.chdir(app.parent)
+    os.execve(sys.executable, command, env)
+    return 0  # not reached
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m assessor",
@@ -414,6 +435,12 @@ def build_parser() -> argparse.ArgumentParser:
     from assessor.cli_hosted import add_parser as add_hosted
 
     add_hosted(sub)  # org ...: hosted mode, acting as a member through the checked store
+
+    p = sub.add_parser("ui", help="start the web app (Streamlit); other options go to `streamlit run`")
+    p.add_argument("--port", type=int, default=8501, help="port to listen on (default: 8501)")
+    p.add_argument("--address", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("streamlit_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_ui)
 
     for name in ("coverage", "score", "validate", "pack", "due", "export", "portfolio", "diff"):
         sub.choices[name].add_argument(

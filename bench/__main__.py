@@ -248,6 +248,16 @@ def markdown(rows: list[Row], notes: dict[str, list[str]], quick: bool, seconds:
     return "\n".join(head).rstrip() + "\n"
 
 
+def _hosted_section(path: Path) -> str:
+    """The section ``python -m bench.hosted`` wrote (it needs PostgreSQL), kept as it was."""
+    from bench.hosted import END, START
+
+    old = path.read_text() if path.exists() else ""
+    if START in old and END in old:
+        return "\n" + old[old.index(START) : old.index(END) + len(END)] + "\n"
+    return ""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats and smaller inputs (for CI)")
@@ -277,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{os.cpu_count()} CPUs; {seconds:.0f} s")
     output = args.output or (None if args.quick else str(ROOT / "BENCHMARKS.md"))
     if output:
-        Path(output).write_text(markdown(rows, notes, args.quick, seconds, (load_before, load_average())))
+        text = markdown(rows, notes, args.quick, seconds, (load_before, load_average()))
+        Path(output).write_text(text + _hosted_section(Path(output)))
         print(f"wrote {output}")
     failures = [f"{r.number}: {c}" for r in rows for c in r.checks]
     failures += [

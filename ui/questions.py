@@ -15,6 +15,9 @@ from ui import autosave, state
 PERSON_FIELDS = (("name", "Name"), ("role", "Role"), ("email", "Email"), ("phone", "Phone"))
 
 
+PENDING = "pending-choices"  # questions whose click is taken when their radio is drawn (_on_choice)
+
+
 def _key(qid: str, part: str = "") -> str:
     # Keys include the draft so that switching drafts never shows another draft's widget state.
     return f"{state.draft_id()}|{qid}|{part}"
@@ -81,11 +84,15 @@ def _adopt(key: str, handler: Any, *args: Any) -> None:
 
 
 def _on_choice(qid: str) -> None:
-    # A click that lands while the session is taking the browser's values after a reconnect
-    # (state.open_draft: the widget was not seeded) has no value here yet: the page's run adopts
-    # it (_adopt). Reading it with [] crashed the page with a KeyError under load.
-    if _key(qid) in st.session_state:
-        _set(qid, st.session_state[_key(qid)])
+    key = _key(qid)
+    if key in st.session_state:
+        _set(qid, st.session_state[key])
+    else:
+        # The click arrived for a radio whose key Streamlit had already dropped from the session
+        # (seen with many tabs saving one assessment at once: reading it crashed the page with a
+        # KeyError, or lost the click). Its value is kept for the widget: take it when the radio
+        # is drawn in this run, without seeding the stored value over it.
+        st.session_state.setdefault(PENDING, set()).add(qid)
 
 
 def _on_multi(q: Question) -> None:
@@ -160,8 +167,10 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
             options = {a.value: text for a, text in catalogue.meta.control_answers.items()}
         else:
             options = {o.value: o.label for o in q.options}
-        _seed(key, value if value in options else None)
-        st.radio(
+        pending = q.id in st.session_state.get(PENDING, ())
+        if not pending:
+            _seed(key, value if value in options else None)
+        chosen = st.radio(
             label,
             list(options),
             format_func=options.get,
@@ -171,6 +180,10 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
             on_change=_on_choice,
             args=(q.id,),
         )
+        if pending:
+            st.session_state[PENDING].discard(q.id)
+            if chosen is not None:
+                _set(q.id, chosen)
         _adopt(key, _on_choice, q.id)
     elif q.kind == Kind.multi:
         chosen = value or []

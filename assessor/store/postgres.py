@@ -141,7 +141,8 @@ class PostgresStore(DraftStore):
                     engine_url(self.url),
                     pool_size=self.pool_size,
                     max_overflow=self.pool_size,
-                    pool_pre_ping=True,
+                    # No ping before each use (a round trip on every read): a connection the server
+                    # dropped fails once, and the pool then replaces every connection it holds.
                     pool_recycle=1800,
                     connect_args={"connect_timeout": 10, "options": "-c timezone=UTC"},
                 )
@@ -181,7 +182,9 @@ class PostgresStore(DraftStore):
     def _read(self, sql: str, args: Mapping[str, Any] | None = None) -> list[tuple]:
         from sqlalchemy import text
 
+        # A single statement needs no transaction of its own: autocommit saves BEGIN and ROLLBACK.
         with self._errors("read"), self._engine_().connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
             return [tuple(r) for r in conn.execute(text(sql), dict(args or {}))]
 
     @staticmethod

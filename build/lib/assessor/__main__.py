@@ -1,0 +1,5 @@
+import sys
+
+from assessor.cli import main
+
+sys.exit(main())

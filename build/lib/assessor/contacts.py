@@ -1,0 +1,98 @@
+"""Statutory routes, record retention and the NSPCC policy template, from ``questionnaires/contacts.yaml``.
+
+The documents never name a statutory route, a retention period or a helpline from memory:
+each comes from this file, with the source it was checked against and the date.
+
+Layout::
+
+    allegations:          # a concern about a member of staff, a volunteer or the lead
+      england: {name: ..., purpose: ..., how: ..., source: https://..., checked: 2026-01-10}
+      wales: ...
+    child_protection: {england: ..., ...}    # the local child protection referral route
+    barring: {england: ..., ...}             # the duty to refer to the barring body
+    adult_safeguarding: {england: ..., ...}  # the local adult safeguarding route
+    fraud_reporting: {england: ..., ...}     # where to report fraud and scams
+    domestic_abuse_referral: {england: ..., ...}  # MARAC and independent advocate (IDVA) routes
+    retention:                               # how long records are kept, by kind of record
+      safeguarding_records: {period: ..., basis: ..., source: https://..., checked: ...}
+      moderation_logs: ...
+      evidence_of_incidents: ...
+    nspcc_policy_template:
+      source: https://...
+      parts: [{id: scope, heading: ..., covers: ...}, ...]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+NATIONS = ("england", "wales", "scotland", "northern_ireland")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Route(_Strict):
+    """A statutory route or service: who it is, what it is for, and how to reach it."""
+
+    name: str
+    short: str | None = Field(None, description="A short name for repeated use, e.g. 'the LADO'.")
+    purpose: str = Field("", description="What it is for, as a sentence.")
+    how: str = Field("", description="How to contact it and by when, as a sentence.")
+    phone: str | None = None
+    email: str | None = None
+    web: str | None = None
+    note: str | None = Field(None, description="For editors: further sources and caveats (not printed).")
+    source: str = Field(description="Where this was checked (a web address).")
+    checked: dt.date | None = None
+    guidance: list[str] = Field(default_factory=list)
+
+
+class Retention(_Strict):
+    """How long one kind of record is kept, and on what basis."""
+
+    period: str = Field(description="How long, as a sentence or two.")
+    basis: str = Field("", description="Why: the guidance or law the period rests on.")
+    applies_to: Literal["children", "adults"] | None = Field(
+        None, description="Listed only when this audience takes part; leave out for every pack."
+    )
+    note: str | None = Field(None, description="For editors: further sources and caveats (not printed).")
+    source: str
+    checked: dt.date | None = None
+
+
+class PolicyPart(_Strict):
+    id: str
+    heading: str = Field(description="The heading of this part in the NSPCC's example statement.")
+    covers: str = Field("", description="What the part covers, in our own words.")
+
+
+class PolicyTemplate(_Strict):
+    title: str = "Example online safety policy statement"
+    source: str
+    note: str | None = None
+    checked: dt.date | None = None
+    parts: list[PolicyPart]
+
+
+class Contacts(_Strict):
+    allegations: dict[str, Route]
+    # Where a concern that a child is being harmed is referred locally: councils in England, Wales and
+    # Scotland, the Health and Social Care Trusts' Gateway teams in Northern Ireland.
+    child_protection: dict[str, Route]
+    barring: dict[str, Route]
+    adult_safeguarding: dict[str, Route]
+    fraud_reporting: dict[str, Route]
+    # Required (no default): every nation's MARAC/IDVA route, checked per nation in catalogue._check_contacts.
+    domestic_abuse_referral: dict[str, Route]
+    retention: dict[str, Retention]
+    nspcc_policy_template: PolicyTemplate
+
+    def route(self, kind: str, nation: str) -> Route | None:
+        """The route of ``kind`` for ``nation`` (England's when the nation is not stated)."""
+        routes: dict[str, Route] = getattr(self, kind)
+        return routes.get(nation or "england")

@@ -1,0 +1,843 @@
+"""The claim ledger: what a rendered pack says is true, which rules it sets, what it promises.
+
+Templates mark three kinds of sentence (on the element that holds the sentence, list item or
+paragraph):
+
+``data-claim="TOKENS"``
+    The sentence states current practice ("reports go to our moderators"). Every token must
+    hold for the assessment, or the sentence is false. A token is
+
+    * a control question id (``moderation.named_hosts``): answered "in place";
+    * ``KEY=V1|V2``: a profile answer or a derived platform fact (``profile.moderation=pre``,
+      ``derived.reports_go_to=admins|both``) equals one of the values, or, for a list
+      (``profile.features=reporting``), includes one of them; ``true``/``false`` match a yes/no
+      fact, ``*`` any non-empty answer;
+    * ``KEY!=V1|V2``: the same test, negated.
+
+``data-rule="TOPIC:POLARITY ..."``
+    A rule a reader must follow. Topics and polarities come from ``RULES``; two different
+    polarities of one topic anywhere in one pack contradict each other.
+
+``data-commitment``
+    A promise ("we will ..."). No promise may be to write or set up something the pack itself
+    contains (``CONTAINED``): where the pack supplies it, the promise is to adopt, train on or
+    review it.
+
+``check_pack`` reads the rendered HTML of a pack and returns every problem: false claims,
+contradictions, promises to write the pack, and the safety invariants that hold for every
+assessment (see ``_invariants``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+# Rule topics and the polarities each may take. Keep this list short and documented: a test
+# fails on any other value, so that two templates cannot say the same thing in two vocabularies.
+RULES: dict[str, dict[str, str]] = {
+    "member-dm": {
+        "allowed": "members may message each other privately",
+        "approved-only": "members may message privately only people the organisation has approved",
+        "forbidden": "members may not message each other privately",
+    },
+    "adult-child-dm": {
+        "forbidden": "no one-to-one private messages between an adult (staff, volunteer or member) and a child",
+        "allowed": "adults and children may message each other privately (never allowed with under-18s)",
+    },
+    "staff-dm": {
+        "transparent": "staff contact members only where another adult can see it (group, copy, parent or carer)",
+        "authorised-only": "staff may message adult members privately, only from authorised accounts",
+        "allowed": "staff may message members privately without conditions (never allowed)",
+    },
+    "under-age": {
+        "via-parents": "children below the platform's minimum age are reached through parents or carers"
+    },
+    "parent-contact": {
+        "unless-risk": "a parent or carer is contacted unless that would put the young person at risk"
+    },
+    "personal-details": {"private": "keep your address, school or workplace and whereabouts private"},
+    "phone-number": {"private": "keep your phone number private (never on an app that shows it)"},
+    "images-of-others": {"consent": "share images of other people only with their consent"},
+    "sexual-images": {"forbidden": "no nude or sexual images"},
+    "meet-offline": {
+        "forbidden": "never arrange to meet someone you only know online",
+        "caution": "meet only with care: a public place, someone told",
+    },
+    "off-platform-contact": {
+        "forbidden": "do not swap contact details or move to other apps",
+        "caution": "do not press anyone for contact details or to meet",
+    },
+    "content-notes": {"required": "posts on a distressing subject start with a content note"},
+    "on-topic": {"required": "keep posts to what the community is for"},
+    "outing": {"forbidden": "never reveal anyone's sexual orientation or gender identity"},
+    "quick-exit": {"advice": "how to leave quickly and browse safely"},
+    "safe-signal": {"use": "the agreed signal for 'I cannot talk safely'"},
+    "recording": {"forbidden": "members do not record, screenshot or photograph a session or anyone in it"},
+    "host-recording": {
+        "consent-only": "a host records a session only when everyone has been told and agreed"
+    },
+    "waiting-room": {"required": "people wait in a waiting room until a host lets them in"},
+    "two-adults": {"required": "two adults from the organisation in every session with young people"},
+    "secrets": {"never-promise": "never promise to keep a concern secret"},
+    "forward-messages": {"forbidden": "do not forward or screenshot the group's messages outside it"},
+    "add-members": {"admins-only": "only admins add people to the group"},
+    "private-contact": {
+        "transparent": "staff contact one member on their own only with another adult copied in",
+        "safe-route": "staff contact a member only in the way and at the times the member said are safe",
+        "private": "staff may contact a member privately (never with under-18s, never where staff may not "
+        "message members privately, never in a survivors' community)",
+    },
+}
+
+_HANDOVER = r"handover record|written handover|handover (form|template)"
+# Things the pack itself contains, as (document id, pattern): a promise to write one of them is
+# a promise to write the pack. The handover record is a section of the procedure when the
+# organisation runs the space and its moderators work set shifts (``has_shifts``).
+CONTAINED: tuple[tuple[str, str], ...] = (
+    ("staff_code", r"(staff|volunteer)[a-z ]{0,20}code|code of (conduct|behaviour)( for (staff|volunteers))?"),
+    ("house_rules", r"house rules|group agreement|ground rules|rules for members"),
+    ("member_code", r"member code"),
+    ("behaviour_code", r"behaviour code"),
+    ("procedure", r"escalation procedure|moderation (and escalation )?procedure|procedure for disclosures"
+                  r"|disclosure procedure"),
+    ("procedure:handover", _HANDOVER),
+    ("policy_statement", r"(online safety )?policy statement|online safety policy"),
+    ("risk_report", r"risk assessment"),
+)  # fmt: skip
+_WRITE = re.compile(
+    r"\b(write|writes|writing|set up|sets up|create|draft|draw up|produce|put together)\b", re.I
+)
+
+HARD_SUBJECTS = frozenset({"mental_health", "abuse_survivors", "addiction_recovery", "bereavement"})
+UNDER_18 = frozenset({"under_13", "age_13_17"})
+YOUNG_DOCS = frozenset({"house_rules_young", "behaviour_code"})
+MEMBER_DOCS = frozenset(
+    {"house_rules", "house_rules_young", "house_rules_easy_read", "behaviour_code", "member_code"}
+)
+PUBLIC_DOCS = MEMBER_DOCS | {"policy_statement"}
+
+GUIDANCE_CODE = re.compile(r"\b00\d\.[A-Z]\d+[a-z]?\b")
+_PARENT = r"(a|their|your|the child’s|the child's|the young person’s|the young person's) parents? or carers?"
+PARENT_CONTACT = re.compile(
+    r"\b(contact|contacting|tell|telling|ask|asking|involve|involving|inform|call|phone|ring|reach|through)\b"
+    r"[^.;:]{0,40}?\b" + _PARENT,
+    re.I,
+)
+UNLESS_RISK = re.compile(r"\bunless\b[^.]{0,120}\bat risk\b", re.I)
+RECORD_WHY = re.compile(r"\brecord(s|ed)?\b[^.]{0,40}\b(why|reasons?)\b", re.I)
+PHONE_PRIVATE = re.compile(
+    r"(keep|private)[^.]{0,80}\bphone numbers?\b|\bphone numbers?\b[^.]{0,60}\bprivate\b", re.I
+)
+MAY_DM = re.compile(
+    r"\byou (can|may) (send|message)[^.]{0,40}\bprivate(ly)?\b|\byou can send other members private messages",
+    re.I,
+)
+CHILD_WORDS = re.compile(
+    r"\b(young people|young person|under 18|under-18|Childline|parents? or carers?|trusted adult)\b", re.I
+)
+SUPPORT_GROUP = re.compile(r"\bCN:|\bTW:|\bcontent notes?\b|\btrigger warnings?\b|own way of coping", re.I)
+# A sentence offering to contact one member on their own: it must carry the private-contact rule.
+PRIVATE_OFFER = re.compile(
+    r"\b(check in with (you|them)|(contact|contacted|contacting) (you|them|the member)?)\b[^.;]{0,40}?"
+    r"\b(privately|copied in|are safe)\b",
+    re.I,
+)
+VIDEO_WRONG = re.compile(r"\bCN:|\bcontent notes?\b|\bshifts?\b|\bpre-moderat|\bpost-moderat", re.I)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One marked sentence of one document."""
+
+    doc: str
+    kind: str  # "claim", "rule" or "commitment"
+    tokens: tuple[str, ...]
+    text: str
+    actions: tuple[str, ...] = ()  # data-action: the planned actions a commitment stands for
+    adopts: tuple[str, ...] = ()  # data-adopts: "document#section" of the pack it adopts
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph, list item, table cell or heading, with the rule topics that cover it."""
+
+    doc: str
+    tag: str
+    text: str
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    check: str  # claim, rule, commitment, contradiction, invariant, register, format
+    doc: str
+    message: str
+    text: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.doc}: " if self.doc else ""
+        quote = f" [{self.text[:160]}]" if self.text else ""
+        return f"{self.check}: {where}{self.message}{quote}"
+
+
+@dataclass
+class Page:
+    marks: list[Mark] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    text: str = ""  # everything printed
+    supplies: set[str] = field(default_factory=set)  # data-supplies marks: sections this document holds
+
+
+_VOID = frozenset({"br", "col", "meta", "link", "img", "hr", "input", "source", "wbr"})
+_BLOCKS = frozenset({"p", "li", "td", "th", "caption", "h1", "h2", "h3", "h4", "dt", "dd"})
+_SKIP = frozenset({"head", "script", "style", "title"})
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.replace("\u200b", "").split())
+
+
+class _Parser(HTMLParser):
+    def __init__(self, doc: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.doc = doc
+        self.page = Page()
+        # open elements: (tag, attrs, text pieces or None when nothing collects them)
+        self.stack: list[tuple[str, dict[str, str | None], list[str] | None]] = []
+        self.all_text: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            if tag == "br":
+                self._data(" ")
+            return
+        found = dict(attrs)
+        if found.get("data-supplies"):
+            self.page.supplies.update((found["data-supplies"] or "").split())
+        if tag in _SKIP:
+            self.skip += 1
+            tag = "skip:" + tag
+        marked = any(k in found for k in ("data-claim", "data-rule", "data-commitment"))
+        self.stack.append((tag, found, [] if (marked or tag in _BLOCKS) else None))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        if not any(t in (tag, "skip:" + tag) for t, _, _ in self.stack):
+            return
+        while self.stack:
+            open_tag, attrs, pieces = self.stack.pop()
+            self._close(open_tag, attrs, pieces)
+            if open_tag in (tag, "skip:" + tag):
+                break
+
+    def _close(self, tag: str, attrs: dict[str, str | None], pieces: list[str] | None) -> None:
+        if tag.startswith("skip:"):
+            self.skip -= 1
+            tag = tag[5:]
+        if pieces is None:
+            return
+        text = _squash("".join(pieces))
+        if tag in _BLOCKS:
+            rules = tuple(
+                t for _, a, _ in [*self.stack, (tag, attrs, None)] for t in (a.get("data-rule") or "").split()
+            )
+            self.page.blocks.append(Block(self.doc, tag, text, rules))
+        for kind in ("claim", "rule", "commitment"):
+            key = f"data-{kind}"
+            if key in attrs:
+                tokens = tuple((attrs[key] or "").split())
+                actions = tuple((attrs.get("data-action") or "").split())
+                adopts = tuple((attrs.get("data-adopts") or "").split())
+                self.page.marks.append(Mark(self.doc, kind, tokens, text, actions, adopts))
+
+    def handle_data(self, data: str) -> None:
+        self._data(data)
+
+    def _data(self, data: str) -> None:
+        if self.skip:
+            return
+        self.all_text.append(data)
+        for _, _, pieces in self.stack:
+            if pieces is not None:
+                pieces.append(data)
+
+
+def parse(html: str, doc: str = "") -> Page:
+    """The marks and text blocks of one rendered document."""
+    parser = _Parser(doc)
+    parser.feed(html)
+    parser.close()
+    while parser.stack:
+        parser._close(*parser.stack.pop())
+    parser.page.text = _squash("".join(parser.all_text))
+    return parser.page
+
+
+# -- facts ----------------------------------------------------------------------------------
+
+
+def facts(assessment: Any, catalogue: Any) -> dict[str, Any]:
+    """Every answer by id (``profile.*`` included) and the platform's ``derived.*`` facts."""
+    from assessor.platforms import all_responses
+
+    return all_responses(assessment, catalogue)
+
+
+def _matches(value: Any, wanted: str) -> bool:
+    options = wanted.split("|")
+    if "*" in options:
+        return value not in (None, "", [], ())
+    if isinstance(value, bool):
+        return str(value).lower() in options
+    if value is None:
+        return "null" in options
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(str(v) in options for v in value)
+    return str(value) in options
+
+
+def token_holds(token: str, known: Mapping[str, Any]) -> bool:
+    """Whether one claim token is true of these facts (see the module docstring)."""
+    if "!=" in token:
+        key, wanted = token.split("!=", 1)
+        return not _matches(known.get(key), wanted)
+    if "=" in token:
+        key, wanted = token.split("=", 1)
+        return _matches(known.get(key), wanted)
+    value = known.get(token)
+    if token.startswith(("profile.", "derived.")):
+        return value not in (None, "", False, [], ())
+    return value == "in_place"
+
+
+# -- checks ---------------------------------------------------------------------------------
+
+
+# profile.moderation_cover values where moderators work set times (as documents/context.py).
+SHIFT_COVER = frozenset({"round_the_clock", "daily_long", "daily_set", "some_days"})
+
+
+def has_shifts(known: Mapping[str, Any]) -> bool:
+    """Whether moderators hand over from shift to shift: the organisation runs the space, it is
+    not a live video session, and moderators work set times. Only then does the procedure hold a
+    shift handover record."""
+    return (
+        known.get("profile.relationship") == "runs"
+        and known.get("profile.platform") != "video"
+        and known.get("profile.moderation_cover") in SHIFT_COVER
+    )
+
+
+def _contained(pack: Mapping[str, Page], known: Mapping[str, Any]) -> list[tuple[str, re.Pattern[str]]]:
+    shifts = has_shifts(known)
+    out = []
+    for doc, pattern in CONTAINED:
+        base = doc.split(":")[0]
+        if base in pack and (not doc.endswith(":handover") or shifts):
+            out.append((doc, re.compile(r"\b(" + pattern + r")\b", re.I)))
+    return out
+
+
+def writes_contained(text: str, contained: Iterable[tuple[str, re.Pattern[str]]]) -> str | None:
+    """The pack document a sentence promises to write or set up, if any."""
+    for clause in re.split(r"[;.:]\s", text):
+        for verb in _WRITE.finditer(clause):
+            after = clause[verb.end() : verb.end() + 80]
+            for doc, pattern in contained:
+                if pattern.search(after):
+                    return doc
+    return None
+
+
+def check_claims(pack: Mapping[str, Page], known: Mapping[str, Any]) -> list[Problem]:
+    problems = []
+    for doc, page in pack.items():
+        for mark in page.marks:
+            if mark.kind == "claim":
+                if not mark.tokens:
+                    problems.append(Problem("claim", doc, "a claim with no tokens", mark.text))
+                false = [t for t in mark.tokens if not token_holds(t, known)]
+                if false:
+                    problems.append(
+                        Problem("claim", doc, f"not true for these answers: {' '.join(false)}", mark.text)
+                    )
+            elif mark.kind == "rule":
+                for token in mark.tokens:
+                    topic, _, polarity = token.partition(":")
+                    if polarity not in RULES.get(topic, {}):
+                        problems.append(Problem("rule", doc, f"unknown rule {token!r}", mark.text))
+    return problems
+
+
+def check_contradictions(pack: Mapping[str, Page]) -> list[Problem]:
+    seen: dict[str, dict[str, tuple[str, str]]] = {}
+    for doc, page in pack.items():
+        for mark in page.marks:
+            if mark.kind != "rule":
+                continue
+            for token in mark.tokens:
+                topic, _, polarity = token.partition(":")
+                seen.setdefault(topic, {}).setdefault(polarity, (doc, mark.text))
+    problems = []
+    for topic, polarities in seen.items():
+        if len(polarities) > 1:
+            said = "; ".join(f"{doc} says {topic}:{pol}" for pol, (doc, _) in sorted(polarities.items()))
+            problems.append(Problem("contradiction", "", said, " / ".join(t for _, t in polarities.values())))
+    return problems
+
+
+# A promise to add something to a document of the pack ("add a step to your procedure", "list it
+# in the rules"): the pack's own document either holds it already (documents.yaml ``supplied``: the
+# plan then asks to adopt that document) or is declared not to (``not_supplied``).
+ADDS_TO = re.compile(
+    r"\b(add|adds|write|list|include|put|note)\b[^.;:]{0,100}?(?<!next )\b(?:to|in|into)\s+(?:your|our|the)\s+"
+    r"(?:[\w-]+\s+){0,3}?(procedure|rules|group agreement|safety tips|code of conduct)\b",
+    re.I,
+)
+ADDS_TO_DOC = {
+    "procedure": "procedure",
+    "rules": "house_rules",
+    "group agreement": "house_rules",
+    "safety tips": "house_rules",
+    "code of conduct": "staff_code",
+}
+
+
+def check_commitments(
+    pack: Mapping[str, Page], known: Mapping[str, Any], not_supplied: Iterable[str] = ()
+) -> list[Problem]:
+    contained = _contained(pack, known)
+    declared = set(not_supplied)
+    problems = []
+    for doc, page in pack.items():
+        for mark in page.marks:
+            if mark.kind != "commitment":
+                continue
+            if what := writes_contained(mark.text, contained):
+                problems.append(
+                    Problem(
+                        "commitment", doc, f"promises to write {what}, which the pack contains", mark.text
+                    )
+                )
+            for adopted in mark.adopts:
+                target, _, section = adopted.partition("#")
+                if target not in pack or (section and section not in pack[target].supplies):
+                    problems.append(
+                        Problem(
+                            "commitment", doc, f"adopts {adopted}, which the pack does not contain", mark.text
+                        )
+                    )
+            added = ADDS_TO.search(mark.text)
+            if added and ADDS_TO_DOC[added[2].lower()] in pack and not declared.intersection(mark.actions):
+                problems.append(
+                    Problem(
+                        "commitment",
+                        doc,
+                        f"promises to add to the {ADDS_TO_DOC[added[2].lower()]} the pack contains "
+                        f"({' '.join(mark.actions) or 'no action id'}): adopt the pack's section "
+                        "(documents.yaml supplied) or declare it not_supplied",
+                        mark.text,
+                    )
+                )
+    return problems
+
+
+def _rules(pack: Mapping[str, Page], doc: str | None = None) -> dict[str, list[Mark]]:
+    out: dict[str, list[Mark]] = {}
+    for name, page in pack.items():
+        if doc is not None and name != doc:
+            continue
+        for mark in page.marks:
+            if mark.kind == "rule":
+                for token in mark.tokens:
+                    out.setdefault(token, []).append(mark)
+    return out
+
+
+def _invariants(
+    pack: Mapping[str, Page], known: Mapping[str, Any], platform_names: Iterable[str]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    audience = set(known.get("profile.audience") or [])
+    focus = set(known.get("profile.community_focus") or [])
+    under_18 = bool(audience & UNDER_18)
+    adults = bool(audience & {"adults", "adults_at_risk"})
+    audit = known.get("profile.relationship") not in (None, "runs")
+    video = known.get("profile.platform") == "video"
+    rules = _rules(pack)
+
+    def need(doc: str, token: str, why: str, *words: str) -> None:
+        if doc not in pack:
+            return
+        marks = _rules(pack, doc).get(token, [])
+        if not marks:
+            problems.append(Problem("invariant", doc, f"missing rule {token}: {why}"))
+        for word in words:
+            if marks and not any(re.search(word, m.text, re.I) for m in marks):
+                problems.append(
+                    Problem("invariant", doc, f"rule {token} does not mention {word!r}", marks[0].text)
+                )
+
+    if under_18:
+        for token in ("member-dm:allowed", "adult-child-dm:allowed", "staff-dm:allowed"):
+            for mark in rules.get(token, []):
+                problems.append(
+                    Problem("invariant", mark.doc, f"{token} where under-18s take part", mark.text)
+                )
+        need(
+            "staff_code",
+            "adult-child-dm:forbidden",
+            "the staff code always forbids private messages with a child",
+            r"group",
+            r"cop(y|ied)",
+            r"parent or carer",
+        )
+        if adults:
+            for doc in ("house_rules", "member_code"):
+                need(doc, "adult-child-dm:forbidden", "adult members and children never message privately")
+        for doc in YOUNG_DOCS:
+            for block in pack[doc].blocks if doc in pack else []:
+                if MAY_DM.search(block.text):
+                    problems.append(
+                        Problem("invariant", doc, "tells children they may message privately", block.text)
+                    )
+        if known.get("derived.platform_under_age"):
+            for doc in ("staff_code", "procedure"):
+                need(
+                    doc,
+                    "under-age:via-parents",
+                    "children below the platform's minimum age",
+                    r"parents? or carers?",
+                )
+    # One-to-one contact with a member agrees with the staff rule on private messages.
+    for doc, page in pack.items():
+        if doc == "risk_report":
+            continue
+        for block in page.blocks:
+            if PRIVATE_OFFER.search(block.text) and not any(
+                t.startswith("private-contact:") for t in block.rules
+            ):
+                problems.append(
+                    Problem("invariant", doc, "private contact offered without its rule", block.text)
+                )
+    forbid_private = []
+    if under_18:
+        forbid_private.append("under-18s take part")
+    if "staff-dm:transparent" in rules:
+        forbid_private.append("the staff code says staff do not message members privately")
+    if "abuse_survivors" in focus:
+        forbid_private.append("a survivors' community")
+    for mark in rules.get("private-contact:private", []):
+        for why in forbid_private:
+            problems.append(
+                Problem("invariant", mark.doc, f"private one-to-one contact where {why}", mark.text)
+            )
+    if "abuse_survivors" in focus and not under_18:
+        for mark in rules.get("private-contact:transparent", []):
+            problems.append(
+                Problem(
+                    "invariant",
+                    mark.doc,
+                    "a survivors' community is contacted only by the member's safe route",
+                    mark.text,
+                )
+            )
+    for token in ("staff-dm:allowed",):
+        for mark in rules.get(token, []):
+            problems.append(Problem("invariant", mark.doc, f"{token} is never a rule", mark.text))
+
+    # Every step that contacts a parent or carer carries the confidentiality condition.
+    # (The risk assessment quotes the questions it asked; only its actions are steps.)
+    for doc, page in pack.items():
+        young = doc in YOUNG_DOCS
+        if doc == "risk_report":
+            steps = [(m.text, ()) for m in page.marks if m.kind == "commitment"]
+        else:
+            steps = [
+                (b.text, b.rules)
+                for b in page.blocks
+                if b.tag not in ("h1", "h2", "h3", "h4", "th", "caption")
+            ]
+        for text, topics in steps:
+            if not (PARENT_CONTACT.search(text) or "parent-contact:unless-risk" in topics):
+                continue
+            if not UNLESS_RISK.search(text):
+                problems.append(
+                    Problem(
+                        "invariant", doc, "a parent or carer contact step without 'unless ... at risk'", text
+                    )
+                )
+            elif not young and not RECORD_WHY.search(text):
+                problems.append(
+                    Problem("invariant", doc, "a parent or carer contact step without 'record why'", text)
+                )
+
+    if known.get("derived.phone_numbers_visible") is True:
+        for mark in rules.get("phone-number:private", []):
+            problems.append(
+                Problem(
+                    "invariant",
+                    mark.doc,
+                    "keep your phone number private, on an app that shows it",
+                    mark.text,
+                )
+            )
+        for doc in MEMBER_DOCS & set(pack):
+            for block in pack[doc].blocks:
+                if (
+                    PHONE_PRIVATE.search(block.text)
+                    and "visible" not in block.text
+                    and "can see" not in block.text
+                ):
+                    problems.append(
+                        Problem(
+                            "invariant", doc, "phone number kept private, on an app that shows it", block.text
+                        )
+                    )
+
+    # No document prints a date a source was checked that falls after the issue date.
+    problems.extend(_checked_after_issue(pack))
+
+    # Register: no guidance codes for members and the public; no child wording in adult packs;
+    # no support-group material where the community is not about a hard subject.
+    for doc in PUBLIC_DOCS & set(pack):
+        for code in sorted(set(GUIDANCE_CODE.findall(pack[doc].text)))[:3]:
+            problems.append(Problem("register", doc, f"guidance code {code} shown to members or the public"))
+    for doc in MEMBER_DOCS & set(pack):
+        text = pack[doc].text
+        if not under_18 and (m := CHILD_WORDS.search(text)):
+            problems.append(Problem("register", doc, f"child wording in an adult pack: {m[0]!r}"))
+        if not focus & HARD_SUBJECTS and (m := SUPPORT_GROUP.search(text)):
+            problems.append(
+                Problem(
+                    "register",
+                    doc,
+                    f"support-group material in a community not about a hard subject: {m[0]!r}",
+                )
+            )
+    if audit:
+        for doc in YOUNG_DOCS & set(pack):
+            for name in platform_names:
+                if len(name) >= 3 and re.search(r"\b" + re.escape(name) + r"\b", pack[doc].text, re.I):
+                    problems.append(
+                        Problem(
+                            "register", doc, f"a young people's leaflet names the audited platform {name!r}"
+                        )
+                    )
+
+    # Format and community.
+    if "house_rules" in pack and not audit:
+        if video:
+            text = pack["house_rules"].text
+            if m := VIDEO_WRONG.search(text):
+                problems.append(
+                    Problem("format", "house_rules", f"posting or shift wording in video rules: {m[0]!r}")
+                )
+            for token in ("waiting-room:required", "recording:forbidden"):
+                need("house_rules", token, "a live video session")
+            if under_18:
+                need("house_rules", "two-adults:required", "a live video session with young people")
+        if "lgbtq" in focus:
+            need("house_rules", "outing:forbidden", "an LGBTQ+ community")
+        if "abuse_survivors" in focus:
+            need("house_rules", "quick-exit:advice", "a survivors' community")
+            if known.get("disclosure.safe_signal") == "in_place":
+                need("house_rules", "safe-signal:use", "the agreed safety signal is in place")
+    if (
+        "adults_at_risk" in audience
+        and "learning_disability" in focus
+        and "house_rules_easy_read" not in pack
+    ):
+        problems.append(Problem("invariant", "", "no easy-read rules for adults with learning disabilities"))
+    return problems
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+     "November", "December"), 1)}  # fmt: skip
+_DATE = r"(\d{1,2} )?(January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})"
+ISSUED = re.compile(r"\bIssued " + _DATE)
+CHECKED_ON = re.compile(r"\b[Cc]hecked (?:on |against [^()]{0,80}\()?" + _DATE)
+
+
+def _date_key(m: re.Match[str]) -> tuple[int, int, int]:
+    day, month, year = m.group(1), m.group(2), m.group(3)
+    return (int(year), _MONTHS[month], int(day) if day else 0)
+
+
+def _checked_after_issue(pack: Mapping[str, Page]) -> list[Problem]:
+    """A source's "checked" date (or month) printed after the issue date of its document."""
+    problems = []
+    for doc, page in pack.items():
+        issued = ISSUED.search(page.text)
+        if not issued:
+            continue
+        when = _date_key(issued)
+        for m in CHECKED_ON.finditer(page.text):
+            key = _date_key(m)
+            if key[:2] > when[:2] or (m.group(1) and key > when):
+                problems.append(
+                    Problem("register", doc, f"a source checked after the issue date ({issued[0]})", m[0])
+                )
+    return problems
+
+
+def check_pack(
+    pages: Mapping[str, str],
+    known: Mapping[str, Any],
+    platform_names: Iterable[str] = (),
+    not_supplied: Iterable[str] = (),
+) -> list[Problem]:
+    """Every problem in a pack: ``pages`` maps document id to rendered HTML; ``known`` is ``facts()``;
+    ``not_supplied`` lists the actions that may add to a pack document (documents.yaml)."""
+    pack = {doc: parse(html, doc) for doc, html in pages.items()}
+    return [
+        *check_claims(pack, known),
+        *check_contradictions(pack),
+        *check_commitments(pack, known, not_supplied),
+        *_invariants(pack, known, platform_names),
+    ]
+
+
+def render_pages(assessment: Any, catalogue: Any) -> dict[str, str]:
+    """The HTML of every document in the pack, rendered in this process (no PDF)."""
+    from assessor.documents.context import build_context
+    from assessor.documents.pack import _html, _specs
+
+    ctx = build_context(assessment, catalogue)
+    specs = _specs(ctx)
+    return {spec.id: _html(spec, ctx, specs) for spec in specs}
+
+
+def platform_names(assessment: Any, catalogue: Any) -> list[str]:
+    """Names the audited platform goes by: its registry name and the name the profile gives."""
+    from assessor.platforms import platform_of
+
+    known = facts(assessment, catalogue)
+    names = []
+    entry = platform_of(catalogue, known)
+    if entry is not None:
+        names.append(entry.name)
+    name = known.get("profile.platform_name")
+    if isinstance(name, str) and name.strip():
+        names.append(re.sub(r"\s*\([^()]*\)$", "", name.strip()))
+    return names
+
+
+def check_assessment(assessment: Any, catalogue: Any) -> list[Problem]:
+    """Render a pack's HTML and check it."""
+    return check_pack(
+        render_pages(assessment, catalogue),
+        facts(assessment, catalogue),
+        platform_names(assessment, catalogue),
+        catalogue.presentation.not_supplied,
+    )
+
+
+# -- wording commitments for what the pack contains ----------------------------------------------
+
+# What to say instead of "write X" when the pack contains X: adopt it, train on it, review it.
+IN_PACK: dict[str, str] = {
+    "staff_code": "Adopt the code of conduct for staff and volunteers in this pack, train everyone who works "
+    "with members online on it, and have each of them sign it.",
+    "house_rules": "Review the house rules in this pack with members, adopt them, and make sure every member "
+    "has agreed to them.",
+    "member_code": "Adopt the member code of conduct in this pack and ask every member to agree to it.",
+    "behaviour_code": "Adopt the behaviour code for young people in this pack and go through it with each young "
+    "person and their parent or carer, unless contacting them would put the young person at risk; record why.",
+    "procedure": "Adopt the {procedure} in this pack, fill in anything it leaves to you, "
+    "and train everyone who moderates or works with members on it.",
+    "procedure:handover": "Use the shift handover record in the {procedure} in this pack "
+    "at the end of every shift, and train moderators on it.",
+    # Where moderators work no set times there is no shift to hand over: the concerns log in the
+    # procedure does that job, so a promise to set up a handover becomes one to use the log.
+    "procedure:log": "Use the concerns log in the {procedure} in this pack each time someone moderates, "
+    "read it before starting, and train moderators on it.",
+    "policy_statement": "Have the trustees adopt the online safety policy statement in this pack, publish it, "
+    "and review it every year.",
+    "risk_report": "Have the trustees review and sign the risk assessment in this pack, and review it every year.",
+}
+_DISCLOSURE = re.compile(
+    r"^(Write|Draft|Create|Set up) (a|an|your) (written )?(procedure for disclosures|disclosure procedure)",
+    re.I,
+)
+
+
+def pack_contents(flags: Any) -> set[str]:
+    """The ids (as in ``CONTAINED``) of what a pack with these flags contains."""
+    contents = {"risk_report", "policy_statement", "house_rules", "staff_code", "procedure"}
+    if flags.under_18:
+        contents.add("behaviour_code")
+    if flags.adults or not flags.under_18:
+        contents.add("member_code")
+    if getattr(flags, "shifts", False):
+        contents.add("procedure:handover")
+    elif flags.runs and not getattr(flags, "video", False):
+        contents.add("procedure:log")
+    return contents
+
+
+def in_pack_wording(
+    text: str, contents: set[str], procedure: str = "moderation and escalation procedure"
+) -> str:
+    """An action's text, so that it never asks to write or set up what the pack contains.
+
+    A first sentence that writes a document of the pack becomes "adopt", "train on" or
+    "review" that document; the sentences after it stay. A step that contacts a parent or carer
+    gains the condition "unless contacting them would put the young person at risk; record why".
+    """
+    text = text.strip()
+    parts = re.split(r"(?<=[a-z0-9)\]\"”’])\.\s+(?=[A-Z\"“])", text, maxsplit=1)
+    first, rest = parts[0], (parts[1] if len(parts) > 1 else "")
+    if _DISCLOSURE.match(first) and "procedure" in contents:
+        first = (
+            f"Adopt the disclosure steps in the {procedure} in this pack, and add to them "
+            "what is particular to you"
+        )
+    else:
+        contained = [
+            (doc, re.compile(r"\b(" + pat + r")\b", re.I)) for doc, pat in CONTAINED if doc in contents
+        ]
+        if "procedure:log" in contents:  # a handover, where the pack keeps a concerns log instead
+            contained += [("procedure:log", re.compile(r"\b(" + _HANDOVER + r")\b", re.I))]
+        doc = writes_contained(first, contained)
+        if doc is not None:
+            first = IN_PACK[doc].format(procedure=procedure).rstrip(".")
+    text = first.rstrip(".") + "." + (" " + rest if rest else "")
+    return _with_parent_condition(text)
+
+
+def _with_parent_condition(text: str) -> str:
+    """Each sentence that contacts a parent or carer, with the confidentiality condition."""
+    out = []
+    for sentence in re.split(r"(?<=[a-z0-9)\]\"”’]\.)\s+(?=[A-Z\"“])", text):
+        if PARENT_CONTACT.search(sentence):
+            body = sentence.rstrip().rstrip(".")
+            if not UNLESS_RISK.search(body):
+                body += (
+                    "; contact a parent or carer unless contacting them would put the young person at risk"
+                )
+                body += ", and record why"
+            elif not RECORD_WHY.search(body):
+                body += "; record why"
+            sentence = body + "."
+        out.append(sentence)
+    return " ".join(out)
+
+
+def in_pack_action(action: Any, flags: Any) -> Any:
+    """A planned action (``scoring.PlannedAction``) worded by ``in_pack_wording``."""
+    from assessor.documents.pack import document_title
+
+    procedure = document_title("procedure", flags)
+    text = in_pack_wording(action.text, pack_contents(flags), procedure[0].lower() + procedure[1:])
+    return action if text == action.text else action.model_copy(update={"text": text})

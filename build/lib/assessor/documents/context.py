@@ -1,0 +1,862 @@
+"""Everything a document template may use, built once from an assessment and its score.
+
+The context is plain data: facts from the profile, tailoring flags, the scored
+risks and the action plan turned into dated commitments. Templates decide the
+wording; this module only decides what is true.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from assessor.assessment import Assessment, Organisation, Person, SignOff, Status, Version
+from assessor.contacts import PolicyTemplate, Retention, Route
+from assessor.diff import Changes
+from assessor.documents.claims import HARD_SUBJECTS, IN_PACK, SHIFT_COVER, in_pack_action, pack_contents
+from assessor.platforms import Platform, derived_facts, platform_of, under_age_groups
+from assessor.presentation import Presentation, Supplied, when_holds
+from assessor.questionnaire import Catalogue, ControlAnswer, Helpline, Priority
+from assessor.scoring import AreaResult, Factor, Finding, PlannedAction, Rating, Result, score
+
+UNDER_18 = frozenset({"under_13", "age_13_17"})
+ADULTS = frozenset({"adults", "adults_at_risk"})
+# HARD_SUBJECTS and SHIFT_COVER (community focus for a hard subject; cover with set shifts) come from
+# claims.py, so that the documents and the checker apply one rule.
+# profile.incidents values that mean a scam has already reached members.
+SCAM_INCIDENTS = frozenset({"fake_profiles"})
+# The guidance a helpline cites when it is a line members can call for support themselves
+# (NSPCC Learning: signpost sources of support); see questionnaires/helplines.yaml.
+SIGNPOST_SUPPORT = "003.K7"
+COMMUNITIES = (
+    "mental_health", "abuse_survivors", "addiction_recovery", "lgbtq",
+    "learning_disability", "young_carers", "bereavement",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    role: str
+    email: str
+    phone: str
+
+    @property
+    def named(self) -> bool:
+        return bool(self.name.strip())
+
+
+@dataclass(frozen=True)
+class Citation:
+    id: str
+    source: str
+    topic: str
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A planned action, worded so that it can follow "we will"."""
+
+    number: int
+    id: str
+    text: str
+    headline: str  # the first sentence of the text
+    what: str
+    priority: str
+    priority_label: str
+    immediate: bool
+    owner: str
+    due: dt.date
+    due_window: str
+    find_out_first: bool
+    areas: tuple[str, ...]
+    guidance: tuple[str, ...]
+    sources: tuple[str, ...] = ()  # the question ids whose gaps this action closes
+    # Every planned action this one stands for: one, or several the same pack document supplies
+    # (documents.yaml ``supplied``), merged into "adopt that document".
+    ids: tuple[str, ...] = ()
+    supplies: tuple[str, ...] = ()  # "document#section" marks this action adopts, if any
+
+
+@dataclass(frozen=True)
+class Risk:
+    """One risk area as the report shows it."""
+
+    number: int
+    id: str
+    title: str
+    summary: str
+    base: Rating
+    inherent: Rating
+    capped: tuple[str, ...]
+    residual: Rating
+    inherent_label: str
+    residual_label: str
+    strength_pct: int
+    controls_counted: int
+    raised_by: tuple[Factor, ...]
+    lowered_by: tuple[Finding, ...]
+    gaps: tuple[Finding, ...]
+    citations: tuple[Citation, ...]
+    actions: tuple[int, ...]  # numbers in the action plan
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    likelihood: int
+    impact: int
+    band: str
+    risks: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """An unanswered or "don't know" question for the appendix."""
+
+    id: str
+    text: str
+    where: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Flags:
+    """Tailoring switches, all derived from the profile and the score."""
+
+    runs: bool
+    audit: bool
+    audit_concern: bool
+    nation_known: bool
+    under_13: bool
+    under_18: bool
+    adults: bool
+    adults_at_risk: bool
+    public_posts: bool
+    member_messages: bool
+    staff_messages: bool
+    media_sharing: bool
+    livestreaming: bool
+    pseudonyms: bool
+    random_pairing: bool
+    stranger_discovery: bool
+    signup_required: bool
+    age_checks: bool
+    reporting: bool
+    blocking: bool
+    moderation: str  # pre, post, reactive, none, or "" when not answered
+    pre_moderated: bool
+    post_moderated: bool
+    reactive_moderation: bool
+    unmoderated: bool
+    moved_online: bool
+    # The format, from profile.platform (or the registry's kind when that is not answered).
+    video: bool = False
+    messaging: bool = False
+    forum: bool = False
+    # Stage of a community the organisation runs (both false when not answered, and in an audit).
+    planned: bool = False
+    running: bool = False
+    # Moderators work set times (profile.moderation_cover) in a space the organisation runs that is
+    # not a live video session: only then is there a shift to hand over, and a handover record.
+    shifts: bool = False
+    # The nation's fraud reporting route belongs in the procedure: a scam or fake profile has been
+    # recorded (profile.incidents), or members are adults at risk or have a learning disability.
+    fraud_route: bool = False
+    # The nation's MARAC/IDVA referral route belongs in the procedure: a survivors' community, or
+    # adults at risk, for whom domestic abuse is a safeguarding concern in scope of the procedure.
+    domestic_abuse_route: bool = False
+    no_lead: bool = False  # no designated safeguarding lead is named
+    under_age: bool = False  # some audience group is below the platform's minimum age
+    audit_undecided: bool = False  # an audit with no trustees' decision recorded
+    # profile.community_focus
+    mental_health: bool = False
+    abuse_survivors: bool = False
+    addiction_recovery: bool = False
+    lgbtq: bool = False
+    learning_disability: bool = False
+    young_carers: bool = False
+    bereavement: bool = False
+    hard_subject: bool = False  # any of mental health, abuse survivors, addiction recovery, bereavement
+
+
+@dataclass(frozen=True)
+class Profile:
+    purpose: str
+    platform_kind: str
+    platform_name: str
+    platform_short: str  # the name without a trailing "(...)" description, for repeated use
+    audience: tuple[str, ...]
+    size: str
+    moderation_label: str
+    moderation_hours: str
+    response_time: str
+    nation: str
+    nation_label: str
+    lead: Contact
+    deputy: Contact
+    features: tuple[str, ...]
+    platform_product: str = "the platform"  # the registry's product name, for facts about the product
+    community_focus: tuple[str, ...] = ()  # labels of the ticked options, "None of these" left out
+    under_age_groups: tuple[str, ...] = ()  # labels of audience groups below the platform's minimum age
+    waiting_room: str = "waiting room"  # the platform's own name for it (Teams: "lobby"), from the registry
+
+    @property
+    def audience_text(self) -> str:
+        """The audience as one natural phrase (see ``audience_phrase``)."""
+        return audience_phrase(self.audience)
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """The statutory routes for the organisation's nation, and record retention, from contacts.yaml."""
+
+    allegations: Route | None = None  # a concern about staff, a volunteer or the lead
+    child_protection: Route | None = None  # the local child protection referral route
+    barring: Route | None = None  # the duty to refer to the barring body
+    adult_safeguarding: Route | None = None
+    fraud_reporting: Route | None = None
+    domestic_abuse_referral: Route | None = None  # MARAC and IDVA (or the nation's equivalent)
+    retention: tuple[tuple[str, Retention], ...] = ()  # (kind of record, e.g. "moderation_logs", period)
+    policy_template: PolicyTemplate | None = None
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """A row of the version table printed in every document."""
+
+    version: int
+    status: str
+    prepared_by: str
+    approved_by: str  # names and roles, or "" until approved
+    when: dt.date | None  # approved on, else reviewed or submitted on
+    minute: str
+    current: bool
+
+
+def _version_rows(assessment: Assessment) -> tuple[VersionRow, ...]:
+    from assessor import lifecycle
+
+    rows = lifecycle.versions(assessment)
+    return tuple(
+        VersionRow(
+            version=v.version,
+            status=lifecycle.STATUS_LABELS[v.status],
+            prepared_by=v.prepared_by,
+            approved_by="; ".join(f"{p.name} ({p.role})" for p in v.approvers),
+            when=v.approved_on or v.reviewed_on or v.submitted_on,
+            minute=v.minute,
+            current=i == len(rows) - 1,
+        )
+        for i, v in enumerate(rows)
+    )
+
+
+@dataclass(frozen=True)
+class DocumentContext:
+    org: Organisation
+    profile: Profile
+    flags: Flags
+    issued: dt.date
+    review: dt.date
+    assessor: str
+    version: str
+    questionnaire: str
+    sign_off: tuple[SignOff, ...]
+    status: str  # the version's sign-off status: draft, submitted, reviewed or approved
+    status_label: str
+    versions: tuple[VersionRow, ...]  # the version table, oldest first, this version last
+    approval: Version | None  # this version's approval, when approved
+    content_hash: str  # SHA-256 of these answers (what an approval records)
+    changes: Changes | None  # since the last approved version, for the trustees' page (optional)
+    emergency: str
+    helplines: tuple[Helpline, ...]  # the nation's, for the audiences and communities taking part
+    platform: Platform | None  # the registry entry (platforms.yaml), or None for "other" or unknown
+    facts: dict[str, Any]  # derived facts about the platform, without the "derived." prefix
+    contacts: Contacts
+    overall: str
+    overall_label: str
+    overall_meaning: str
+    risks: tuple[Risk, ...]
+    not_applicable: tuple[str, ...]
+    heat_map: tuple[tuple[HeatCell, ...], ...]  # likelihood 5 (top) to 1
+    actions: tuple[Commitment, ...]
+    to_find_out: tuple[OpenItem, ...]
+    unanswered: tuple[OpenItem, ...]
+    answered: int
+    visible: int
+    guidance: dict[str, Citation]
+    band_labels: dict[str, str]
+    priority_labels: dict[str, str]
+    reduction: dict[str, int]  # the most that full safeguards lower likelihood and impact
+    choices: dict[str, str]  # question id -> each answer held as one string (a choice, a control, text)
+
+    def answer(self, question_id: str) -> str:
+        """The chosen value of a single-choice or control question, or "" when unanswered."""
+        return self.choices.get(question_id, "")
+
+    def in_place(self, question_id: str) -> bool:
+        """Whether a control is answered "in place": only then may a document say it exists."""
+        return self.answer(question_id) == ControlAnswer.in_place.value
+
+    @property
+    def private_contact(self) -> str:
+        """How staff contact one member on their own (checking in, after a disclosure): one answer
+        for the whole pack, as the rule ``private-contact`` of claims.py. ``transparent`` (another
+        adult copied in) with under-18s; ``safe-route`` (only in the way and at the times the member
+        said are safe) in a survivors' community; ``transparent`` again where the staff code says
+        staff do not message members privately (no staff messages); otherwise ``private``."""
+        if self.flags.under_18:
+            return "transparent"
+        if self.flags.abuse_survivors:
+            return "safe-route"
+        return "private" if self.flags.staff_messages else "transparent"
+
+    @property
+    def top_risks(self) -> tuple[Risk, ...]:
+        return self.risks[:3]
+
+    @property
+    def critical(self) -> tuple[Commitment, ...]:
+        return tuple(c for c in self.actions if c.priority == Priority.critical.value)
+
+    def commitment_for(self, *question_ids: str) -> Commitment | None:
+        """The first planned action that closes a gap in any of these questions, or None: a
+        document that cannot claim a control is in place promises this action instead."""
+        wanted = set(question_ids)
+        return next((c for c in self.actions if wanted.intersection(c.sources)), None)
+
+    def commitments_for(self, *areas: str) -> list[Commitment]:
+        """Planned actions that act on any of these risk areas, in plan order."""
+        wanted = set(areas)
+        return [c for c in self.actions if wanted.intersection(c.areas)]
+
+    @property
+    def support_lines(self) -> tuple[Helpline, ...]:
+        """Lines members can turn to themselves, for the members' documents: those chosen for this
+        community (``communities``), and crisis and support lines open to anyone in distress, which
+        helplines.yaml marks with the signposting guidance (003.K7) and no ``communities``.
+        Samaritans and Childline are left out: the documents print them with their own wording."""
+        return tuple(
+            h
+            for h in self.helplines
+            if (h.communities or SIGNPOST_SUPPORT in h.guidance)
+            and h.name != "Samaritans"
+            and not h.name.startswith("Childline")
+        )
+
+    def helpline(self, prefix: str) -> Helpline | None:
+        """The first helpline whose name starts with ``prefix`` (e.g. "Childline")."""
+        return next((h for h in self.helplines if h.name.startswith(prefix)), None)
+
+
+# -- building ------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _contact(value: Any) -> Contact:
+    if isinstance(value, dict):
+        value = Person.model_validate(value)
+    if not isinstance(value, Person):
+        value = Person()
+    return Contact(value.name.strip(), value.role.strip(), value.email.strip(), value.phone.strip())
+
+
+def _label(catalogue: Catalogue, qid: str, value: Any) -> str:
+    q = catalogue.index.get(qid)
+    if q is None or not isinstance(value, str):
+        return ""
+    return next((o.label for o in q.options if o.value == value), "")
+
+
+def _labels(catalogue: Catalogue, qid: str, values: list[str]) -> tuple[str, ...]:
+    return tuple(label for v in values if (label := _label(catalogue, qid, v)))
+
+
+_NEGATIVE = {"Do not ": "not ", "Don't ": "not ", "Never ": "never "}
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]\"”’])\.\s+(?=[A-Z\"“])")
+_YOUR = {"your": "our", "yours": "ours", "Your": "Our"}
+
+
+def first_sentence(text: str) -> str:
+    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0].strip()
+
+
+_FALLBACK = re.compile(r"^(If|Where|Otherwise|Unless|Until)\b")
+_NEGATIVE_AFTER_COMMA = re.compile(r", (do not|don't|never) ")
+_YOU_OBJECT = re.compile(r"\b(with|tell|for|to|ask|contact|show|give) you\b")
+_YOU = {"you": "we", "You": "We", "yourself": "ourselves"}
+
+
+def _first_person(text: str) -> str:
+    """An instruction to "you" as the organisation's own words: "tell you" → "tell us"."""
+    text = re.sub(r"\b(your|yours|Your)\b", lambda m: _YOUR[m.group(1)], text)
+    text = _YOU_OBJECT.sub(lambda m: f"{m[1]} us", text)
+    return re.sub(r"\b(you|You|yourself)\b", lambda m: _YOU[m[1]], text)
+
+
+def _follow_we_will(sentence: str) -> str:
+    what = _first_person(sentence.rstrip(".").strip())
+    for prefix, replacement in _NEGATIVE.items():
+        if what.startswith(prefix):
+            return replacement + what[len(prefix) :]
+    if len(what) > 1 and what[0].isupper() and not what[1].isupper():
+        what = what[0].lower() + what[1:]
+    return what
+
+
+def commitment_wording(text: str) -> str:
+    """An instruction worded to follow "we will": its first sentence, and any fallback.
+
+    "Add a step to your procedure. Say who..." becomes "add a step to our procedure". A later
+    sentence that says what to do when the first cannot be done ("If neither is possible, ...")
+    changes the promise, so it is kept: "switch off X; if neither is possible, add rules".
+    """
+    sentences = _SENTENCE_END.split(text.strip())
+    what = _follow_we_will(sentences[0])
+    for sentence in sentences[1:]:
+        if _FALLBACK.match(sentence):
+            fallback = _NEGATIVE_AFTER_COMMA.sub(
+                lambda m: ", we will not " if m[1] != "never" else ", we will never ", sentence
+            )
+            what += "; " + _follow_we_will(fallback)
+    return what
+
+
+def audience_phrase(audience: tuple[str, ...] | list[str]) -> str:
+    """The audience labels as one natural phrase, lower case: "adults, including adults who may be
+    at risk", "young people aged 13 to 17 and young adults" (an "adults" group beside children)."""
+    labels = [a.strip() for a in audience if a.strip()]
+    lowered = [a[0].lower() + a[1:] for a in labels]
+    at_risk = next((a for a in lowered if a.startswith("adults who may be at risk")), "")
+    plain_adults = "adults" in lowered
+    young = [a for a in lowered if a not in ("adults", at_risk)]
+    if at_risk:
+        # "adults who may be at risk (care and support needs)" reads as part of the adults group.
+        at_risk = re.sub(r"\s*\([^()]*\)$", "", at_risk)
+    adults = ""
+    if plain_adults and at_risk:
+        adults = f"adults, including {at_risk}"
+    elif plain_adults:
+        adults = "young adults" if young else "adults"
+    elif at_risk:
+        adults = at_risk
+    parts = young + ([adults] if adults else [])
+    if len(parts) <= 1:
+        return parts[0] if parts else ""
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def fingerprint(assessment: Assessment) -> str:
+    """A short, stable reference to exactly these answers (printed in document footers)."""
+    return hashlib.sha256(assessment.to_json().encode("utf-8")).hexdigest()[:8]
+
+
+def _flags(
+    profile: dict[str, Any],
+    audit: bool,
+    nation_known: bool,
+    platform: Platform | None = None,
+    choices: dict[str, Any] | None = None,
+) -> Flags:
+    """The tailoring switches. ``platform`` (the registry entry) and ``choices`` (answers by
+    question id) are optional: without them the platform and audit-decision flags are false."""
+    features = set(profile.get("features") or [])
+    audience = set(profile.get("audience") or [])
+    focus = set(profile.get("community_focus") or [])
+    moderation = profile.get("moderation") or ""
+    kind = profile.get("platform") or (platform.kind if platform else "") or ""
+    stage = profile.get("stage") if not audit else None
+    decision = (choices or {}).get("platform_features.decision") or ""
+    incidents = set(profile.get("incidents") or [])
+    video = kind == "video"
+    return Flags(
+        video=video,
+        shifts=not audit and not video and profile.get("moderation_cover") in SHIFT_COVER,
+        fraud_route=bool(incidents & SCAM_INCIDENTS)
+        or "learning_disability" in focus
+        or "adults_at_risk" in audience,
+        domestic_abuse_route="abuse_survivors" in focus or "adults_at_risk" in audience,
+        messaging=kind == "messaging_group",
+        forum=kind == "forum",
+        planned=stage == "planned",
+        running=stage == "running",
+        no_lead=not _contact(profile.get("safeguarding_lead")).named,
+        under_age=bool(under_age_groups(platform, list(audience), hosted=not audit)),
+        audit_undecided=audit and decision in ("", "undecided"),
+        hard_subject=bool(focus & HARD_SUBJECTS),
+        **{name: name in focus for name in COMMUNITIES},
+        runs=not audit,
+        audit=audit,
+        audit_concern=profile.get("relationship") == "audit_concern",
+        nation_known=nation_known,
+        under_13="under_13" in audience,
+        under_18=bool(audience & UNDER_18),
+        adults=bool(audience & ADULTS),
+        adults_at_risk="adults_at_risk" in audience,
+        public_posts="public_posts" in features,
+        member_messages="member_messages" in features,
+        staff_messages="staff_messages" in features,
+        media_sharing="media_sharing" in features,
+        livestreaming="livestreaming" in features,
+        pseudonyms="pseudonyms" in features,
+        random_pairing="random_pairing" in features,
+        stranger_discovery="stranger_discovery" in features,
+        signup_required="signup_required" in features,
+        age_checks="age_checks" in features,
+        reporting="reporting" in features,
+        blocking="blocking" in features,
+        moderation=moderation,
+        pre_moderated=moderation == "pre",
+        post_moderated=moderation == "post",
+        reactive_moderation=moderation == "reactive",
+        unmoderated=moderation == "none",
+        moved_online=profile.get("moved_online") == "yes",
+    )
+
+
+def _for_audience(line: Helpline, flags: Flags) -> bool:
+    """A helpline for children is listed only when under-18s take part; one for adults, when adults do."""
+    return {"children": flags.under_18, "adults": flags.adults}.get(line.audience, True)
+
+
+def _for_community(line: Helpline, focus: set[str]) -> bool:
+    """A helpline for some communities (``communities``) is listed only for those communities."""
+    return not line.communities or bool(focus.intersection(line.communities))
+
+
+def _contacts(catalogue: Catalogue, nation: str, flags: Flags) -> Contacts:
+    data = catalogue.contacts
+    if data is None:
+        return Contacts()
+    groups = {"children": flags.under_18, "adults": flags.adults}
+    return Contacts(
+        allegations=data.route("allegations", nation),
+        child_protection=data.route("child_protection", nation),
+        barring=data.route("barring", nation),
+        adult_safeguarding=data.route("adult_safeguarding", nation),
+        fraud_reporting=data.route("fraud_reporting", nation),
+        domestic_abuse_referral=data.route("domestic_abuse_referral", nation),
+        retention=tuple((k, r) for k, r in data.retention.items() if groups.get(r.applies_to or "", True)),
+        policy_template=data.nspcc_policy_template,
+    )
+
+
+def _risk(
+    number: int,
+    area: AreaResult,
+    catalogue: Catalogue,
+    action_numbers: tuple[int, ...],
+    cited: frozenset[str] | None = None,
+) -> Risk:
+    bands = catalogue.meta.scoring.bands
+    return Risk(
+        number=number,
+        id=area.id,
+        title=area.title,
+        summary=area.summary,
+        base=area.base,
+        inherent=area.inherent,
+        capped=tuple(area.capped),
+        residual=area.residual,
+        inherent_label=bands[area.inherent.band].label,
+        residual_label=bands[area.residual.band].label,
+        strength_pct=round(area.control_strength * 100),
+        controls_counted=area.controls_counted,
+        raised_by=tuple(area.raised_by),
+        lowered_by=tuple(area.lowered_by),
+        gaps=tuple(area.gaps),
+        citations=tuple(
+            _citation(catalogue, gid)
+            for gid in area.guidance
+            if gid in catalogue.guidance and (cited is None or gid in cited)
+        ),
+        actions=action_numbers,
+    )
+
+
+def applicable_guidance(catalogue: Catalogue, responses: dict[str, Any]) -> frozenset[str]:
+    """The guidance ids a document may cite for these answers: every item whose ``applies_when``
+    holds (with the platform's derived facts), so that an alert about one kind of platform is not
+    cited for another."""
+    answers = {**responses, **derived_facts(catalogue, responses)}
+    return frozenset(gid for gid, item in catalogue.guidance.items() if item.applies(answers))
+
+
+def _citation(catalogue: Catalogue, gid: str) -> Citation:
+    item = catalogue.guidance[gid]
+    return Citation(gid, item.source, item.topic)
+
+
+_PRIORITY_RANK = {p.value: i for i, p in enumerate(Priority)}
+
+
+def flag_values(flags: Flags, org: Organisation | None = None) -> dict[str, bool]:
+    """The tailoring flags by name, with ``lead``, ``moderated`` and ``charity`` (documents.yaml)."""
+    values = {k: v for k, v in vars(flags).items() if isinstance(v, bool)}
+    values["lead"] = not flags.no_lead
+    values["moderated"] = flags.runs and flags.moderation in ("pre", "post", "reactive")
+    values["charity"] = bool(org and (org.charity_number or "").strip())
+    return values
+
+
+def owner_label(
+    action: PlannedAction, presentation: Presentation, flags: dict[str, bool], roles: dict[str, str]
+) -> str:
+    """The owner as a role this organisation has: a custom owner as given; a catalogue role through
+    documents.yaml ``owners`` (the first candidate the organisation has); a role the scoring has
+    already handed on while nobody holds it (``role_fallbacks``) keeps its label."""
+    if action.owner_is_custom:
+        return action.owner_label
+    if roles.get(action.owner) not in (None, action.owner_label):
+        return action.owner_label  # a fallback, e.g. "Trustees (until a safeguarding lead is named)"
+    for role_id in presentation.owners.get(action.owner, []):
+        role = presentation.roles.get(role_id)
+        if role is not None and when_holds(role.when, flags):
+            return role.label
+    return action.owner_label
+
+
+def supplied_by(
+    action: PlannedAction, presentation: Presentation, flags: dict[str, bool], contents: set[str]
+) -> Supplied | None:
+    """The pack section that supplies what this action asks for, if the pack holds it."""
+    for entry in presentation.supplied.get(action.id, []):
+        if entry.document in contents and when_holds(entry.when, flags):
+            return entry
+    return None
+
+
+def _commitment(number: int, action: PlannedAction, owner: str) -> Commitment:
+    return Commitment(
+        number=number,
+        id=action.id,
+        text=action.text.strip(),
+        headline=first_sentence(action.text).rstrip(".") + ".",
+        what=commitment_wording(action.text),
+        priority=action.priority.value,
+        priority_label=action.priority_label,
+        immediate=action.priority == Priority.critical,
+        owner=owner,
+        due=action.due_date,
+        due_window=action.due_window,
+        find_out_first=action.find_out_first,
+        areas=tuple(action.areas),
+        guidance=tuple(action.guidance),
+        sources=tuple(action.sources),
+        ids=(action.id,),
+    )
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else "; ".join(items[:-1]) + "; and " + items[-1]
+
+
+def _adopt(
+    number: int, document: str, group: list[tuple[PlannedAction, Supplied, str]], procedure: str
+) -> Commitment:
+    """One "adopt this document" action for every planned action a pack document supplies: the most
+    urgent priority and earliest due date among them, the owner of the most urgent."""
+    first = min(group, key=lambda g: (_PRIORITY_RANK[g[0].priority.value], g[0].due_date))
+    action, _, owner = first
+    covers = list(dict.fromkeys(s.covers for _, s, _ in group if s.covers))
+    text = IN_PACK[document].format(procedure=procedure)
+    if covers:
+        text = text.rstrip(".") + ". It covers " + _join(covers) + "."
+    merged = action.model_copy(update={"text": text})
+    c = _commitment(number, merged, owner)
+
+    def union(attr: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(x for a, _, _ in group for x in getattr(a, attr)))
+
+    return Commitment(
+        **{
+            **vars(c),
+            "find_out_first": all(a.find_out_first for a, _, _ in group),
+            "areas": union("areas"),
+            "guidance": union("guidance"),
+            "sources": union("sources"),
+            "ids": tuple(a.id for a, _, _ in group),
+            "supplies": tuple(dict.fromkeys(f"{s.document}#{s.section}" for _, s, _ in group)),
+        }
+    )
+
+
+def plan(
+    result: Result, catalogue: Catalogue, flags: Flags, org: Organisation | None = None
+) -> tuple[Commitment, ...]:
+    """The action plan as the documents print it.
+
+    Each action is worded so that it never asks to write what the pack contains, and a parent or
+    carer is contacted only when that is safe (documents/claims.py). Its owner is a role the
+    organisation has. Actions whose gap a pack document supplies become one action per document,
+    "adopt it and train on it", in the place of the most urgent of them (documents.yaml).
+    """
+    from assessor.documents.pack import document_title
+
+    presentation = catalogue.presentation
+    values = flag_values(flags, org)
+    contents = pack_contents(flags)
+    procedure = document_title("procedure", flags)
+    procedure = procedure[0].lower() + procedure[1:]
+    roles = dict(catalogue.meta.roles)
+    groups: dict[str, list[tuple[PlannedAction, Supplied, str]]] = {}
+    order: list[tuple[str, Any]] = []
+    for action in result.actions:
+        owner = owner_label(action, presentation, values, roles)
+        entry = supplied_by(action, presentation, values, contents)
+        if entry is None:
+            order.append(("one", (in_pack_action(action, flags), owner)))
+            continue
+        if entry.document not in groups:
+            groups[entry.document] = []
+            order.append(("doc", entry.document))
+        groups[entry.document].append((action, entry, owner))
+    out = []
+    for n, (kind, item) in enumerate(order, 1):
+        if kind == "doc":
+            out.append(_adopt(n, item, groups[item], procedure))
+        else:
+            out.append(_commitment(n, *item))
+    return tuple(out)
+
+
+def _open_item(f: Finding, titles: dict[str, str]) -> OpenItem:
+    where = titles.get(f.area_id or "", "Organisation and platform profile")
+    return OpenItem(f.question_id, f.text, f"{where}: {f.section}", _text(f.note))
+
+
+def _heat_map(catalogue: Catalogue, risks: tuple[Risk, ...]) -> tuple[tuple[HeatCell, ...], ...]:
+    matrix = catalogue.meta.scoring.matrix
+    rows = []
+    for likelihood in range(5, 0, -1):
+        rows.append(
+            tuple(
+                HeatCell(
+                    likelihood,
+                    impact,
+                    matrix[likelihood][impact - 1].value,
+                    tuple(
+                        r.number
+                        for r in risks
+                        if (r.residual.likelihood, r.residual.impact) == (likelihood, impact)
+                    ),
+                )
+                for impact in range(1, 6)
+            )
+        )
+    return tuple(rows)
+
+
+def build_context(
+    assessment: Assessment,
+    catalogue: Catalogue,
+    result: Result | None = None,
+    *,
+    changes: Changes | None = None,
+) -> DocumentContext:
+    """The document context for an assessment (scored here unless ``result`` is given).
+
+    ``changes`` adds the risk assessment's page for trustees: changes since the last approved version."""
+    result = result or score(assessment, catalogue)
+    p = assessment.profile
+    nation_code = p.get("nation") if p.get("nation") in catalogue.nations else None
+    nation = catalogue.nations[nation_code or "england"] if catalogue.nations else None
+    responses = assessment.responses()
+    platform = platform_of(catalogue, responses)
+    # The product's own name; a registry entry named by a description ("Self-hosted forum (...)")
+    # is called by the name the organisation gave it.
+    product = platform.name if platform and "(" not in platform.name else ""
+    choices = {qid: a.value for qid, a in assessment.answers.items() if isinstance(a.value, str)}
+    flags = _flags(p, result.audit, nation_code is not None, platform, choices)
+    focus = set(p.get("community_focus") or [])
+
+    actions = plan(result, catalogue, flags, assessment.organisation)
+    # Guidance is cited only for the platforms and formats it is about (guidance.yaml `applies_when`).
+    cited = applicable_guidance(catalogue, responses)
+    risks = tuple(
+        _risk(n, area, catalogue, tuple(c.number for c in actions if area.id in c.areas), cited)
+        for n, area in enumerate(result.areas, 1)
+    )
+    titles = {a.id: a.title for a in catalogue.areas}
+    profile = Profile(
+        purpose=_text(p.get("purpose")),
+        platform_kind=_label(catalogue, "profile.platform", p.get("platform")),
+        platform_name=_text(p.get("platform_name")),
+        platform_short=re.sub(r"\s*\([^()]*\)$", "", _text(p.get("platform_name")))
+        or _text(p.get("platform_name"))
+        or product,
+        audience=_labels(catalogue, "profile.audience", list(p.get("audience") or [])),
+        size=_label(catalogue, "profile.size", p.get("size")),
+        moderation_label=_label(catalogue, "profile.moderation", p.get("moderation")),
+        moderation_hours=_text(p.get("moderation_hours")),
+        response_time=_text(p.get("response_time")),
+        nation=nation_code or "",
+        nation_label=nation.label if nation and nation_code else "",
+        lead=_contact(p.get("safeguarding_lead")),
+        deputy=_contact(p.get("deputy_lead")),
+        features=_labels(catalogue, "profile.features", list(p.get("features") or [])),
+        platform_product=product
+        or re.sub(r"\s*\([^()]*\)$", "", _text(p.get("platform_name")))
+        or "the platform",
+        community_focus=_labels(
+            catalogue,
+            "profile.community_focus",
+            [v for v in p.get("community_focus") or [] if v != "general"],
+        ),
+        under_age_groups=_labels(
+            catalogue,
+            "profile.audience",
+            under_age_groups(platform, list(p.get("audience") or []), hosted=not result.audit),
+        ),
+        waiting_room=(platform.waiting_room_name if platform else None) or "waiting room",
+    )
+    meta = assessment.meta
+    from assessor import lifecycle
+
+    status = lifecycle.status(assessment)
+    return DocumentContext(
+        org=assessment.organisation,
+        profile=profile,
+        flags=flags,
+        issued=meta.assessed_on,
+        review=meta.review_date(),
+        assessor=_text(meta.assessor),
+        version=fingerprint(assessment),
+        questionnaire=result.questionnaire_version,
+        sign_off=tuple(assessment.sign_off),
+        status=status.value,
+        status_label=lifecycle.STATUS_LABELS[status],
+        versions=_version_rows(assessment),
+        approval=assessment.lifecycle.current if status == Status.approved and assessment.lifecycle else None,
+        content_hash=lifecycle.content_hash(assessment),
+        changes=changes,
+        emergency=nation.emergency if nation else "999",
+        helplines=tuple(h for h in nation.helplines if _for_audience(h, flags) and _for_community(h, focus))
+        if nation
+        else (),
+        platform=platform,
+        facts={k.removeprefix("derived."): v for k, v in derived_facts(catalogue, responses).items()},
+        contacts=_contacts(catalogue, nation_code or "england", flags),
+        overall=result.overall.value,
+        overall_label=result.overall_label,
+        overall_meaning=result.overall_meaning,
+        risks=risks,
+        not_applicable=tuple(titles[a] for a in result.not_applicable if a in titles),
+        heat_map=_heat_map(catalogue, risks),
+        actions=actions,
+        to_find_out=tuple(_open_item(f, titles) for f in result.to_find_out),
+        unanswered=tuple(_open_item(f, titles) for f in result.unanswered),
+        answered=result.answered,
+        visible=result.visible,
+        guidance={gid: _citation(catalogue, gid) for gid in catalogue.guidance if gid in cited},
+        band_labels={b.value: rule.label for b, rule in catalogue.meta.scoring.bands.items()},
+        priority_labels={k.value: rule.label for k, rule in catalogue.meta.scoring.priorities.items()},
+        reduction=dict(catalogue.meta.scoring.reduction),
+        choices=choices,
+    )

@@ -1,0 +1,242 @@
+"""The platform registry and the facts derived from it.
+
+``questionnaires/platforms.yaml`` holds checked facts about the platforms charities use:
+minimum age, where a member's report goes, what admins can see, which safety tools exist.
+Each entry carries its sources and the date it was checked. The profile question
+``profile.platform_id`` picks one.
+
+Scoring conditions and document templates never read the registry directly: they read
+*derived facts*, which this module adds to the answers under ``derived.*`` keys, so that a
+YAML author can write ``{q: derived.platform_under_age, equals: true}`` like any other test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from assessor.assessment import Assessment
+    from assessor.questionnaire import Catalogue
+
+TOOLS = (
+    "keyword_filter",
+    "join_approval",
+    "member_messages_off",
+    "slow_mode",
+    "roles",
+    "waiting_room",
+    "recording_controls",
+    "only_admins_post",
+    "remove_posts",
+    "edit_posts",
+    "move_posts",
+    "staff_accounts",
+)
+
+# The youngest age in each audience group: a group is "under age" on a platform whose
+# minimum age is above it.
+AUDIENCE_YOUNGEST = {"under_13": 0, "age_13_17": 13}
+
+# Derived keys, with the values a condition may test. The questionnaire check reads this to
+# accept ``derived.*`` ids and their values.
+DERIVED: dict[str, tuple[str, ...]] = {
+    "derived.platform_known": (),
+    "derived.platform_under_age": (),
+    "derived.platform_has": TOOLS,
+    "derived.platform_lacks": TOOLS,
+    "derived.reports_go_to": ("platform", "admins", "both", "none"),
+    "derived.phone_numbers_visible": (),
+    "derived.real_names_visible": (),
+    "derived.admins_see_private_messages": (),
+    "derived.account_privacy": (),
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Tools(_Strict):
+    """Whether a group's admins have each tool: true, false, or null when not confirmed."""
+
+    keyword_filter: bool | None = Field(None, description="A keyword filter or automatic moderation.")
+    join_approval: bool | None = Field(None, description="Admins approve who joins.")
+    member_messages_off: bool | None = Field(
+        None, description="Admins can turn off private messages between members."
+    )
+    slow_mode: bool | None = Field(None, description="Admins can limit how often members post.")
+    roles: bool | None = Field(None, description="Admin and moderator roles with different permissions.")
+    waiting_room: bool | None = Field(None, description="Video: a waiting room or lobby.")
+    recording_controls: bool | None = Field(None, description="Video: the host controls who can record.")
+    only_admins_post: bool | None = Field(None, description="Admins can limit posting to admins.")
+    remove_posts: bool | None = Field(None, description="Admins can delete another member's post or message.")
+    edit_posts: bool | None = Field(None, description="Admins can edit another member's post.")
+    move_posts: bool | None = Field(None, description="Admins can move a post to another topic or channel.")
+    staff_accounts: bool | None = Field(
+        None,
+        description=(
+            "Each person who acts for the organisation can have an account of its own, separate from "
+            "their personal one (false on Facebook: one personal profile per person)."
+        ),
+    )
+
+
+class Source(_Strict):
+    url: str
+    about: str = ""
+
+
+class Platform(_Strict):
+    name: str
+    kind: (
+        Literal["forum", "chat_room", "social_media_group", "messaging_group", "game", "video", "own_service"]
+        | None
+    ) = None
+    minimum_age: int | None = Field(None, ge=0, le=21)
+    minimum_age_note: str | None = None
+    minimum_age_applies_to: Literal["members", "account_holders"] = Field(
+        "members",
+        description=(
+            "'account_holders' when the minimum age binds only people who open an account, and members "
+            "can join a session the organisation hosts from its own account without one (a video call)."
+        ),
+    )
+    reports_go_to: Literal["platform", "admins", "both", "none"] | None = None
+    reports_note: str | None = None
+    admins_see_private_messages: bool | None = None
+    phone_numbers_visible: bool | None = None
+    real_names_visible: bool | None = None
+    tools: Tools = Field(default_factory=Tools)
+    admin_reports_note: str | None = Field(
+        None,
+        description=(
+            "Printed to members after 'the report button sends your report to the company', where "
+            "reports_go_to is 'both': how a member reports to the group's own admins on this platform."
+        ),
+        max_length=200,
+    )
+    account_privacy: bool | None = Field(
+        None,
+        description=(
+            "The space is an account whose posts are public or private as a whole (Instagram, TikTok): "
+            "on a public account anyone can see posts and follow; privacy means a private account whose "
+            "followers are approved one by one. There is no members' group to approve people into."
+        ),
+    )
+    clip_controls: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Settings the account holder has for each video it posts, as the platform names them "
+            "(TikTok: Duet, Stitch, downloads, comments): the staff code asks for each to be set "
+            "before a video showing a young member is posted."
+        ),
+    )
+    server_report_tool: bool | None = Field(
+        None,
+        description=(
+            "A server the organisation runs on this platform can have its own report command or form "
+            "whose reports reach the organisation's moderators, besides the platform's own reporting "
+            "(Minecraft server plugins). Where the answers say the report tool is in place, reports "
+            "then go to both."
+        ),
+    )
+    messages_minimum_age: int | None = Field(
+        None, ge=0, le=21, description="The youngest age the platform lets send or receive private messages."
+    )
+    waiting_room_name: str | None = Field(
+        None,
+        description="Video: the platform's own name for its waiting room, as its documentation uses it "
+        "(Microsoft Teams: 'lobby'); documents say 'waiting room' when this is not given.",
+        max_length=40,
+    )
+    safety_centre: str | None = None
+    sources: list[Source] = Field(default_factory=list)
+    checked: dt.date | None = None
+    note: str | None = None
+
+    def has(self, tool: str) -> bool:
+        return getattr(self.tools, tool) is True
+
+    def lacks(self, tool: str) -> bool:
+        return getattr(self.tools, tool) is False
+
+
+def platform_of(catalogue: Catalogue, responses: dict[str, Any]) -> Platform | None:
+    """The registry entry for the chosen platform, or None (not chosen, or "other")."""
+    pid = responses.get("profile.platform_id")
+    if not isinstance(pid, str) or pid == "other":
+        return None
+    return catalogue.platforms.get(pid)
+
+
+def under_age_groups(platform: Platform | None, audience: list[str], *, hosted: bool = False) -> list[str]:
+    """Audience groups whose youngest members are below the platform's minimum age.
+
+    ``hosted``: the organisation runs the space from its own account. Where the platform's minimum
+    age binds only account holders, members who join such a session need no account of their own,
+    so the age does not bind them.
+    """
+    if platform is None or platform.minimum_age is None:
+        return []
+    if hosted and platform.minimum_age_applies_to == "account_holders":
+        return []
+    return [g for g in audience if g in AUDIENCE_YOUNGEST and AUDIENCE_YOUNGEST[g] < platform.minimum_age]
+
+
+def hosted(catalogue: Catalogue, responses: dict[str, Any]) -> bool:
+    """Whether the organisation runs the space (and so hosts it from its own account): not an audit."""
+    return not catalogue.meta.scoring.audit_when.holds(responses)
+
+
+def reports_go_to(platform: Platform, catalogue: Catalogue, responses: dict[str, Any]) -> str | None:
+    """Where a member's report goes: the registry's answer, except that on a server the organisation
+    runs with its own report tool in place (``server_report_tool``), reports reach its moderators too."""
+    own_tool = (
+        platform.server_report_tool is True
+        and hosted(catalogue, responses)
+        and responses.get("reporting.report_tool") == "in_place"
+    )
+    if own_tool and platform.reports_go_to == "platform":
+        return "both"
+    return platform.reports_go_to
+
+
+def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, Any]:
+    """Facts about the chosen platform, as ``derived.*`` answers for conditions and templates."""
+    platform = platform_of(catalogue, responses)
+    audience = responses.get("profile.audience") or []
+    if platform is None:
+        return {
+            "derived.platform_known": False,
+            "derived.platform_under_age": False,
+            "derived.platform_has": [],
+            "derived.platform_lacks": [],
+            "derived.reports_go_to": None,
+            "derived.phone_numbers_visible": None,
+            "derived.real_names_visible": None,
+            "derived.admins_see_private_messages": None,
+            "derived.account_privacy": None,
+        }
+    return {
+        "derived.platform_known": True,
+        "derived.platform_under_age": bool(
+            under_age_groups(platform, list(audience), hosted=hosted(catalogue, responses))
+        ),
+        "derived.platform_has": [t for t in TOOLS if platform.has(t)],
+        "derived.platform_lacks": [t for t in TOOLS if platform.lacks(t)],
+        "derived.reports_go_to": reports_go_to(platform, catalogue, responses),
+        "derived.phone_numbers_visible": platform.phone_numbers_visible,
+        "derived.real_names_visible": platform.real_names_visible,
+        "derived.admins_see_private_messages": platform.admins_see_private_messages,
+        "derived.account_privacy": platform.account_privacy,
+    }
+
+
+def all_responses(assessment: Assessment, catalogue: Catalogue) -> dict[str, Any]:
+    """Every answer as conditions see them, with the platform's derived facts added."""
+    responses = assessment.responses()
+    responses.update(derived_facts(catalogue, responses))
+    return responses

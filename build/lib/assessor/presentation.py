@@ -1,0 +1,50 @@
+"""How the documents present the action plan, from ``questionnaires/documents.yaml``.
+
+Nothing here changes a score or a priority. It says who owns an action in this organisation
+(``roles`` and ``owners``: a role the organisation has, never an invented "technical lead") and
+which actions the pack itself supplies (``supplied``: a document of the pack holds what the
+action asks for, so the plan asks to adopt that document instead of promising it again).
+
+``when`` is a list of tailoring flags (``assessor.documents.context.Flags``, plus ``lead``,
+``moderated`` and ``charity``) that must all hold; ``!flag`` negates one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OrgRole(_Strict):
+    label: str = Field(description="What the documents print as the owner.")
+    when: list[str] = Field(default_factory=list, description="Flags that must all hold ('!flag' negates).")
+
+
+class Supplied(_Strict):
+    document: str = Field(description="The pack document that holds it (a CONTAINED id of claims.py).")
+    section: str = Field(description="The data-supplies mark of the section in that document's template.")
+    covers: str = Field("", description="What the section covers, to name in the 'adopt' action.")
+    when: list[str] = Field(default_factory=list)
+
+
+class Presentation(_Strict):
+    roles: dict[str, OrgRole] = Field(default_factory=dict)
+    owners: dict[str, list[str]] = Field(default_factory=dict)
+    supplied: dict[str, list[Supplied]] = Field(default_factory=dict)
+    not_supplied: dict[str, str] = Field(default_factory=dict)
+
+
+def when_holds(when: list[str], flags: Mapping[str, Any]) -> bool:
+    """Whether every flag in ``when`` holds (``!name`` negated); an unknown flag never holds."""
+    for name in when:
+        negate = name.startswith("!")
+        value = bool(flags.get(name.lstrip("!"), False))
+        if value == negate:
+            return False
+    return True

@@ -1,0 +1,871 @@
+"""Explainable gap scoring.
+
+For each risk area that applies:
+
+1. **Inherent risk**: likelihood and impact start at the area's ``base`` and
+   are moved by profile ``modifiers`` (each one recorded as a reason).
+2. **Control strength** S (0-1): the weighted mean strength of the area's
+   visible scored questions. Unanswered and "don't know" count as 0;
+   "not applicable" is left out. With nothing left to count, S is 0: an area
+   is never scored as perfect by default.
+3. **Residual risk**: each axis is lowered by round(S x reduction), never
+   below 1; the RAG band comes from the 5x5 matrix in ``catalogue.yaml``.
+4. **Caps**: a key control that is missing (or only partly in place), a key
+   condition of the profile (no safeguarding lead named), or weak controls
+   overall hold the residual at or above a floor set in the YAML (``cap``),
+   never above the inherent risk. Each floor is a fixed point for a given
+   inherent risk and cap, and floors combine by taking the larger likelihood
+   and the larger impact, so every cap is listed in the explanation.
+
+Improving one answer can only raise S and can only lift caps (conditions may
+not depend on scored questions, and the floor of a partly-in-place key control
+is never above that of a missing one), so it can never raise a residual risk.
+
+The action plan ranks gaps by harm: the question's harm class in the order
+``harm_order`` gives for the case, then a missing key control, a real gap before a
+document this pack supplies, the area's residual risk and the control's weight. An action's
+priority is raised by the area's band at most ``max_raise`` steps above its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from functools import lru_cache
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from assessor.assessment import Assessment, Person
+from assessor.platforms import all_responses
+from assessor.questionnaire import (
+    BAND_ORDER,
+    PRIORITY_ORDER,
+    Action,
+    Band,
+    Cap,
+    Catalogue,
+    ControlAnswer,
+    Kind,
+    Priority,
+    Question,
+    RiskArea,
+)
+from assessor.visibility import Visibility, is_answered
+
+
+class Rating(BaseModel):
+    likelihood: int
+    impact: int
+    score: int
+    band: Band
+
+
+class Factor(BaseModel):
+    """A profile feature that moved inherent likelihood or impact."""
+
+    axis: str
+    change: str
+    because: str
+    guidance: list[str]
+
+
+class Finding(BaseModel):
+    """One question's contribution to an area's result."""
+
+    question_id: str
+    text: str
+    section: str
+    area_id: str | None
+    answer: str | None
+    answer_label: str | None
+    strength: float | None
+    weight: float | None
+    note: str | None
+    guidance: list[str]
+
+
+class KeyControlStatus(BaseModel):
+    """A key control of an area and whether it is in place."""
+
+    id: str  # a question id, or the id of a key condition of the profile
+    name: str
+    status: Literal["in_place", "partly", "missing"]
+    answer_label: str | None
+    from_profile: bool = False
+    guidance: list[str] = []
+
+
+class AppliedCap(BaseModel):
+    """A floor the area's residual risk may not fall below, and why."""
+
+    source: str  # question id, key condition id, or "weak_controls"
+    kind: Literal["key_missing", "key_partly", "profile", "weak"]
+    because: str
+    band: Band | None
+    likelihood: int
+    impact: int
+    binding: bool  # it raised the residual above what the controls alone gave
+    guidance: list[str] = []
+
+
+class AreaResult(BaseModel):
+    id: str
+    title: str
+    kind: str
+    summary: str
+    guidance: list[str]
+    base: Rating  # the area's starting point, before anything about this community
+    inherent: Rating
+    capped: list[str]  # axes whose factors added up past the 1-5 scale
+    residual: Rating
+    control_strength: float
+    controls_counted: int
+    raised_by: list[Factor]
+    lowered_by: list[Finding]
+    gaps: list[Finding]
+    uncapped: Rating | None = None  # residual from the controls alone, before any cap
+    key_controls: list[KeyControlStatus] = []
+    key_missing: list[str] = []  # ids of key controls (and key conditions) not in place
+    caps: list[AppliedCap] = []
+    cap: AppliedCap | None = None  # the cap that holds the residual up most, if any does
+
+
+class PlannedAction(BaseModel):
+    id: str
+    text: str
+    priority: Priority
+    priority_label: str
+    owner: str
+    owner_label: str
+    owner_is_custom: bool
+    due_window: str
+    due_date: dt.date
+    areas: list[str]
+    sources: list[str]
+    find_out_first: bool
+    guidance: list[str]
+    key: bool = False  # closes a key control that is missing (or a key condition of the profile)
+    why: str = ""  # why it has this priority, in a sentence
+    merged_from: list[str] = []  # action ids whose gaps this one action also closes
+
+
+class Result(BaseModel):
+    questionnaire_version: str
+    audit: bool
+    overall: Band
+    overall_label: str
+    overall_meaning: str
+    areas: list[AreaResult]
+    not_applicable: list[str]
+    actions: list[PlannedAction]
+    to_find_out: list[Finding]
+    unanswered: list[Finding]
+    answered: int
+    visible: int
+    key_missing: list[str] = []  # key conditions of the profile that hold (e.g. appoint_lead)
+
+
+def round_half_up(x: float) -> int:
+    return math.floor(x + 0.5 + 1e-9)
+
+
+def band_of(catalogue: Catalogue, likelihood: int, impact: int) -> Band:
+    return catalogue.meta.scoring.matrix[likelihood][impact - 1]
+
+
+def _rating(catalogue: Catalogue, likelihood: int, impact: int) -> Rating:
+    band = band_of(catalogue, likelihood, impact)
+    key = (likelihood, impact, band)
+    rating = _RATINGS.get(key)
+    if rating is None:  # 25 possible ratings per matrix: built once, shared (never mutated)
+        rating = _RATINGS[key] = Rating(
+            likelihood=likelihood, impact=impact, score=likelihood * impact, band=band
+        )
+    return rating
+
+
+_RATINGS: dict[tuple[int, int, Band], Rating] = {}
+
+
+def _clamp(v: int) -> int:
+    return max(1, min(5, v))
+
+
+def _strength(catalogue: Catalogue, q: Question, value: Any) -> float | None:
+    """Control strength of an answer: None when the question does not count."""
+    if q.kind == Kind.control:
+        if value == ControlAnswer.not_applicable.value:
+            return None
+        if value is None:
+            return 0.0
+        return catalogue.control_strengths[value]
+    strengths = catalogue.option_strengths[q.id]
+    return strengths[value] if isinstance(value, str) and value in strengths else 0.0
+
+
+def answer_label(catalogue: Catalogue, q: Question, value: Any) -> str | None:
+    if not is_answered(value):
+        return None
+    if q.kind == Kind.control:
+        return catalogue.control_labels[value]
+    labels = catalogue.option_labels.get(q.id, {})
+    if isinstance(value, list):
+        return "; ".join(labels.get(v, v) for v in value)
+    if isinstance(value, Person):
+        return ", ".join(p for p in (value.name, value.role) if p)
+    return labels.get(value, str(value))
+
+
+def adults_only(assessment: Assessment) -> bool:
+    """No under-18s take part: texts with an adults' wording use it."""
+    audience = set(assessment.profile.get("audience") or [])
+    return bool(audience) and not audience & {"under_13", "age_13_17"}
+
+
+def _finding(
+    catalogue: Catalogue, assessment: Assessment, q: Question, section: str, area: str | None
+) -> Finding:
+    if q.id.startswith("profile."):
+        value, note = assessment.profile.get(q.id.removeprefix("profile.")), None
+    else:
+        answer = assessment.answers.get(q.id)
+        value, note = (answer.value, answer.note) if answer else (None, None)
+    strength = _strength(catalogue, q, value) if q.scored else None
+    return Finding.model_construct(  # internal values, already the right types: no validation
+        question_id=q.id,
+        text=q.text_adults if q.text_adults and adults_only(assessment) else q.text,
+        section=section,
+        area_id=area,
+        answer=value if isinstance(value, str) else None,
+        answer_label=answer_label(catalogue, q, value),
+        strength=strength,
+        weight=q.weight,
+        note=note,
+        guidance=list(q.guidance),
+    )
+
+
+def _inherent(
+    catalogue: Catalogue, area: RiskArea, responses: dict[str, Any]
+) -> tuple[int, int, list[Factor], list[str]]:
+    """Base, plus every matching ``add``, clamped to 1-5; then ``at_least`` floors.
+
+    Floors come last so that the order of rules in the YAML never changes the result.
+    Also returns the axes where the adds ran past the scale, so the explanation can say so.
+    """
+    factors: list[Factor] = []
+    capped: list[str] = []
+    values = {}
+    for axis in ("likelihood", "impact"):
+        spec = getattr(area.inherent, axis)
+        matching = [m for m in spec.modifiers if m.when.holds(responses)]
+        raw = spec.base + sum(m.add for m in matching if m.add is not None)
+        v = _clamp(raw)
+        if v != raw:
+            capped.append(axis)
+        for mod in matching:
+            if mod.add is not None:
+                factors.append(
+                    Factor(
+                        axis=axis, change=f"{mod.add:+d}", because=mod.because, guidance=list(mod.guidance)
+                    )
+                )
+        for mod in matching:
+            if mod.at_least is not None:
+                v = max(v, mod.at_least)
+                factors.append(
+                    Factor(
+                        axis=axis,
+                        change=f"at least {mod.at_least}",
+                        because=mod.because,
+                        guidance=list(mod.guidance),
+                    )
+                )
+        values[axis] = v
+    return values["likelihood"], values["impact"], factors, capped
+
+
+def responses_for(assessment: Assessment, catalogue: Catalogue) -> dict[str, Any]:
+    """Answers as conditions see them: the profile, the answers and the platform's derived facts."""
+    return all_responses(assessment, catalogue)
+
+
+def is_audit(catalogue: Catalogue, assessment: Assessment) -> bool:
+    return catalogue.meta.scoring.audit_when.holds(responses_for(assessment, catalogue))
+
+
+@lru_cache(maxsize=4096)
+def _band_floor(
+    matrix: tuple[tuple[Band, ...], ...], reduction: tuple[int, int], li: int, ii: int, band: Band
+) -> tuple[int, int]:
+    """How far an area of inherent (li, ii) may fall while it must stay in ``band`` or above.
+
+    The floor is the lowest-scoring point no higher than the inherent risk, in the band, that
+    never lifts a residual the controls give above the cap's band when the two are combined
+    (each axis takes the larger value); ties keep the impact and lower the likelihood, since
+    controls mostly make harm less likely. When the inherent risk is below the band, the floor
+    is the inherent risk.
+    """
+    want = BAND_ORDER.index(band)
+
+    def rank(lk: int, im: int) -> int:
+        return BAND_ORDER.index(matrix[lk - 1][im - 1])
+
+    if rank(li, ii) < want:
+        return li, ii
+    reachable = {
+        (
+            max(1, li - round_half_up(k / 200 * reduction[0])),
+            max(1, ii - round_half_up(k / 200 * reduction[1])),
+        )
+        for k in range(201)
+    }
+    best: tuple[int, int, int] | None = None
+    for lk in range(1, li + 1):
+        for im in range(1, ii + 1):
+            if rank(lk, im) < want:
+                continue
+            if any(rank(max(u, lk), max(v, im)) > max(rank(u, v), want) for u, v in reachable):
+                continue
+            cand = (lk * im, lk, -im)
+            if best is None or cand < best:
+                best = cand
+    return (li, ii) if best is None else (best[1], -best[2])
+
+
+_MATRICES: dict[int, tuple[Any, tuple[tuple[Band, ...], ...]]] = {}
+
+
+def _matrix(catalogue: Catalogue) -> tuple[tuple[Band, ...], ...]:
+    m = catalogue.meta.scoring.matrix
+    cached = _MATRICES.get(id(m))
+    if cached is not None and cached[0] is m:
+        return cached[1]
+    t = tuple(tuple(m[row]) for row in range(1, 6))
+    _MATRICES[id(m)] = (m, t)
+    return t
+
+
+@lru_cache(maxsize=4096)
+def _cap_floor(
+    matrix: tuple[tuple[Band, ...], ...], reduction: tuple[int, int], cap: Cap, li: int, ii: int
+) -> tuple[int, int]:
+    fl, fi = min(cap.likelihood or 1, li), min(cap.impact or 1, ii)
+    if cap.band is not None:
+        bl, bi = _band_floor(matrix, reduction, li, ii, cap.band)
+        fl, fi = max(fl, bl), max(fi, bi)
+    return fl, fi
+
+
+def cap_applies(catalogue: Catalogue, cap: Cap, li: int, ii: int) -> bool:
+    """Whether a cap applies to an area of this inherent risk (see ``Cap.from_inherent``)."""
+    if cap.from_impact is not None and ii < cap.from_impact:
+        return False
+    if cap.from_inherent is None:
+        return True
+    return BAND_ORDER.index(band_of(catalogue, li, ii)) >= BAND_ORDER.index(cap.from_inherent)
+
+
+def cap_floor(catalogue: Catalogue, cap: Cap, li: int, ii: int) -> tuple[int, int]:
+    """The floor a cap sets for an area of inherent likelihood ``li`` and impact ``ii``."""
+    if not cap_applies(catalogue, cap, li, ii):
+        return 1, 1
+    red = catalogue.meta.scoring.reduction
+    return _cap_floor(_matrix(catalogue), (red["likelihood"], red["impact"]), cap, li, ii)
+
+
+def _cap_words(catalogue: Catalogue, cap: Cap, fl: int, fi: int) -> str:
+    band = band_of(catalogue, fl, fi)
+    label = catalogue.meta.scoring.bands[band].label
+    return f"{label} (likelihood {fl}, impact {fi})"
+
+
+def _key_name(q: Question) -> str:
+    if q.short:
+        return q.short
+    return q.text.rstrip(".")
+
+
+def _key_status(catalogue: Catalogue, q: Question, value: Any, strength: float) -> str:
+    if value is None or value in catalogue.meta.scoring.key_controls.missing_answers:
+        return "missing"
+    if strength >= 1:
+        return "in_place"
+    return "missing" if strength <= 0 else "partly"
+
+
+def score(assessment: Assessment, catalogue: Catalogue) -> Result:
+    """Score an assessment. Pure and deterministic: same input, same result."""
+    rules = catalogue.meta.scoring
+    responses = responses_for(assessment, catalogue)
+    vis = Visibility(catalogue, responses)
+    audit = rules.audit_when.holds(responses)
+
+    area_results: list[AreaResult] = []
+    to_find_out: list[Finding] = []
+    unanswered: list[Finding] = []
+    answered = visible = 0
+    gaps_by_area: dict[str, list[tuple[Question, Finding, str]]] = {}
+
+    for section, questions in vis.sections(catalogue.profile.sections):
+        for q in questions:
+            visible += 1
+            if is_answered(assessment.profile.get(q.id.removeprefix("profile."))):
+                answered += 1
+            else:
+                unanswered.append(_finding(catalogue, assessment, q, section.title, None))
+
+    shown_areas = vis.areas()
+    shown_ids = {a.id for a in shown_areas}
+    visible_sections = {a.id: vis.sections(a.sections) for a in shown_areas}
+    extra: dict[str, list[tuple[Any, Question]]] = {}
+    for area in shown_areas:
+        for section, questions in visible_sections[area.id]:
+            for q in questions:
+                for other in q.also_counts_in:
+                    if other in shown_ids and other != area.id:
+                        extra.setdefault(other, []).append((section, q))
+    conditions_held = [(kid, kc) for kid, kc in rules.key_conditions.items() if kc.when.holds(responses)]
+    kc_rules = rules.key_controls
+
+    for area in shown_areas:
+        likelihood, impact, factors, capped = _inherent(catalogue, area, responses)
+        total_w = total_ws = 0.0
+        counted = 0
+        lowered, gaps = [], []
+        keys: list[KeyControlStatus] = []
+        caps: list[tuple[str, str, Cap, str, list[str]]] = []  # source, kind, cap, because, guidance
+        items = [(s, q, True) for s, qs in visible_sections[area.id] for q in qs]
+        items += [(s, q, False) for s, q in extra.get(area.id, [])]
+        for section, q, own in items:
+            if not q.scored:  # counted as answered or not, never scored: no finding unless unanswered
+                if own:
+                    visible += 1
+                    answer = assessment.answers.get(q.id)
+                    if answer is not None and is_answered(answer.value):
+                        answered += 1
+                    else:
+                        unanswered.append(_finding(catalogue, assessment, q, section.title, area.id))
+                continue
+            f = _finding(catalogue, assessment, q, section.title, area.id)
+            if own:
+                visible += 1
+                if f.answer_label is None:
+                    unanswered.append(f)
+                else:
+                    answered += 1
+                if f.answer == ControlAnswer.dont_know.value:
+                    to_find_out.append(f)
+            if not q.scored or f.strength is None:
+                continue
+            counted += 1
+            total_w += q.weight or 0
+            total_ws += (q.weight or 0) * f.strength
+            if f.strength > 0:
+                lowered.append(f)
+            status = None
+            if q.key and (q.key_if is None or q.key_if.holds(responses)):
+                raw = f.answer if f.answer is not None else None
+                status = _key_status(catalogue, q, raw, f.strength)
+                name = _key_name(q)
+                keys.append(
+                    KeyControlStatus(
+                        id=q.id, name=name, status=status, answer_label=f.answer_label, guidance=f.guidance
+                    )  # type: ignore[arg-type]
+                )
+                if status == "missing":
+                    cap = q.cap or area.cap or kc_rules.cap
+                    if cap is not None:
+                        said = f.answer_label.lower() if f.answer_label else "unanswered"
+                        caps.append(
+                            (
+                                q.id,
+                                "key_missing",
+                                cap,
+                                f"Key control {said}: {name}. While it is missing,",
+                                f.guidance,
+                            )
+                        )
+                elif status == "partly" and (q.partly_cap or kc_rules.partly_cap) is not None:
+                    caps.append(
+                        (
+                            q.id,
+                            "key_partly",
+                            q.partly_cap or kc_rules.partly_cap,
+                            f"Key control only partly in place: {name}. Until it is in place,",
+                            f.guidance,
+                        )
+                    )
+            if f.strength < 1:
+                gaps.append(f)
+                gaps_by_area.setdefault(area.id, []).append((q, f, status or ""))
+        for kid, kc in conditions_held:
+            if area.id in kc.areas:
+                keys.append(
+                    KeyControlStatus(
+                        id=kid,
+                        name=kc.missing,
+                        status="missing",
+                        answer_label=None,
+                        from_profile=True,
+                        guidance=list(kc.guidance),
+                    )
+                )
+                caps.append((kid, "profile", kc.cap, f"{kc.missing}. Until that changes,", list(kc.guidance)))
+        s = total_ws / total_w if total_w else 0.0
+        for weak in [rules.weak_controls, *rules.weak_controls_more]:
+            if weak is not None and s < weak.below:
+                caps.append(("weak_controls", "weak", weak.cap, weak.because, list(area.guidance)))
+        for rule in area.strength_rules:
+            if s < rule.below and (rule.when is None or rule.when.holds(responses)):
+                caps.append((f"{area.id}.strength_rule", "weak", rule.cap, rule.because, list(area.guidance)))
+        res_l = max(1, likelihood - round_half_up(s * rules.reduction["likelihood"]))
+        res_i = max(1, impact - round_half_up(s * rules.reduction["impact"]))
+        uncapped = (res_l, res_i)
+        applied: list[AppliedCap] = []
+        for source, kind, cap, because, cap_guidance in caps:
+            if not cap_applies(catalogue, cap, likelihood, impact):
+                continue
+            fl, fi = cap_floor(catalogue, cap, likelihood, impact)
+            binding = fl > uncapped[0] or fi > uncapped[1]
+            applied.append(
+                AppliedCap(
+                    source=source,
+                    kind=kind,  # type: ignore[arg-type]
+                    because=f"{because} this area cannot fall below {_cap_words(catalogue, cap, fl, fi)}.",
+                    band=band_of(catalogue, fl, fi),
+                    likelihood=fl,
+                    impact=fi,
+                    binding=binding,
+                    guidance=cap_guidance,
+                )
+            )
+            res_l, res_i = max(res_l, fl), max(res_i, fi)
+        top = max(
+            (c for c in applied if c.binding), key=lambda c: (c.likelihood * c.impact, c.impact), default=None
+        )
+        area_results.append(
+            AreaResult(
+                id=area.id,
+                title=area.title,
+                kind=area.kind,
+                summary=area.summary,
+                guidance=list(area.guidance),
+                base=_rating(catalogue, area.inherent.likelihood.base, area.inherent.impact.base),
+                inherent=_rating(catalogue, likelihood, impact),
+                capped=capped,
+                residual=_rating(catalogue, res_l, res_i),
+                control_strength=round(s, 4),
+                controls_counted=counted,
+                raised_by=factors,
+                lowered_by=lowered,
+                gaps=gaps,
+                uncapped=_rating(catalogue, *uncapped),
+                key_controls=keys,
+                key_missing=[k.id for k in keys if k.status == "missing"],
+                caps=applied,
+                cap=top,
+            )
+        )
+
+    order = {a.id: i for i, a in enumerate(catalogue.areas)}
+    area_results.sort(key=lambda r: (-r.residual.score, -r.inherent.score, order[r.id]))
+    overall = max((r.residual.band for r in area_results), key=BAND_ORDER.index, default=Band.green)
+    band_rule = rules.bands[overall]
+    actions = _plan(catalogue, assessment, responses, area_results, gaps_by_area, audit, conditions_held)
+    return Result(
+        questionnaire_version=catalogue.meta.version,
+        audit=audit,
+        overall=overall,
+        overall_label=band_rule.label,
+        overall_meaning=band_rule.meaning_for(responses),
+        areas=area_results,
+        not_applicable=[a.id for a in catalogue.areas if a.id not in shown_ids],
+        actions=actions,
+        to_find_out=to_find_out,
+        unanswered=unanswered,
+        answered=answered,
+        visible=visible,
+        key_missing=[kid for kid, _ in conditions_held],
+    )
+
+
+def _more_urgent(a: Priority, b: Priority) -> Priority:
+    return min(a, b, key=PRIORITY_ORDER.index)
+
+
+def _raised(own: Priority, by_band: Priority, max_raise: int) -> Priority:
+    """The more urgent of the action's own priority and the band's, at most ``max_raise`` steps above its own."""
+    limit = PRIORITY_ORDER[max(0, PRIORITY_ORDER.index(own) - max_raise)]
+    return _more_urgent(own, max(by_band, limit, key=PRIORITY_ORDER.index))
+
+
+def _effective(catalogue: Catalogue, action: Action, audit: bool) -> Action:
+    """The action as planned: an audit that names a shared action uses that one."""
+    if audit and action.audit_action is not None:
+        return catalogue.actions[action.audit_action]
+    return action
+
+
+# Key conditions of the profile (no lead named, members below the platform's minimum age) rank
+# before every gap: nothing else the plan asks for works without them.
+_KC_HARM = (1,)
+
+
+def harm_order_for(catalogue: Catalogue, responses: dict[str, Any]) -> Any:
+    """The ``harm_order`` entry that applies to this assessment (the first whose ``when`` holds)."""
+    return next(
+        (h for h in catalogue.meta.scoring.harm_order if h.when is None or h.when.holds(responses)), None
+    )
+
+
+def harm_class(q: Question, area: RiskArea | None) -> str:
+    """The harm class of a question: its own ``harm``, else its area's, else "other"."""
+    return q.harm or (area.harm if area is not None else None) or "other"
+
+
+def _less_urgent(a: Priority, b: Priority) -> Priority:
+    return max(a, b, key=PRIORITY_ORDER.index)
+
+
+def _plan(
+    catalogue: Catalogue,
+    assessment: Assessment,
+    responses: dict[str, Any],
+    areas: list[AreaResult],
+    gaps_by_area: dict[str, list[tuple[Question, Finding, str]]],
+    audit: bool,
+    conditions_held: list[tuple[str, Any]],
+) -> list[PlannedAction]:
+    """One action per distinct fix, ranked by harm; critical is kept for what must happen now."""
+    rules = catalogue.meta.scoring
+    key_map = rules.priority_by_band_key or rules.priority_by_band
+    bands = {r.id: r for r in areas}
+    urgent_areas = {
+        a.id: a.urgent_when is not None and a.urgent_when.holds(responses)
+        for a in catalogue.areas
+        if a.id in bands
+    }
+    area_rank = {r.id: i for i, r in enumerate(areas)}
+    area_by_id = {a.id: a for a in catalogue.areas}
+    harm_rule = harm_order_for(catalogue, responses)
+    harm_classes = list(harm_rule.order) if harm_rule is not None else []
+    rank_by = rules.rank_by
+    by_id: dict[str, dict[str, Any]] = {}
+    eligible: dict[str, bool] = {}  # whether a gap it closes may be critical here (class, own priority)
+
+    def add(action: Action, aid: str, priority: Priority, area: str | None, source: str, unknown: bool,
+            harm: tuple, key: bool, why: str, original: str) -> None:  # fmt: skip
+        entry = by_id.get(aid)
+        if entry is None:
+            entry = by_id[aid] = {
+                "action": action, "priority": priority, "areas": [], "sources": [], "unknown": unknown,
+                "harm": harm, "key": key, "why": why, "merged": [],
+            }  # fmt: skip
+        else:
+            if PRIORITY_ORDER.index(priority) < PRIORITY_ORDER.index(entry["priority"]) or (
+                priority == entry["priority"] and harm > entry["harm"]
+            ):
+                entry["why"] = why
+            entry["priority"] = _more_urgent(entry["priority"], priority)
+            entry["unknown"] = entry["unknown"] and unknown
+            entry["harm"] = max(entry["harm"], harm)
+            entry["key"] = entry["key"] or key
+        if area is not None and area not in entry["areas"]:
+            entry["areas"].append(area)
+        if source not in entry["sources"]:
+            entry["sources"].append(source)
+        if original != aid and original not in entry["merged"]:
+            entry["merged"].append(original)
+
+    for kid, kc in conditions_held:
+        action = kc.action.model_copy(update={"id": kid})
+        for area in kc.areas:
+            add(action, kid, action.priority, area if area in bands else None, kid, False,
+                _KC_HARM, True, f"{kc.missing}.", kid)  # fmt: skip
+        if not kc.areas:
+            add(
+                action,
+                kid,
+                action.priority,
+                None,
+                kid,
+                False,
+                _KC_HARM,
+                True,
+                f"{kc.missing}.",
+                kid,
+            )
+
+    for result in areas:
+        band = result.residual.band
+        label = rules.bands[band].label
+        for q, finding, status in gaps_by_area.get(result.id, []):
+            base = catalogue.action_for(q)
+            if base is None or base.id is None:
+                continue
+            action = _effective(catalogue, base, audit)
+            aid = action.id or base.id
+            key = status == "missing"
+            by_band = key_map[band] if key else rules.priority_by_band[band]
+            priority = _raised(action.priority, by_band, rules.max_raise)
+            urgent = urgent_areas[result.id]
+            if urgent and action.priority != Priority.low:
+                priority = _more_urgent(priority, Priority.high)
+            at_most = rules.priority_at_most_by_band.get(band)
+            if at_most is not None and not key:
+                priority = _less_urgent(priority, at_most)
+            cls = harm_class(q, area_by_id.get(result.id))
+            tier = harm_classes.index(cls) if cls in harm_classes else len(harm_classes)
+            held_back = (
+                priority == Priority.critical
+                and harm_rule is not None
+                and harm_rule.critical is not None
+                and cls not in harm_rule.critical
+            )
+            if held_back:
+                priority = Priority.high
+            ceiling = harm_rule.at_most.get(cls) if harm_rule is not None else None
+            lowered_to = None
+            if ceiling is not None and PRIORITY_ORDER.index(priority) < PRIORITY_ORDER.index(ceiling):
+                priority = lowered_to = ceiling
+            unknown = finding.answer in (None, ControlAnswer.dont_know.value)
+            features = {
+                "harm_class": -tier,  # the harm class, in the lead's order (catalogue.yaml `harm_order`)
+                "key_missing": 1 if key else 0,  # a missing key control
+                "key": 1 if status else 0,  # a key control, missing or only partly in place
+                "absent": 1 if (finding.strength or 0.0) <= 0 else 0,  # not in place at all
+                "answered": 0 if finding.answer_label is None else 1,  # unanswered: to find out first
+                "real_gap": 0 if action.supplied_by_pack else 1,  # before adopting a document in this pack
+                "incident": 1 if urgent else 0,  # an incident of this kind in the past year
+                "immediate": 1 if action.immediate else 0,  # a danger now
+                "residual": result.residual.score,  # the area's residual risk
+                "gap": round((1 - (finding.strength or 0.0)) * (q.weight or 0.0), 3),  # weight x distance
+                "own_priority": -PRIORITY_ORDER.index(action.priority),  # the action's own priority
+            }
+            harm = (0, *(features[k] for k in rank_by), -area_rank[result.id])
+            if key:
+                why = f"Closes a missing key control in {result.title} ({label})."
+            elif urgent:
+                why = (
+                    f"Closes a gap in {result.title} ({label}), where an incident happened in the past year."
+                )
+            else:
+                why = f"Closes a gap in {result.title} ({label})."
+            if held_back:
+                why += (
+                    f" Critical is kept for {', '.join(harm_rule.critical)} harm here, so this one is high."
+                )
+            if lowered_to is not None:
+                label_to = rules.priorities[lowered_to].label.lower()
+                why += f" A gap of this kind ({cls}) is at most {label_to} here."
+            add(action, aid, priority, result.id, q.id, unknown, harm, key, why, base.id)
+            eligible[aid] = eligible.get(aid, False) or (
+                PRIORITY_ORDER.index(action.priority) <= rules.max_raise  # never more than max_raise up
+                and (harm_rule is None or harm_rule.critical is None or cls in harm_rule.critical)
+            )
+
+    planned = []
+    for e in by_id.values():
+        action = e["action"]
+        text, owner, guidance = action.text, action.owner, list(action.guidance)
+        variant = next((v for v in action.platform if v.when.holds(responses)), None)
+        if audit and action.audit is not None:
+            text = action.audit.text
+            owner = action.audit.owner or owner
+            guidance += [g for g in action.audit.guidance if g not in guidance]
+        elif variant is not None and not audit:
+            # The platform cannot do what the action's own text asks (platforms.yaml).
+            text = variant.adults if variant.adults and adults_only(assessment) else variant.text
+        elif action.adults and adults_only(assessment):
+            text = action.adults
+        e["owner"], e["text"], e["guidance"] = owner, text, guidance
+
+    order = {p: i for i, p in enumerate(PRIORITY_ORDER)}
+
+    def rank(a: str) -> tuple:
+        e = by_id[a]
+        h = e["harm"]
+        return (order[e["priority"]], *(-x for x in h), a)
+
+    ranked = sorted(by_id, key=rank)
+    high_rule = rules.critical_for_high
+    severe = [
+        r
+        for r in areas
+        if high_rule is not None
+        and r.residual.band == Band.red
+        and r.residual.impact >= high_rule.from_impact
+    ]
+    if severe and not any(e["priority"] == Priority.critical for e in by_id.values()):
+        # High overall with nothing critical would tell trustees to carry out critical actions
+        # that do not exist: the most harmful gap serving a severe High area becomes critical.
+        high_ids = {r.id for r in severe}
+        serving = [a for a in ranked if high_ids & set(by_id[a]["areas"])]
+        pick = next((a for a in serving if eligible.get(a, False)), None)
+        if pick is not None:
+            e = by_id[pick]
+            titles = ", ".join(r.title for r in severe if r.id in e["areas"])
+            e["priority"] = Priority.critical
+            e["why"] += (
+                f" It is the most harmful gap in a High area ({titles}), and a High rating needs at"
+                " least one critical action, so it is critical."
+            )
+        elif serving:
+            kept = ", ".join(harm_rule.critical) if harm_rule is not None and harm_rule.critical else "none"
+            by_id[serving[0]]["why"] += (
+                " No gap in the High areas may be critical here (critical is kept for "
+                f"{kept} harm, and an action is never raised more than {rules.max_raise} step above its own"
+                " priority), so none is."
+            )
+        ranked = sorted(by_id, key=rank)
+    if rules.critical_at_most is not None:
+        crit = [a for a in ranked if by_id[a]["priority"] == Priority.critical]
+        for a in crit[rules.critical_at_most :]:
+            by_id[a]["priority"] = Priority.high
+            by_id[a]["why"] += " Critical is kept for the most harmful few, so this one is high."
+        ranked = sorted(by_id, key=rank)
+    at_once = rules.at_once
+    fallbacks = {role: fb for role, fb in rules.role_fallbacks.items() if fb.when.holds(responses)}
+    planned_now = at_once is not None and (at_once.when is None or at_once.when.holds(responses))
+    for aid in ranked:
+        e = by_id[aid]
+        action = e["action"]
+        rule = rules.priorities[e["priority"]]
+        days, window = rule.days, rule.due
+        if at_once is not None and e["priority"] in at_once.priorities:
+            if planned_now:
+                days, window = 0, at_once.due
+            elif action.immediate:
+                days, window = 0, at_once.immediate_due or at_once.due
+        owner = e["owner"]
+        owner_label = catalogue.meta.roles[owner]
+        fallback = fallbacks.get(owner)
+        if fallback is not None:
+            owner, owner_label = fallback.owner, fallback.label
+        override = assessment.plan.get(aid)
+        custom_owner = bool(override and override.owner)
+        planned.append(
+            PlannedAction(
+                id=aid,
+                text=e["text"],
+                priority=e["priority"],
+                priority_label=rule.label,
+                owner=override.owner if custom_owner else owner,  # type: ignore[union-attr]
+                owner_label=override.owner if custom_owner else owner_label,  # type: ignore[union-attr]
+                owner_is_custom=custom_owner,
+                due_window=window,
+                due_date=override.due
+                if override and override.due
+                else assessment.meta.assessed_on + dt.timedelta(days=days),
+                areas=e["areas"],
+                sources=e["sources"],
+                find_out_first=e["unknown"],
+                guidance=e["guidance"],
+                key=e["key"],
+                why=e["why"],
+                merged_from=e["merged"],
+            )
+        )
+    return planned

@@ -106,6 +106,7 @@ SEPARATE_NAME = (
 # Sentences that assume admins can delete a member's post: only where the registry says they can
 # (a forum's own staff always can); the hedged wording ("where ... lets them") is used otherwise.
 REMOVES = (
+    "lets admins delete a message but not hide it",
     "remove anything that breaks these rules.",
     "remove anything that breaks the house rules and",
     "may take it down to protect you",

@@ -238,3 +238,34 @@ def test_no_source_is_dated_after_the_issue_date(catalogue):
     )
     problems = _problems(early, catalogue, forced)
     assert any("checked after the issue date" in p.message for p in problems), problems
+
+
+# -- the second reading's classes ---------------------------------------------------------------
+
+
+def test_a_role_the_organisation_may_not_have_is_reported_in_prose(catalogue):
+    assessment = load_assessment(SCENARIOS / "sports-club-whatsapp.yaml", catalogue)
+    pages = render_pages(assessment, catalogue)
+    pages["procedure"] = pages["procedure"].replace(
+        "for a second opinion", "the moderation lead for a second opinion", 1
+    )
+    problems = _problems(assessment, catalogue, pages)
+    assert any("a role the organisation may not have: 'moderation lead'" in p.message for p in problems)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+def test_no_blanket_police_promise_or_false_guidance_tracing(path, catalogue):
+    assessment = load_assessment(path, catalogue)
+    text = " ".join(parse(html).text for html in render_pages(assessment, catalogue).values())
+    assert "where the law may have been broken" not in text.lower()
+    assert "appendix traces each commitment" not in text
+    assert "young adults" not in text or "young adults" in str(assessment.profile).lower()
+
+
+def test_a_handover_answered_not_applicable_gives_a_concerns_log(catalogue):
+    assessment = load_assessment(SCENARIOS / "youth-theatre-tiktok.yaml", catalogue)
+    ctx = build_context(assessment, catalogue)
+    assert assessment.answers["moderation.handover"].value == "not_applicable"
+    assert not ctx.flags.shifts
+    html = render_pages(assessment, catalogue)["procedure"]
+    assert 'data-supplies="concerns-log"' in html and 'data-supplies="handover"' not in html

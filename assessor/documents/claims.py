@@ -146,6 +146,13 @@ PRIVATE_OFFER = re.compile(
     r"\b(privately|copied in|are safe)\b",
     re.I,
 )
+# Roles an organisation may well not have: documents name the safeguarding lead, the deputy, the
+# trustees, hosts, admins or moderators instead (questionnaires/documents.yaml owners).
+INVENTED_ROLE = re.compile(
+    r"\b(moderation lead|senior manager|online community manager|technical lead|recruitment lead|"
+    r"data protection lead|lead host)\b",
+    re.I,
+)
 VIDEO_WRONG = re.compile(r"\bCN:|\bcontent notes?\b|\bshifts?\b|\bpre-moderat|\bpost-moderat", re.I)
 
 
@@ -334,6 +341,7 @@ def has_shifts(known: Mapping[str, Any]) -> bool:
         known.get("profile.relationship") == "runs"
         and known.get("profile.platform") != "video"
         and known.get("profile.moderation_cover") in SHIFT_COVER
+        and known.get("moderation.handover") != "not_applicable"
     )
 
 
@@ -603,6 +611,19 @@ def _invariants(
                             "invariant", doc, "phone number kept private, on an app that shows it", block.text
                         )
                     )
+
+    # No document sends anyone to a role the organisation may not have (a role the organisation
+    # names itself, such as its lead's job title, is its own).
+    own = " ".join(str(v) for v in known.values()).lower()
+    for doc, page in pack.items():
+        texts = (
+            [m.text for m in page.marks if m.kind == "commitment"] if doc == "risk_report" else [page.text]
+        )
+        for text in texts:
+            if (m := INVENTED_ROLE.search(text)) and m[0].lower() not in own:
+                problems.append(
+                    Problem("register", doc, f"a role the organisation may not have: {m[0]!r}", text)
+                )
 
     # No document prints a date a source was checked that falls after the issue date.
     problems.extend(_checked_after_issue(pack))

@@ -430,7 +430,7 @@ def commitment_wording(text: str) -> str:
 
 def audience_phrase(audience: tuple[str, ...] | list[str]) -> str:
     """The audience labels as one natural phrase, lower case: "adults, including adults who may be
-    at risk", "young people aged 13 to 17 and young adults" (an "adults" group beside children)."""
+    at risk", "young people aged 13 to 17 and adults"."""
     labels = [a.strip() for a in audience if a.strip()]
     lowered = [a[0].lower() + a[1:] for a in labels]
     at_risk = next((a for a in lowered if a.startswith("adults who may be at risk")), "")
@@ -443,7 +443,7 @@ def audience_phrase(audience: tuple[str, ...] | list[str]) -> str:
     if plain_adults and at_risk:
         adults = f"adults, including {at_risk}"
     elif plain_adults:
-        adults = "young adults" if young else "adults"
+        adults = "adults"
     elif at_risk:
         adults = at_risk
     parts = young + ([adults] if adults else [])
@@ -477,7 +477,12 @@ def _flags(
     video = kind == "video"
     return Flags(
         video=video,
-        shifts=not audit and not video and profile.get("moderation_cover") in SHIFT_COVER,
+        # A handover answered "not applicable" (one person moderates, or the same people start to
+        # finish) means there is nobody to hand over to: the concerns log does that job.
+        shifts=not audit
+        and not video
+        and profile.get("moderation_cover") in SHIFT_COVER
+        and (choices or {}).get("moderation.handover") != "not_applicable",
         fraud_route=bool(incidents & SCAM_INCIDENTS)
         or "learning_disability" in focus
         or "adults_at_risk" in audience,

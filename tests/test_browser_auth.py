@@ -249,7 +249,10 @@ def test_a_trustee_reads_and_downloads_but_cannot_edit(hosted):
     open_page(h, page, "history", draft)
     assert page.get_by_role("button", name="Restore version").count() == 0
     assert page.get_by_role("button", name="Delete now").count() == 0
+    open_page(h, page, "results", draft)
+    assert page.get_by_role("button", name="Save follow-up").count() == 0
     open_page(h, page, "documents", draft)
+    assert page.get_by_role("textbox", name="Name 1").count() == 0  # who signs: read, not edited
     with page.expect_download() as got:
         page.get_by_role("button", name="Download the assessment file (YAML)").click()
     assert NAME in Path(got.value.path()).read_text(encoding="utf-8")

@@ -106,6 +106,13 @@ def _sign_off() -> None:
     a = state.assessment()
     shown = min(len(a.sign_off) + 1, SIGN_OFF_ROWS)
     lead = getattr(a.profile.get("safeguarding_lead"), "name", "") or ""
+    if state.read_only():  # with sign-in, a role that does not answer reads the names
+        with st.expander("Who signs the documents", expanded=True):
+            from ui.text import md
+
+            rows = [f"- {md(r.name or '-')}, {md(r.role or '-')}" for r in a.sign_off]
+            st.markdown("\n".join(rows) or "Nobody named yet.")
+        return
     with st.expander("Who signs the documents", expanded=True):
         st.write(
             "These names and roles are printed in each document's sign-off block. They are saved as "

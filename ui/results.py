@@ -467,7 +467,7 @@ def results_page() -> None:
         key=key,
         hide_index=True,
         use_container_width=True,
-        disabled=["Priority", "Action", "When", "Status"],
+        disabled=True if state.read_only() else ["Priority", "Action", "When", "Status"],
         column_config={
             "Action": st.column_config.TextColumn(width="large"),
             "Owner": st.column_config.TextColumn(max_chars=MAX_SHORT),
@@ -476,7 +476,8 @@ def results_page() -> None:
         on_change=_save_plan,
         args=(result, key),
     )
-    _follow_up(result)
+    if not state.read_only():  # with sign-in, only a role that answers records follow-up
+        _follow_up(result)
     _downloads(result)
     if result.to_find_out:
         st.subheader("To find out")

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -594,14 +595,17 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
     )
 
 
+_URGENCY = {p: i for i, p in enumerate(PRIORITY_ORDER)}  # 0 = critical
+
+
 def _more_urgent(a: Priority, b: Priority) -> Priority:
-    return min(a, b, key=PRIORITY_ORDER.index)
+    return a if _URGENCY[a] <= _URGENCY[b] else b
 
 
 def _raised(own: Priority, by_band: Priority, max_raise: int) -> Priority:
     """The more urgent of the action's own priority and the band's, at most ``max_raise`` steps above its own."""
-    limit = PRIORITY_ORDER[max(0, PRIORITY_ORDER.index(own) - max_raise)]
-    return _more_urgent(own, max(by_band, limit, key=PRIORITY_ORDER.index))
+    limit = PRIORITY_ORDER[max(0, _URGENCY[own] - max_raise)]
+    return _more_urgent(own, _less_urgent(by_band, limit))
 
 
 def _effective(catalogue: Catalogue, action: Action, audit: bool) -> Action:
@@ -629,7 +633,7 @@ def harm_class(q: Question, area: RiskArea | None) -> str:
 
 
 def _less_urgent(a: Priority, b: Priority) -> Priority:
-    return max(a, b, key=PRIORITY_ORDER.index)
+    return a if _URGENCY[a] >= _URGENCY[b] else b
 
 
 def _plan(
@@ -788,7 +792,7 @@ def _plan(
     order = {p: i for i, p in enumerate(PRIORITY_ORDER)}
 
     for e in by_id.values():  # the harm tuple is final now; priorities may still change below
-        e["neg"] = tuple(-x for x in e["harm"])
+        e["neg"] = tuple(map(operator.neg, e["harm"]))
 
     def rank(a: str) -> tuple:
         e = by_id[a]

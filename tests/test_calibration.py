@@ -106,7 +106,14 @@ def test_no_two_actions_ask_for_the_same_thing(name):
 
 
 @pytest.mark.xfail(
-    reason="issue 11: top 3 match the lead for 11/16 (see the report); 13 needed", strict=False
+    reason=(
+        "issue 11: top 3 match the lead for 11/16; 13 needed. Misses: addiction-recovery (grooming"
+        ".restricted_access is high in an amber area below five critical gaps), gaming-club (a partly"
+        " in place staff-accounts control ranks first by harm class), learning-disability and refugee"
+        " (the lead answers the incident with what members are told; staff_never_ask is medium),"
+        " slack (four response gaps tie before conduct and information)"
+    ),
+    strict=False,
 )
 def test_top_three_match_the_leads_order():
     rows, matched = [], 0

@@ -147,7 +147,7 @@ def capability_problems(
             low = text.lower()
             problems.extend(f"{doc}: {p!r} but {why}" for p in phrases if p.lower() in low)
 
-    if platform is not None and platform.real_names_visible is True:
+    if platform is not None and (platform.real_names_visible is True or platform.account_privacy is True):
         absent(SEPARATE_NAME, "the platform shows members' own names")
     if kind != "forum" and not (platform is not None and platform.has("remove_posts")):
         absent(REMOVES, "no confirmed remove_posts")

@@ -269,3 +269,23 @@ def test_a_handover_answered_not_applicable_gives_a_concerns_log(catalogue):
     assert not ctx.flags.shifts
     html = render_pages(assessment, catalogue)["procedure"]
     assert 'data-supplies="concerns-log"' in html and 'data-supplies="handover"' not in html
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+def test_no_set_times_are_never_called_moderation_hours(path, catalogue):
+    assessment = load_assessment(path, catalogue)
+    pages = render_pages(assessment, catalogue)
+    text = " ".join(parse(pages[d]).text for d in ("house_rules", "procedure") if d in pages)
+    if assessment.profile.get("moderation_cover") == "no_set_times":
+        assert "Outside moderation hours" not in text
+        assert "at the same set times" not in text
+        assert "no set moderation times" in text or "Nobody reads messages at set times" in text
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+def test_the_critical_heading_lists_only_critical_actions(path, catalogue):
+    assessment = load_assessment(path, catalogue)
+    html = render_pages(assessment, catalogue)["risk_report"]
+    if "<h3>Critical actions</h3>" in html:
+        listed = html.split("<h3>Critical actions</h3>")[1].split("</ol>")[0]
+        assert "<strong>High:" not in listed

@@ -162,6 +162,12 @@ class Flags:
     # Moderators work set times (profile.moderation_cover) in a space the organisation runs that is
     # not a live video session: only then is there a shift to hand over, and a handover record.
     shifts: bool = False
+    # Moderators work no set times (profile.moderation_cover answered so): the documents then say
+    # that nobody reads at set times, instead of speaking of "moderation hours".
+    no_set_hours: bool = False
+    # The organisation runs the service itself (its own forum, app or game server): the Online
+    # Safety Act may place duties on it as well as on platform companies.
+    own_service: bool = False
     # The nation's fraud reporting route belongs in the procedure: a scam or fake profile has been
     # recorded (profile.incidents), or members are adults at risk or have a learning disability.
     fraud_route: bool = False
@@ -483,6 +489,12 @@ def _flags(
         and not video
         and profile.get("moderation_cover") in SHIFT_COVER
         and (choices or {}).get("moderation.handover") != "not_applicable",
+        no_set_hours=not audit and profile.get("moderation_cover") == "no_set_times",
+        own_service=not audit
+        and (
+            kind in ("forum", "own_service")
+            or profile.get("platform_id") in ("self_hosted_forum", "minecraft")
+        ),
         fraud_route=bool(incidents & SCAM_INCIDENTS)
         or "learning_disability" in focus
         or "adults_at_risk" in audience,

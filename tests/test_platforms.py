@@ -84,6 +84,7 @@ CORPUS = sorted(
 # where the registry says the platform has the tool (true), never where it lacks it or is unconfirmed.
 ASSUMES = {
     "member_messages_off": ("switch off private messages between members",),
+    "keyword_filter": ("switch on the platform's word filter",),
     "move_posts": ("move or remove posts",),
     "edit_posts": ("edit or remove the",),
 }
@@ -113,7 +114,13 @@ REMOVES = (
     "is moved out of public view",
 )
 # Hiding or editing a member's post is a forum's tool: elsewhere the actions say what the platform allows.
-HIDES = ("hide the post,", "hide or edit a post for that reason", "can hide posts, images and streams")
+HIDES = (
+    "hide the post,",
+    "hide or edit a post for that reason",
+    "can hide posts, images and streams",
+    "remove profile fields that ask",
+    "pause or remove an account",
+)
 # An account that is public or private as a whole has no membership to approve.
 ACCOUNT = (
     "make membership by approval",
@@ -124,6 +131,12 @@ ACCOUNT = (
 )
 # Reports that go only to the company cannot be made to reach a moderator.
 COMPANY_REPORTS = ("make sure reports reach a moderator",)
+# Where the platform shows every member's phone number, a moderator has no separate identity.
+PHONE_SHOWN = ("first name only", "first name or host name only", "separate from your moderation account")
+# Where nobody from the organisation can read private messages, no rule on reading them.
+READS_MESSAGES = ("write a rule on when private messages may be read",)
+# "does not let" is said only where the registry records that the platform lacks the setting.
+LACKS_SAID = {"member_messages_off": ("does not let admins switch private messages",)}
 # Pausing a conversation needs slow mode or admin-only posting (or a live session's host).
 PAUSES = ("may pause it",)
 # Sentences that name a limit of the platform: only where the registry records it.
@@ -151,6 +164,13 @@ def capability_problems(
         absent(SEPARATE_NAME, "the platform shows members' own names")
     if kind != "forum" and not (platform is not None and platform.has("remove_posts")):
         absent(REMOVES, "no confirmed remove_posts")
+    if platform is not None and platform.phone_numbers_visible is True:
+        absent(PHONE_SHOWN, "the platform shows every member's phone number")
+    if platform is not None and platform.admins_see_private_messages is False:
+        absent(READS_MESSAGES, "nobody can read private messages")
+    for tool, phrases in LACKS_SAID.items():
+        if platform is None or not platform.lacks(tool):
+            absent(phrases, f"the registry does not say it lacks {tool}")
     if kind not in ("forum", "own_service"):
         absent(HIDES, "hiding and editing posts are forum tools")
     if platform is not None and platform.account_privacy is True:
@@ -295,20 +315,36 @@ def test_without_the_platform_variants_the_corpus_assumes_tools_it_lacks(catalog
 
     monkeypatch.setattr(Action, "platform", property(lambda self: []), raising=False)
     found = set()
-    for stem in ("faith-youth-instagram", "youth-theatre-tiktok", "refugee-community-facebook"):
+    for stem in (
+        "faith-youth-instagram",
+        "youth-theatre-tiktok",
+        "refugee-community-facebook",
+        "sports-club-whatsapp",
+    ):
         assessment = load_assessment(ROOT / "tests" / "scenarios" / f"{stem}.yaml", catalogue)
         platform = platform_of(catalogue, assessment.responses())
         reports_to = derived_facts(catalogue, assessment.responses())["derived.reports_go_to"]
+        kind = assessment.profile.get("platform") or ""
         texts = _texts(assessment, catalogue)
-        found.update(
-            p.split(" but ")[1]
-            for p in capability_problems(platform, texts, "social_media_group", reports_to)
-        )
+        found.update(p.split(" but ")[1] for p in capability_problems(platform, texts, kind, reports_to))
     assert {
         "hiding and editing posts are forum tools",
         "the platform has accounts, not a membership",
     } <= found
-    assert "no member_messages_off" in found
+    assert {"no member_messages_off", "no keyword_filter", "nobody can read private messages"} <= found
+    assert "the platform shows every member's phone number" in found
+
+
+def test_saying_a_platform_lacks_a_setting_needs_the_registry_to_say_so(catalogue, monkeypatch):
+    """Render the Discord pack as if the registry said Discord lacks the private-message setting:
+    the pack says so, and against the real entry (not confirmed) the sentence is caught."""
+    path = ROOT / "tests" / "scenarios" / "lgbtq-youth-discord.yaml"
+    discord = catalogue.platforms["discord"]
+    assert discord.tools.member_messages_off is None
+    tools = discord.tools.model_copy(update={"member_messages_off": False})
+    monkeypatch.setitem(catalogue.platforms, "discord", discord.model_copy(update={"tools": tools}))
+    texts = _texts(load_assessment(path, catalogue), catalogue)
+    assert any("does not say it lacks" in p for p in capability_problems(discord, texts, "chat_room"))
 
 
 def test_video_settings_are_named_only_for_a_platform_that_has_them(catalogue, monkeypatch):

@@ -120,6 +120,9 @@ HIDES = (
     "can hide posts, images and streams",
     "remove profile fields that ask",
     "pause or remove an account",
+    "name style that members cannot copy",
+    "turn on blocking and muting for all members",
+    "limit image sharing to moderators",
 )
 # An account that is public or private as a whole has no membership to approve.
 ACCOUNT = (
@@ -137,6 +140,9 @@ PHONE_SHOWN = ("first name only", "first name or host name only", "separate from
 READS_MESSAGES = ("write a rule on when private messages may be read",)
 # "does not let" is said only where the registry records that the platform lacks the setting.
 LACKS_SAID = {"member_messages_off": ("does not let admins switch private messages",)}
+# The random-pairing alert's warnings (images without warning, people looking for children) only
+# where members are paired with strangers at random.
+PAIRING_ONLY = ("some users go there to find children",)
 # Pausing a conversation needs slow mode or admin-only posting (or a live session's host).
 PAUSES = ("may pause it",)
 # Sentences that name a limit of the platform: only where the registry records it.
@@ -149,7 +155,11 @@ STATES = {
 
 
 def capability_problems(
-    platform, texts: dict[str, str], kind: str = "", reports_to: str | None = None
+    platform,
+    texts: dict[str, str],
+    kind: str = "",
+    reports_to: str | None = None,
+    random_pairing: bool = False,
 ) -> list[str]:
     """Each sentence that tells the organisation to use a tool ``platform`` does not have.
     ``kind`` is the format the profile gives (forum, video, ...)."""
@@ -171,11 +181,13 @@ def capability_problems(
     for tool, phrases in LACKS_SAID.items():
         if platform is None or not platform.lacks(tool):
             absent(phrases, f"the registry does not say it lacks {tool}")
+    if not random_pairing:
+        absent(PAIRING_ONLY, "members are not paired at random")
     if kind not in ("forum", "own_service"):
         absent(HIDES, "hiding and editing posts are forum tools")
     if platform is not None and platform.account_privacy is True:
         absent(ACCOUNT, "the platform has accounts, not a membership")
-    if reports_to == "platform":
+    if reports_to in ("platform", "both"):
         absent(COMPANY_REPORTS, "reports go only to the company")
     if kind != "video" and not (
         platform is not None and (platform.has("slow_mode") or platform.has("only_admins_post"))
@@ -208,12 +220,15 @@ def _texts(assessment, catalogue) -> dict[str, str]:
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
 def test_a_pack_never_tells_the_organisation_to_use_a_tool_its_platform_lacks(path, catalogue):
     assessment = load_assessment(path, catalogue)
-    if assessment.profile.get("relationship", "runs") != "runs":
-        pytest.skip("an audit: the organisation does not administer the platform")
     platform = platform_of(catalogue, assessment.responses())
     kind = assessment.profile.get("platform") or ""
     reports_to = derived_facts(catalogue, assessment.responses())["derived.reports_go_to"]
-    assert not capability_problems(platform, _texts(assessment, catalogue), kind, reports_to)
+    pairing = "random_pairing" in (assessment.profile.get("features") or [])
+    problems = capability_problems(platform, _texts(assessment, catalogue), kind, reports_to, pairing)
+    if assessment.profile.get("relationship", "runs") != "runs":
+        # An audit: the organisation administers nothing, so only the platform's own facts count.
+        problems = [p for p in problems if "paired at random" in p]
+    assert not problems
 
 
 def test_a_tool_the_registry_grants_wrongly_is_caught(catalogue, monkeypatch):
@@ -360,3 +375,15 @@ def test_video_settings_are_named_only_for_a_platform_that_has_them(catalogue, m
     for pid, platform in catalogue.platforms.items():
         if platform.clip_controls:
             assert any("duet" in s.url or "tiktok" in s.url for s in platform.sources), pid
+
+
+def test_the_random_pairing_warning_is_caught_where_members_are_not_paired(catalogue, monkeypatch):
+    """The anonymous question app (no sign-up, no random pairing) would get the random video chat
+    alert's warning about images and people looking for children if the house rules printed it for
+    any app without sign-up; the rule catches it."""
+    path = ROOT / "tests" / "scenarios" / "anon-qa-app-audit.yaml"
+    assessment = load_assessment(path, catalogue)
+    assert "random_pairing" not in assessment.profile["features"]
+    text = "Nobody needs an account to use it. Some users go there to find children."
+    assert capability_problems(None, {"house_rules": text}, "social_media_group", None, False)
+    assert not capability_problems(None, {"house_rules": text}, "social_media_group", None, True)

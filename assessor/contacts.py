@@ -46,6 +46,13 @@ class Route(_Strict):
     phone: str | None = None
     email: str | None = None
     web: str | None = None
+    out_of_hours: str | None = Field(
+        None,
+        description=(
+            "Who to contact when the route's offices are closed (evenings, nights, weekends), as a noun "
+            "phrase: 'the council's out-of-hours emergency duty team'. Leave out where not confirmed."
+        ),
+    )
     note: str | None = Field(None, description="For editors: further sources and caveats (not printed).")
     source: str = Field(description="Where this was checked (a web address).")
     checked: dt.date | None = None

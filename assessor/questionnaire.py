@@ -69,6 +69,11 @@ class Option(Strict):
     label: str
     help: str | None = Field(None, description="Optional explanation shown beside the option.")
     guidance: GuidanceIds = Field(default_factory=list)
+    exclusive: bool = Field(
+        False,
+        description="For a tick-all question: an answer on its own, such as 'None of these'. "
+        "Ticking it clears the other options, and ticking another option clears it.",
+    )
     strength: float | None = Field(
         None,
         ge=0,

@@ -86,6 +86,23 @@ def test_answers_survive_a_refresh(db):
     assert again.checkbox(key=key(again, "profile.audience", "age_13_17")).value is True
 
 
+def test_none_of_these_clears_the_other_ticks_and_is_recorded_as_an_answer(db):
+    at = new_assessment()
+    box = lambda v: at.checkbox(key=key(at, "profile.incidents", v))  # noqa: E731
+    box("grooming").check().run()
+    box("behaviour").check().run()
+    assert at.session_state["assessment"].profile["incidents"] == ["behaviour", "grooming"]
+    box("none").check().run()
+    assert not at.exception
+    assert box("grooming").value is False and box("behaviour").value is False
+    draft = at.session_state["draft_id"]
+    assert Store(db).load(draft, default_catalogue()).profile["incidents"] == ["none"]
+    # Ticking a kind of incident after "None of these" clears it.
+    box("oversharing").check().run()
+    assert box("none").value is False
+    assert Store(db).load(draft, default_catalogue()).profile["incidents"] == ["oversharing"]
+
+
 def test_unknown_draft_link_is_explained(db):
     at = fresh(draft="A" * 32)
     assert "does not match a saved assessment" in texts(at)

@@ -260,3 +260,161 @@ def check_zip_pdfs(data: bytes) -> list[str]:
                 assert "Riverside Youth Forum" in reader.pages[0].extract_text()
                 names.append(name)
     return names
+
+
+# -- focus rings (WCAG 2.4.7 focus visible, 1.4.11 non-text contrast) ---------------------------
+
+# Every element that takes keyboard focus, shown and enabled. A check box or radio button's input
+# is a 1-pixel hidden box: what shows its focus is the label around it.
+_FOCUSABLE = """() => {
+  const sel = 'a[href], button, input, textarea, select, summary, [tabindex]';
+  window.__stops = [...document.querySelectorAll(sel)].filter((e) => {
+    if (e.tabIndex < 0 || e.disabled || e.closest('[aria-hidden="true"], [inert]')) return false;
+    if (e.matches('input[type=hidden], input[type=file]')) return false;
+    const holder = e.matches('input[type=checkbox], input[type=radio]') ? e.closest('label') || e : e;
+    const r = holder.getBoundingClientRect();
+    return r.width > 2 && r.height > 2 && holder.checkVisibility({visibilityProperty: true});
+  });
+  return window.__stops.length;
+}"""
+_FOCUS = """(i) => {
+  const e = window.__stops[i];
+  if (!e.isConnected) return null;
+  const holder = e.matches('input[type=checkbox], input[type=radio]') ? e.closest('label') || e : e;
+  holder.scrollIntoView({block: 'center', inline: 'nearest'});
+  e.focus({preventScroll: true});
+  const r = holder.getBoundingClientRect();
+  const name = (e.getAttribute('aria-label') || e.innerText || e.getAttribute('placeholder') || e.value || '')
+    .trim().replace(/\\s+/g, ' ').slice(0, 50);
+  return {x: r.x, y: r.y, w: r.width, h: r.height, what: `${e.tagName.toLowerCase()} "${name}"`,
+          focused: document.activeElement === e, visible: e.matches(':focus-visible')};
+}"""
+
+
+def _luminance(rgb):
+    import numpy as np
+
+    v = rgb.astype(float) / 255
+    v = np.where(v <= 0.03928, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
+    return v @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def focus_rings(page, pad: int = 8) -> list[tuple[str, int, float]]:
+    """Focus each interactive element in turn (after a key press, so focus is shown as for the
+    keyboard) and photograph the box around it focused and not. The ring is the pixels whose
+    colour focus changed by a contrast of 3:1 or more. Returns (element, ring pixels, perimeter)."""
+    import numpy as np
+    from PIL import Image
+
+    page.keyboard.press("Tab")  # the last input is the keyboard: focus() now shows :focus-visible
+    count = page.evaluate(_FOCUSABLE)
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
+    out = []
+    for i in range(count):
+        box = page.evaluate(_FOCUS, i)
+        if box is None or not box["focused"]:
+            continue
+        assert box["visible"], f"{box['what']} is focused without :focus-visible"
+        x0, y0 = max(0, int(box["x"]) - pad), max(0, int(box["y"]) - pad)
+        x1 = min(width, int(box["x"] + box["w"]) + pad + 1)
+        y1 = min(height, int(box["y"] + box["h"]) + pad + 1)
+        clip = {"x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0}
+        shot_on = page.screenshot(clip=clip, animations="disabled")
+        page.evaluate("(i) => window.__stops[i].blur()", i)
+        shot_off = page.screenshot(clip=clip, animations="disabled")
+        on = np.asarray(Image.open(io.BytesIO(shot_on)).convert("RGB"))
+        off = np.asarray(Image.open(io.BytesIO(shot_off)).convert("RGB"))
+        a, b = _luminance(on), _luminance(off)
+        ratio = (np.maximum(a, b) + 0.05) / (np.minimum(a, b) + 0.05)
+        out.append((box["what"], int((ratio >= 3).sum()), 2 * (box["w"] + box["h"])))
+    return out
+
+
+def test_every_interactive_element_shows_a_focus_ring_of_3_to_1(browser, tmp_path):
+    """On Start, the profile, an area, Results, Documents and History at 1280 px: every element
+    that takes focus changes, when focused, at least twice its perimeter in pixels (a 2 px ring
+    all round) by a contrast of 3:1 or more against what was there before."""
+    from assessor.assessment import load_assessment
+    from assessor.catalogue import default_catalogue
+    from assessor.store import Store
+
+    db = tmp_path / "db.sqlite3"
+    draft = Store(db).create(load_assessment(ROOT / "examples" / "youth-forum.yaml", default_catalogue()))
+    server = Server(db)
+    server.start()
+    weak: list[str] = []
+    measured: dict[str, int] = {}
+    try:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        for path, title in (
+            ("", "Start a new assessment"),
+            ("profile", "Your organisation and platform"),
+            ("grooming", "Grooming and inappropriate contact"),
+            ("results", "Results"),
+            ("documents", "Documents"),
+            ("history", "History"),
+        ):
+            page.goto(f"{server.url}/{path}" + (f"?draft={draft}" if path else ""))
+            heading(page, title)
+            rings = focus_rings(page)
+            measured[title] = len(rings)
+            weak += [f"{title}: {what} ({ring} px of 3:1 change, perimeter {perimeter:.0f})"
+                     for what, ring, perimeter in rings if ring < 2 * perimeter]  # fmt: skip
+        context.close()
+    finally:
+        server.stop()
+    print("focus rings measured:", measured)
+    assert all(n >= 5 for n in measured.values()), measured
+    assert not weak, "\n".join(weak)
+
+
+def test_connection_lost_says_answers_are_safe_and_clears_on_reconnect(browser, tmp_path):
+    """Stop the server: a banner says the connection is lost and what happens to the answers.
+    Type a note meanwhile, start the server again: the banner clears, and the click made before
+    and the note typed during the outage are both stored."""
+    from assessor.catalogue import default_catalogue
+    from assessor.store import Store
+
+    server = Server(tmp_path / "db.sqlite3")
+    server.start()
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(server.url)
+        heading(page, "Start a new assessment")
+        page.get_by_label("Organisation name").fill("Offline Club")
+        page.get_by_role("button", name="Start").click()
+        heading(page, "Your organisation and platform")
+        draft = page.url.split("draft=")[1].split("&")[0]
+        page.goto(f"{server.url}/grooming?draft={draft}")
+        heading(page, "Grooming and inappropriate contact")
+        page.get_by_role("radiogroup").first.get_by_text("In place", exact=True).click()
+        wait_idle(page)
+        banner = page.locator("#connection-banner")
+        assert not banner.is_visible()
+
+        server.stop()
+        banner.filter(has_text="Connection to the server lost").wait_for(state="visible", timeout=30_000)
+        assert banner.get_attribute("role") == "alert"
+        told = banner.inner_text()
+        assert "Your answers are safe if you keep this tab open" in told
+        assert (
+            "text you type in a box now stays on this page and is saved when the connection returns" in told
+        )
+        note = page.get_by_label("Notes or evidence (optional)").first
+        note.fill("Typed while the server was down")
+        page.wait_for_timeout(1500)  # past the box's pause: it has tried to send
+
+        server.start()
+        banner.filter(has_text="Connected again").wait_for(state="visible", timeout=60_000)
+        status = page.locator(f"#{note.get_attribute('aria-describedby')}")
+        status.filter(has_text=re.compile(r"^Saved$")).wait_for(timeout=60_000)  # not "Not saved: …"
+        banner.wait_for(state="hidden", timeout=10_000)
+        wait_idle(page)
+        a = Store(server.db).load(draft, default_catalogue())
+        values = [x.value for x in a.answers.values()]
+        notes = [x.note for x in a.answers.values() if x.note]
+        assert values.count("in_place") == 1 and notes == ["Typed while the server was down"], (values, notes)
+        page.close()
+    finally:
+        server.stop()

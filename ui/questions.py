@@ -11,6 +11,7 @@ from assessor.assessment import MAX_SHORT, MAX_TEXT, Answer, Person
 from assessor.questionnaire import Catalogue, Kind, Question
 from assessor.visibility import Visibility, answer_value
 from ui import autosave, state
+from ui.page import group_key
 
 PERSON_FIELDS = (("name", "Name"), ("role", "Role"), ("email", "Email"), ("phone", "Phone"))
 
@@ -95,7 +96,14 @@ def _on_choice(qid: str) -> None:
         st.session_state.setdefault(PENDING, set()).add(qid)
 
 
-def _on_multi(q: Question) -> None:
+def _on_multi(q: Question, ticked: str | None = None) -> None:
+    """Save the ticked options. An exclusive option ("None of these") is an answer on its own:
+    ticking it clears the others, and ticking another option clears it."""
+    if ticked is not None and st.session_state.get(_key(q.id, ticked)):
+        exclusive = next(o.exclusive for o in q.options if o.value == ticked)
+        for o in q.options:
+            if o.value != ticked and (exclusive or o.exclusive):
+                st.session_state[_key(q.id, o.value)] = False
     chosen = [o.value for o in q.options if st.session_state.get(_key(q.id, o.value))]
     _set(q.id, chosen)
 
@@ -159,7 +167,7 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
     # A single widget carries the question as its visible label; a group of widgets gets the
     # question as a line of its own. Fewer elements make every rerun cheaper.
     # Plain text: Markdown asterisks in a label are read out by screen readers (state.STYLE bolds it).
-    if q.kind in (Kind.multi, Kind.person):
+    if q.kind == Kind.person:
         st.markdown(f":small[**{label}**]")  # the size of a widget label, like the other questions
     if q.kind in (Kind.control, Kind.single):
         # Control answers and single choices are both one radio group over labelled values.
@@ -187,11 +195,16 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
         _adopt(key, _on_choice, q.id)
     elif q.kind == Kind.multi:
         chosen = value or []
-        for option in q.options:
-            okey = _key(q.id, option.value)
-            _seed(okey, option.value in chosen)
-            st.checkbox(option.label, key=okey, on_change=_on_multi, args=(q,), help=option.help)
-            _adopt(okey, _on_multi, q)
+        # The question labels the group of boxes (role="group", set by ui/components/page.js).
+        with st.container(key=group_key(state.question_anchor(q.id)), gap="small"):
+            st.markdown(f":small[**{label}**]")  # the size of a widget label, like the other questions
+            for option in q.options:
+                okey = _key(q.id, option.value)
+                _seed(okey, option.value in chosen)
+                st.checkbox(
+                    option.label, key=okey, on_change=_on_multi, args=(q, option.value), help=option.help
+                )
+                _adopt(okey, _on_multi, q)
     elif q.kind in (Kind.text, Kind.long_text):
         path = _value_path(q.id)
         autosave.text_box(

@@ -13,6 +13,7 @@ import streamlit as st
 from assessor.access import Forbidden
 from assessor.store import StoreError
 from ui import auth, memory, state, sync
+from ui.page import helpers as page_helpers
 from ui.start import page as start_page
 from ui.text import md
 
@@ -152,6 +153,7 @@ def main() -> None:
     state.scroll_after_page_change(current.url_path)
     state.finish_run()
     memory.write()
+    page_helpers()
 
 
 def progress_line(page: str, steps: list) -> None:

@@ -420,12 +420,36 @@ STYLE = """<style>
 [class*="st-key-q-"] [data-testid="stWidgetLabel"] p { font-weight: 600; }
 [class*="st-key-q-"] [class*="-note"] [data-testid="stWidgetLabel"] p { font-weight: 400; }
 [data-testid="stSidebarNavLink"] { height: auto; min-height: 28px; }
-.st-key-rev-holder, .st-key-browser-memory { display: none; }
+.st-key-rev-holder, .st-key-browser-memory, .st-key-page-helpers { display: none; }
 .visually-hidden {
   position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; border: 0;
 }
-[data-testid="stMain"] h1:focus { outline: none; }
+[data-testid="stMain"] h1:focus:not(:focus-visible) { outline: none; }
+/* Focus: whatever takes keyboard focus gets a 3px ring of #1f5f8b, 2px outside it (6.9:1 against
+   white, 6.3:1 against the sidebar's grey; Streamlit's own is a half-transparent shadow, about
+   2.3:1). A check box or radio button's input is hidden: the ring goes round its label. Heading
+   links are invisible until hovered: focused, they show. tests/test_browser.py measures it. */
+:focus-visible { outline: 3px solid #1f5f8b !important; outline-offset: 2px !important; }
+label:has(> span > input:focus-visible),
+[data-baseweb="input"]:has(input:focus-visible),
+[data-baseweb="textarea"]:has(textarea:focus-visible),
+[data-testid="stSelectbox"] div:has(> input:focus-visible),
+[data-testid$="RootElement"]:has(:focus-visible),
+[data-testid="stDataFrameResizable"]:has(canvas:focus-visible) { outline: 3px solid #1f5f8b; outline-offset: 2px; border-radius: 4px; }
+[data-baseweb="input"] input:focus-visible, [data-baseweb="textarea"] textarea:focus-visible,
+[data-testid="stSelectbox"] input:focus-visible, [data-testid$="RootElement"] :focus-visible,
+[data-testid="stDataFrameResizable"] canvas:focus-visible { outline: none !important; }
+[data-testid="stElementToolbar"]:has(:focus-visible) { opacity: 1 !important; z-index: 1000; }
+[data-testid="stElementToolbar"] button:focus-visible { outline-offset: -3px !important; background: #fff; }
+[data-testid="stMain"]:focus-visible { outline-offset: -3px !important; }
+[data-testid="stHeaderActionElements"] a:focus-visible, .stHeaderActionElements a:focus-visible { opacity: 1 !important; }
+/* The connection-lost banner (ui/components/page.js). */
+.connection-banner {
+  position: fixed; top: 0; left: 0; right: 0; z-index: 1000100; padding: .75rem 1rem;
+  background: #fff4d6; color: #262730; border-bottom: 3px solid #a05a00; font-size: 1rem; line-height: 1.45;
+}
+.connection-banner[data-state="back"] { background: #d5ecd9; border-bottom-color: #1e6b34; }
 .st-key-progress-line p { font-size: 0.875rem; margin-bottom: 0; }
 [data-testid="stMain"] h2 { font-size: 1.6rem; }
 [data-testid="stMain"] h3 { font-size: 1.3rem; }

@@ -187,11 +187,12 @@ def test_journey_refresh_restart_upload_and_accessibility(browser, tmp_path):
 
         nav(page, "Documents")
         heading(page, "Documents")
-        page.get_by_role("button", name="Prepare").click()
-        page.get_by_role("button", name="Download the policy pack (ZIP)").wait_for(timeout=180_000)
+        # No "Prepare" step: the pack is written in the background, and one click downloads it.
+        assert page.get_by_role("button", name="Prepare").count() == 0
+        page.get_by_text("Your documents are ready").wait_for(timeout=300_000)
         wait_idle(page)
         check(page, browser, "documents", violations, outside, "Documents")
-        with page.expect_download() as download:
+        with page.expect_download(timeout=120_000) as download:
             page.get_by_role("button", name="Download the policy pack (ZIP)").click()
         assert re.fullmatch(
             r"riverside-youth-forum-\d{4}-\d\d-\d\d-policy-pack\.zip", download.value.suggested_filename

@@ -1,4 +1,4 @@
-"""Documents page: choose, preview, prepare (with progress) and download the policy pack."""
+"""Documents page: choose, preview and download the policy pack (written in the background)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import streamlit as st
 from assessor.assessment import MAX_SHORT, SignOff, parse_assessment
 from assessor.documents.pack import available_documents, pack_zip, render_document, render_pack
 from assessor.documents.workers import RenderError, SettingError
-from ui import autosave, state
+from ui import autosave, background, state
 
 FORMAT_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)"}
 MIME = {
@@ -144,6 +144,100 @@ def _sign_off() -> None:
                 _on_date(i)
 
 
+def prerender(a=None) -> None:
+    """Start writing every document that applies, in both formats, in the background (Results
+    and Documents call this), so that a download is ready when someone asks for it."""
+    a = a or state.assessment()
+    cat = state.catalogue()
+    background.want(a.to_yaml(), list(FORMAT_LABELS), [s.id for s in available_documents(a, cat)], cat)
+
+
+def _files(answers_yaml: str, specs: list, formats: list[str]) -> dict[str, bytes]:
+    """The rendered files (from the render cache when the background has written them)."""
+    cat = state.catalogue()
+    a = parse_assessment(answers_yaml, cat, "draft")
+    rendered = render_pack(a, cat, formats, documents=[s.id for s in specs])
+    return {
+        f"{fmt}/{spec.stem}.{fmt}": rendered[f"{fmt}/{spec.stem}.{fmt}"] for spec in specs for fmt in formats
+    }
+
+
+def _zip(answers_yaml: str, specs: list, formats: list[str]) -> bytes:
+    a = parse_assessment(answers_yaml, state.catalogue(), "draft")
+    stem = file_stem(a)
+    bundle = {
+        **_files(answers_yaml, specs, formats),
+        "index.txt": _index(a, specs, formats, stem),
+        f"{stem}-assessment.yaml": answers_yaml.encode("utf-8"),
+    }
+    return pack_zip(bundle, a.meta.assessed_on or dt.date.today(), folder=f"{stem}-policy-pack")
+
+
+def _downloads(a, answers_yaml: str, chosen: list, formats: list[str]) -> None:
+    """One click each: the files are written when asked for (in the background already, from
+    the moment the page opened), and come from the render cache when they are ready."""
+    key = background.want(answers_yaml, formats, [s.id for s in chosen], state.catalogue())
+    _progress(key)
+    stem = file_stem(a)
+    st.download_button(
+        "Download the policy pack (ZIP)",
+        lambda: _zip(answers_yaml, chosen, formats),
+        file_name=f"{stem}-policy-pack.zip",
+        mime="application/zip",
+        type="primary",
+        icon=":material/folder_zip:",
+        on_click="ignore",
+    )
+    for spec in chosen:
+        cols = st.columns([4, 1, 1], vertical_alignment="center")
+        cols[0].write(spec.title)
+        for i, fmt in enumerate(formats):
+            cols[1 + i].download_button(
+                FORMAT_LABELS[fmt].split(" ")[0],
+                lambda spec=spec, fmt=fmt: _files(answers_yaml, [spec], [fmt])[f"{fmt}/{spec.stem}.{fmt}"],
+                file_name=f"{stem}-{spec.stem}.{fmt}",
+                mime=MIME[fmt],
+                key=f"dl|{spec.id}|{fmt}",
+                help=f"Download {spec.title} as {FORMAT_LABELS[fmt]}",
+                on_click="ignore",
+            )
+
+
+def _progress(key: str) -> None:
+    """How far the background writing has got, as a progress bar that updates itself each second
+    until the files are ready (then one static line)."""
+    p = background.progress(key)
+    if p is None or p.finished:
+        _progress_line(p)
+    else:
+        _progress_live(key)
+
+
+def _progress_line(p) -> None:
+    with st.container(key="doc-progress"):
+        if p is not None and p.error:
+            st.warning(
+                f"Writing the documents in advance failed ({p.error}). A download writes them "
+                "when you press it; it may take a few seconds per document."
+            )
+        else:
+            st.write("Your documents are ready. Each button downloads in one click.")
+
+
+@st.fragment(run_every=1.0)
+def _progress_live(key: str) -> None:
+    p = background.progress(key)
+    if p is None or p.finished:
+        st.rerun(scope="app")
+    with st.container(key="doc-progress"):
+        total = max(p.total, 1)
+        st.progress(
+            p.done / total,
+            text=f"Writing your documents: {p.done} of {p.total} ready. You can download now: "
+            "a file not yet written is written when you press its button.",
+        )
+
+
 def documents_page() -> None:
     cat = state.catalogue()
     a = state.assessment()
@@ -188,57 +282,10 @@ def documents_page() -> None:
         return
     st.header("Download")
     jobs = [(s, f) for s in chosen for f in formats]
-    prepared: set = st.session_state.setdefault("prepared", set())
-    missing = [(s, f) for s, f in jobs if (answers_yaml, s.id, f) not in prepared]
     if not jobs:
         st.info("Choose at least one document and one format.")
-    elif missing and st.button(f"Prepare {len(jobs)} file{'s' if len(jobs) != 1 else ''}", type="primary"):
-        wanted = list(dict.fromkeys(spec.id for spec, _ in missing))
-        bar = st.progress(0.0, text=f"Writing {len(wanted)} document{'s' if len(wanted) != 1 else ''}…")
-
-        def written(done: int, total: int, title: str) -> None:
-            bar.progress(done / total, text=f"Written {done} of {total}: {title}")
-
-        try:  # in parallel on the render workers; the results land in the render cache
-            render_pack(a, cat, formats, written, documents=wanted)
-        except (RenderError, SettingError) as exc:
-            bar.empty()
-            st.error(str(exc))
-            return
-        prepared.update((answers_yaml, spec.id, fmt) for spec, fmt in missing)
-        bar.progress(1.0, text="Ready.")
-        st.rerun()
-    elif missing:
-        st.write("Your documents are written when you press the button; this takes a few seconds each.")
-
-    if jobs and not missing:
-        files = {f"{fmt}/{spec.stem}.{fmt}": _render(answers_yaml, spec.id, fmt) for spec, fmt in jobs}
-        stem = file_stem(a)
-        bundle = {
-            **files,
-            "index.txt": _index(a, chosen, formats, stem),
-            f"{stem}-assessment.yaml": answers_yaml.encode("utf-8"),
-        }
-        st.download_button(
-            "Download the policy pack (ZIP)",
-            pack_zip(bundle, a.meta.assessed_on or dt.date.today(), folder=f"{stem}-policy-pack"),
-            file_name=f"{stem}-policy-pack.zip",
-            mime="application/zip",
-            type="primary",
-            icon=":material/folder_zip:",
-        )
-        for spec in chosen:
-            cols = st.columns([4, 1, 1], vertical_alignment="center")
-            cols[0].write(spec.title)
-            for i, fmt in enumerate(formats):
-                cols[1 + i].download_button(
-                    FORMAT_LABELS[fmt].split(" ")[0],
-                    files[f"{fmt}/{spec.stem}.{fmt}"],
-                    file_name=f"{stem}-{spec.stem}.{fmt}",
-                    mime=MIME[fmt],
-                    key=f"dl|{spec.id}|{fmt}",
-                    help=f"Download {spec.title} as {FORMAT_LABELS[fmt]}",
-                )
+    else:
+        _downloads(a, answers_yaml, chosen, formats)
 
     st.header("Your assessment file")
     st.write(

@@ -12,7 +12,8 @@ from assessor.assessment import MAX_EVIDENCE, MAX_SHORT, STATUS_LABELS, ActionSt
 from assessor.followup import FollowUp, calendar_ics, follow_ups, headline
 from assessor.scoring import AreaResult, PlannedAction, Result, answer_label, score
 from assessor.visibility import PROFILE_PAGE, Visibility, answer_value
-from ui import state
+from ui import autosave, state
+from ui.page import narrow
 from ui.questions import _key
 from ui.sections import next_button
 from ui.text import md
@@ -406,6 +407,88 @@ def _downloads(result: Result) -> None:
     )
 
 
+def _plan_table(result: Result) -> None:
+    a = state.assessment()
+    st.write(
+        "Change an owner or due date in the table; changes are saved with the assessment. Record each "
+        "action's progress under “Follow up an action” below."
+    )
+    ids = ",".join(x.id for x in result.actions)
+    key = _key("plan", str(zlib.crc32(ids.encode())))
+    st.data_editor(
+        [
+            {
+                "Priority": x.priority_label,
+                "Action": x.text,
+                "Owner": x.owner_label,
+                "Due": x.due_date,
+                "When": x.due_window,
+                "Status": STATUS_LABELS[(a.plan.get(x.id) or PlanEntry()).state()],
+            }
+            for x in result.actions
+        ],
+        key=key,
+        hide_index=True,
+        use_container_width=True,
+        disabled=True if state.read_only() else ["Priority", "Action", "When", "Status"],
+        column_config={
+            "Action": st.column_config.TextColumn(width="large"),
+            "Owner": st.column_config.TextColumn(max_chars=MAX_SHORT),
+            "Due": st.column_config.DateColumn(format="DD/MM/YYYY"),
+        },
+        on_change=_save_plan,
+        args=(result, key),
+    )
+
+
+def _plan_owner(action_id: str, suggested: str) -> str:
+    entry = state.assessment().plan.get(action_id)
+    return (entry.owner if entry and entry.owner else None) or suggested
+
+
+def _on_plan_due(action_id: str) -> None:
+    value = st.session_state.get(_key("plan", f"{action_id}|due"))
+    a = state.assessment()
+    entry = a.plan.get(action_id) or PlanEntry()
+    entry.due = value if isinstance(value, dt.date) else None
+    if not entry.is_empty():
+        a.plan[action_id] = entry
+    else:
+        a.plan.pop(action_id, None)
+    state.save()
+
+
+def _plan_list(result: Result) -> None:
+    """The action plan on a narrow screen (a phone, or 200% zoom), where the table's columns
+    cannot all be read: one card per action, with the same edits (owner and due date)."""
+    a = state.assessment()
+    st.write(
+        "Change an owner or due date under each action; changes are saved with the assessment. Record "
+        "each action's progress under “Follow up an action” below."
+    )
+    for n, x in enumerate(result.actions, 1):
+        with st.container(border=True, key=f"plan-{state.question_anchor(x.id)}"):
+            status = STATUS_LABELS[(a.plan.get(x.id) or PlanEntry()).state()]
+            st.markdown(f"**{n}. {md(x.priority_label)} priority** · {md(x.due_window)} · {md(status)}")
+            st.markdown(md(x.text))
+            if state.read_only():  # with sign-in, a role that only reads sees the plan, not boxes
+                st.markdown(f"Owner: {md(_plan_owner(x.id, x.owner_label))} · due {x.due_date:%d/%m/%Y}")
+                continue
+            autosave.text_box(
+                f"plan|{x.id}|owner",
+                "Owner",
+                lambda x=x: _plan_owner(x.id, x.owner_label),
+                lambda text, x=x: {f"plan/{x.id}/owner": text.strip() or None},
+                max_chars=MAX_SHORT,
+            )
+            key = _key("plan", f"{x.id}|due")
+            if key not in st.session_state and not state.adopting(key):
+                st.session_state[key] = x.due_date
+            st.date_input("Due", key=key, format="DD/MM/YYYY", on_change=_on_plan_due, args=(x.id,))
+            if state.adopting(key):
+                _on_plan_due(x.id)
+
+
 def results_page() -> None:
     cat = state.catalogue()
     a = state.assessment()
@@ -446,36 +529,10 @@ def results_page() -> None:
             _explain(r)
 
     st.header("Action plan")
-    st.write(
-        "Change an owner or due date in the table; changes are saved with the assessment. Record each "
-        "action's progress under “Follow up an action” below."
-    )
-    ids = ",".join(x.id for x in result.actions)
-    key = _key("plan", str(zlib.crc32(ids.encode())))
-    st.data_editor(
-        [
-            {
-                "Priority": x.priority_label,
-                "Action": x.text,
-                "Owner": x.owner_label,
-                "Due": x.due_date,
-                "When": x.due_window,
-                "Status": STATUS_LABELS[(a.plan.get(x.id) or PlanEntry()).state()],
-            }
-            for x in result.actions
-        ],
-        key=key,
-        hide_index=True,
-        use_container_width=True,
-        disabled=True if state.read_only() else ["Priority", "Action", "When", "Status"],
-        column_config={
-            "Action": st.column_config.TextColumn(width="large"),
-            "Owner": st.column_config.TextColumn(max_chars=MAX_SHORT),
-            "Due": st.column_config.DateColumn(format="DD/MM/YYYY"),
-        },
-        on_change=_save_plan,
-        args=(result, key),
-    )
+    if narrow():
+        _plan_list(result)
+    else:
+        _plan_table(result)
     if not state.read_only():  # with sign-in, only a role that answers records follow-up
         _follow_up(result)
     _downloads(result)
@@ -487,3 +544,6 @@ def results_page() -> None:
         for f in result.to_find_out:
             st.markdown(f"- {f.text}")
     next_button("results")
+    from ui.documents import prerender  # the documents are ready by the time someone asks
+
+    prerender(a)

@@ -8,12 +8,16 @@
 //    that, a banner says so in words, and what is true about the answers (see
 //    ui/autosave.py): choices already made are stored; text typed in a box stays in this page and
 //    is sent when the connection returns. It goes away when the page is connected again.
-// 2. Group labels. A tick-all-that-apply question is a set of check boxes with the question as a
+// 2. Narrow screens. Whether the page is narrower than NARROW_PX CSS pixels (a phone, or a
+//    laptop at 200% zoom) is sent to the server when it changes, so that wide tables can be
+//    drawn as lists there (ui/results.py's action plan).
+// 3. Group labels. A tick-all-that-apply question is a set of check boxes with the question as a
 //    line above them (Streamlit has no fieldset): its box (class st-key-group-...) becomes
 //    role="group", labelled by that line.
 
 const LOST_AFTER_MS = 1000;
 const BACK_FOR_MS = 4000;
+const NARROW_PX = 800;
 
 function banner() {
   let el = document.getElementById("connection-banner");
@@ -90,7 +94,29 @@ function labelGroups() {
   }
 }
 
-export default function () {
+function reportWidth(component) {
+  window.__assessorSetState = component.setStateValue;
+  const told = !!(component.data && component.data.narrow);
+  const narrow = () => window.innerWidth < NARROW_PX;
+  if (narrow() !== told) component.setStateValue("narrow", narrow());
+  if (!window.__assessorResize) {
+    window.__assessorResize = true;
+    let timer = null;
+    let last = narrow();
+    window.addEventListener("resize", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (narrow() !== last) {
+          last = narrow();
+          window.__assessorSetState("narrow", last);
+        }
+      }, 300);
+    });
+  }
+}
+
+export default function (component) {
+  reportWidth(component);
   if (window.__assessorPage) return;
   window.__assessorPage = true;
   const connection = watchConnection();

@@ -5,7 +5,9 @@ rendered on the render workers by one background thread per server process. Resu
 process-wide render cache (``assessor.documents.pack``), keyed by the content of the answers,
 questionnaire and templates, so the download itself only reads them back. Only the newest
 request is rendered: while someone types sign-off names, each pause asks again and the older
-requests are dropped; a request waits ``SETTLE_S`` for typing to stop before it starts.
+requests are dropped (a job stops between documents when a newer one is asked for); a request
+waits ``SETTLE_S`` for typing to stop before it starts. Documents are written one at a time, so
+the workers keep room for what the person asks for meanwhile (a preview, a download).
 """
 
 from __future__ import annotations
@@ -83,18 +85,25 @@ def _run() -> None:
                 _thread = None
                 return
         key, answers_yaml, formats, documents, cat = job
-
-        def written(done: int, total: int, title: str, key: str = key) -> None:
-            with _lock:
-                if key in _progress:
-                    _progress[key].done, _progress[key].total = done, total
-
+        # One document at a time, so that the render workers always have room for what the
+        # person asks for now (a preview, a download), and a newer request takes over at once.
         try:
             assessment = parse_assessment(answers_yaml, cat, "draft")
-            render_pack(assessment, cat, list(formats), written, documents=list(documents))
-            error = None
-        except Exception as exc:  # shown on the page; the download renders again on its own
+            for n, doc_id in enumerate(documents, 1):
+                with _lock:
+                    if _wanted is not None:  # newer answers: this version is no longer wanted
+                        _progress.pop(key, None)
+                        break
+                render_pack(assessment, cat, list(formats), documents=[doc_id])
+                with _lock:
+                    if key in _progress:
+                        _progress[key].done = n
+            else:
+                with _lock:
+                    if key in _progress:
+                        _progress[key].finished = True
+        except Exception as exc:  # shown on the page; a download renders again on its own
             error = str(exc) or type(exc).__name__
-        with _lock:
-            if key in _progress:
-                _progress[key].error, _progress[key].finished = error, True
+            with _lock:
+                if key in _progress:
+                    _progress[key].error, _progress[key].finished = error, True

@@ -386,9 +386,9 @@ def test_every_interactive_element_shows_a_focus_ring_of_3_to_1(browser, tmp_pat
 
 
 def test_connection_lost_says_answers_are_safe_and_clears_on_reconnect(browser, tmp_path):
-    """Stop the server: a banner says the connection is lost and what happens to the answers.
-    Type a note meanwhile, start the server again: the banner clears, and the click made before
-    and the note typed during the outage are both stored."""
+    """Stop the server a moment after typing a note: a banner says the connection is lost and
+    what happens to the answers. Start the server again: the banner clears, and the click made
+    before and the note not yet saved when the connection went are both stored."""
     from assessor.catalogue import default_catalogue
     from assessor.store import Store
 
@@ -409,17 +409,18 @@ def test_connection_lost_says_answers_are_safe_and_clears_on_reconnect(browser, 
         banner = page.locator("#connection-banner")
         assert not banner.is_visible()
 
-        server.stop()
+        note = page.get_by_label("Notes or evidence (optional)").first
+        note.fill("Typed while the server was down")
+        server.stop()  # within the box's one-second pause: the text is not saved yet
+        assert not [
+            x.note for x in Store(server.db).load(draft, default_catalogue()).answers.values() if x.note
+        ]
         banner.filter(has_text="Connection to the server lost").wait_for(state="visible", timeout=30_000)
         assert banner.get_attribute("role") == "alert"
         told = banner.inner_text()
         assert "Your answers are safe if you keep this tab open" in told
-        assert (
-            "text you type in a box now stays on this page and is saved when the connection returns" in told
-        )
-        note = page.get_by_label("Notes or evidence (optional)").first
-        note.fill("Typed while the server was down")
-        page.wait_for_timeout(1500)  # past the box's pause: it has tried to send
+        assert "text typed in a box that is not saved yet stays on this page" in told
+        assert note.input_value() == "Typed while the server was down"
 
         server.start()
         banner.filter(has_text="Connected again").wait_for(state="visible", timeout=60_000)

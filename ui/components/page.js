@@ -41,8 +41,8 @@ function showLost() {
   const body = document.createElement("span");
   body.textContent =
     " Your answers are safe if you keep this tab open: choices you made before this message " +
-    "are stored, and text you type in a box now stays on this page and is saved when the " +
-    "connection returns (the box then says “Saved”). Other buttons and choices wait until then.";
+    "are stored, and text typed in a box that is not saved yet stays on this page and is saved " +
+    "when the connection returns (the box then says “Saved”). The page waits until then.";
   el.append(head, body);
   el.hidden = false;
 }

@@ -306,7 +306,7 @@ class RiskArea(Strict):
     )
     urgent_when: Condition | None = Field(
         None,
-        description="While this holds (profile only), the area's gaps are at least high priority and rank first among equals.",
+        description="While this holds (profile only), the area's gaps rise `incident_raise` step (see Scoring) and rank by `rank_by: incident`.",
     )
     strength_rules: list[StrengthRule] = Field(
         default_factory=list,
@@ -505,6 +505,16 @@ class Scoring(Strict):
         ge=0,
         le=3,
         description="How many steps the area's band may raise an action above its own priority.",
+    )
+    incident_raise: int = Field(
+        0,
+        ge=0,
+        le=1,
+        description=(
+            "Steps an action rises above the priority it would otherwise have when it serves an area "
+            "with an incident since the last review (the area's `urgent_when`), never more than "
+            "`max_raise` above its own priority; `rank_by: incident` first puts it first within its priority."
+        ),
     )
     critical_at_most: int | None = Field(
         None, ge=0, description="At most this many critical actions; the least harmful beyond it become high."

@@ -718,8 +718,11 @@ def _plan(
             by_band = key_map[band] if key else rules.priority_by_band[band]
             priority = _raised(action.priority, by_band, rules.max_raise)
             urgent = urgent_areas[result.id]
-            if urgent and action.priority != Priority.low:
-                priority = _more_urgent(priority, Priority.high)
+            before_incident = priority
+            if urgent and rules.incident_raise:
+                # Acted on first: one step up, never more than max_raise above its own priority.
+                stepped = PRIORITY_ORDER[max(0, _URGENCY[priority] - rules.incident_raise)]
+                priority = _raised(action.priority, stepped, rules.max_raise)
             at_most = rules.priority_at_most_by_band.get(band)
             if at_most is not None and not key:
                 priority = _less_urgent(priority, at_most)
@@ -755,11 +758,16 @@ def _plan(
             if key:
                 why = f"Closes a missing key control in {result.title} ({label})."
             elif urgent:
-                why = (
-                    f"Closes a gap in {result.title} ({label}), where an incident happened in the past year."
-                )
+                why = f"Closes a gap in {result.title} ({label}), where an incident happened since the last review."
             else:
                 why = f"Closes a gap in {result.title} ({label})."
+            if urgent:
+                raised_to = rules.priorities[priority].label.lower()
+                why += (
+                    f" An incident of this kind is acted on first: raised one step to {raised_to}"
+                    if priority != before_incident
+                    else " An incident of this kind is acted on first"
+                ) + " and ranked first within its priority."
             if held_back:
                 why += (
                     f" Critical is kept for {', '.join(harm_rule.critical)} harm here, so this one is high."

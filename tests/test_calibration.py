@@ -107,7 +107,9 @@ def test_no_two_actions_ask_for_the_same_thing(name):
 
 @pytest.mark.xfail(
     reason=(
-        "issue 11: top 3 match the lead for 11/16; 13 needed. Misses: addiction-recovery (grooming"
+        "issue 11: top 3 match the lead for 11/16; 13 needed. An incident raises its area's actions"
+        " one step (incident_raise) but does not rank them first: ranking `incident` first in rank_by"
+        " gave 8/16 (a bullying incident put conflict plans above grooming and images). Misses: addiction-recovery (grooming"
         ".restricted_access is high in an amber area below five critical gaps), gaming-club (a partly"
         " in place staff-accounts control ranks first by harm class), learning-disability and refugee"
         " (the lead answers the incident with what members are told; staff_never_ask is medium),"

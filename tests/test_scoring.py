@@ -256,6 +256,34 @@ def test_incidents_raise_likelihood(catalogue):
     assert any("happened once" in f.because for f in after.raised_by)
 
 
+def _with_scoring(catalogue, **update):
+    scoring = catalogue.meta.scoring.model_copy(update=update)
+    return catalogue.model_copy(update={"meta": catalogue.meta.model_copy(update={"scoring": scoring})})
+
+
+def test_an_incident_raises_its_areas_actions_one_step(catalogue):
+    # catalogue.yaml `incident_raise`: an action serving an area with an incident since the last
+    # review rises one step above the priority it would otherwise have, never more than
+    # `max_raise` above its own, so a low-priority action never becomes critical.
+    a = _youth(catalogue, profile={"incidents": ["grooming"]})
+    with_rule = {x.id: x for x in score(a, catalogue).actions}
+    without = {x.id: x for x in score(a, _with_scoring(catalogue, incident_raise=0)).actions}
+    order = ["critical", "high", "medium", "low"]
+    rules = catalogue.meta.scoring
+    raised = []
+    for aid, x in with_rule.items():
+        step = order.index(without[aid].priority) - order.index(x.priority)
+        assert step in (0, 1), aid
+        own = [catalogue.action_for(catalogue.index[q]) for q in x.sources if q in catalogue.index]
+        if own and all(o.priority == "low" for o in own):
+            assert x.priority != "critical", aid
+        if step:
+            raised.append(aid)
+            assert "grooming" in x.areas and "incident" in x.why, aid
+            assert min(order.index(o.priority) for o in own) - order.index(x.priority) <= rules.max_raise
+    assert raised  # fails with `incident_raise: 0`
+
+
 def test_round_the_clock_cover_needs_no_out_of_hours_signposting(catalogue):
     gap = {"moderation.out_of_hours": "not_in_place"}
     short = _area(score(_youth(catalogue, answers=gap), catalogue), "moderation")

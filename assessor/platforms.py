@@ -52,6 +52,8 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "derived.real_names_visible": (),
     "derived.admins_see_private_messages": (),
     "derived.account_privacy": (),
+    "derived.closed_group": (),
+    "derived.hidden_option": (),
 }
 
 
@@ -132,6 +134,17 @@ class Platform(_Strict):
             "Settings the account holder has for each video it posts, as the platform names them "
             "(TikTok: Duet, Stitch, downloads, comments): the staff code asks for each to be set "
             "before a video showing a young member is posted."
+        ),
+    )
+    closed_group: bool | None = Field(
+        None,
+        description="Only people in the group can ever see its messages and its members (WhatsApp).",
+    )
+    hidden_option: bool | None = Field(
+        None,
+        description=(
+            "A private group can also be hidden from search, so that only people invited know it "
+            "exists (Facebook groups: private and visible, or private and hidden)."
         ),
     )
     server_report_tool: bool | None = Field(
@@ -219,6 +232,8 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
             "derived.real_names_visible": None,
             "derived.admins_see_private_messages": None,
             "derived.account_privacy": None,
+            "derived.closed_group": None,
+            "derived.hidden_option": None,
         }
     return {
         "derived.platform_known": True,
@@ -232,6 +247,8 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
         "derived.real_names_visible": platform.real_names_visible,
         "derived.admins_see_private_messages": platform.admins_see_private_messages,
         "derived.account_privacy": platform.account_privacy,
+        "derived.closed_group": platform.closed_group,
+        "derived.hidden_option": platform.hidden_option,
     }
 
 

@@ -143,6 +143,9 @@ LACKS_SAID = {"member_messages_off": ("does not let admins switch private messag
 # The random-pairing alert's warnings (images without warning, people looking for children) only
 # where members are paired with strangers at random.
 PAIRING_ONLY = ("some users go there to find children",)
+# Where only members can see a group's posts (closed WhatsApp groups; private Facebook groups),
+# there is nothing to hide from non-members.
+HIDE_FROM_NON_MEMBERS = ("hide posts and member lists from non-members",)
 # Pausing a conversation needs slow mode or admin-only posting (or a live session's host).
 PAUSES = ("may pause it",)
 # Sentences that name a limit of the platform: only where the registry records it.
@@ -181,6 +184,8 @@ def capability_problems(
     for tool, phrases in LACKS_SAID.items():
         if platform is None or not platform.lacks(tool):
             absent(phrases, f"the registry does not say it lacks {tool}")
+    if platform is not None and (platform.closed_group is True or platform.hidden_option is True):
+        absent(HIDE_FROM_NON_MEMBERS, "only members can see the group's posts")
     if not random_pairing:
         absent(PAIRING_ONLY, "members are not paired at random")
     if kind not in ("forum", "own_service"):
@@ -348,6 +353,7 @@ def test_without_the_platform_variants_the_corpus_assumes_tools_it_lacks(catalog
     } <= found
     assert {"no member_messages_off", "no keyword_filter", "nobody can read private messages"} <= found
     assert "the platform shows every member's phone number" in found
+    assert "only members can see the group's posts" in found
 
 
 def test_saying_a_platform_lacks_a_setting_needs_the_registry_to_say_so(catalogue, monkeypatch):

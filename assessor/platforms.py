@@ -136,6 +136,14 @@ class Platform(_Strict):
             "before a video showing a young member is posted."
         ),
     )
+    server_commands: bool | None = Field(
+        None,
+        description=(
+            "A server the organisation runs on this platform can switch its commands on or off, "
+            "private messages (/msg) included (Minecraft server plugins): in a space the organisation "
+            "runs, admins can then turn off private messages between members."
+        ),
+    )
     closed_group: bool | None = Field(
         None,
         description="Only people in the group can ever see its messages and its members (WhatsApp).",
@@ -217,6 +225,15 @@ def reports_go_to(platform: Platform, catalogue: Catalogue, responses: dict[str,
     return platform.reports_go_to
 
 
+def tools_had(platform: Platform, catalogue: Catalogue, responses: dict[str, Any]) -> list[str]:
+    """The tools a group's admins have: the registry's, and on a server the organisation runs whose
+    commands it controls (``server_commands``), switching off private messages."""
+    had = [t for t in TOOLS if platform.has(t)]
+    if platform.server_commands is True and hosted(catalogue, responses) and "member_messages_off" not in had:
+        had.append("member_messages_off")
+    return had
+
+
 def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, Any]:
     """Facts about the chosen platform, as ``derived.*`` answers for conditions and templates."""
     platform = platform_of(catalogue, responses)
@@ -240,7 +257,7 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
         "derived.platform_under_age": bool(
             under_age_groups(platform, list(audience), hosted=hosted(catalogue, responses))
         ),
-        "derived.platform_has": [t for t in TOOLS if platform.has(t)],
+        "derived.platform_has": tools_had(platform, catalogue, responses),
         "derived.platform_lacks": [t for t in TOOLS if platform.lacks(t)],
         "derived.reports_go_to": reports_go_to(platform, catalogue, responses),
         "derived.phone_numbers_visible": platform.phone_numbers_visible,

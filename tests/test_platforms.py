@@ -66,7 +66,9 @@ def test_tools_split_into_has_and_lacks_and_unknown_is_neither(catalogue):
         has, lacks = set(facts["derived.platform_has"]), set(facts["derived.platform_lacks"])
         assert not has & lacks, pid
         unknown = {t for t in TOOLS if getattr(platform.tools, t) is None}
-        assert not unknown & (has | lacks), pid
+        # A server the organisation runs whose commands it controls can switch off private messages.
+        granted = {"member_messages_off"} if platform.server_commands else set()
+        assert not unknown & (has | lacks) - granted, pid
 
 
 # -- documents use only what the platform can do --------------------------------------------------
@@ -163,6 +165,7 @@ def capability_problems(
     kind: str = "",
     reports_to: str | None = None,
     random_pairing: bool = False,
+    had: list[str] | None = None,
 ) -> list[str]:
     """Each sentence that tells the organisation to use a tool ``platform`` does not have.
     ``kind`` is the format the profile gives (forum, video, ...)."""
@@ -199,7 +202,7 @@ def capability_problems(
     ):
         absent(PAUSES, "no slow_mode or only_admins_post")
     for tool, phrases in ASSUMES.items():
-        if platform is not None and platform.has(tool):
+        if (had is not None and tool in had) or (had is None and platform is not None and platform.has(tool)):
             continue
         for doc, text in texts.items():
             low = text.lower()
@@ -229,7 +232,8 @@ def test_a_pack_never_tells_the_organisation_to_use_a_tool_its_platform_lacks(pa
     kind = assessment.profile.get("platform") or ""
     reports_to = derived_facts(catalogue, assessment.responses())["derived.reports_go_to"]
     pairing = "random_pairing" in (assessment.profile.get("features") or [])
-    problems = capability_problems(platform, _texts(assessment, catalogue), kind, reports_to, pairing)
+    had = derived_facts(catalogue, assessment.responses())["derived.platform_has"]
+    problems = capability_problems(platform, _texts(assessment, catalogue), kind, reports_to, pairing, had)
     if assessment.profile.get("relationship", "runs") != "runs":
         # An audit: the organisation administers nothing, so only the platform's own facts count.
         problems = [p for p in problems if "paired at random" in p]
@@ -393,3 +397,17 @@ def test_the_random_pairing_warning_is_caught_where_members_are_not_paired(catal
     text = "Nobody needs an account to use it. Some users go there to find children."
     assert capability_problems(None, {"house_rules": text}, "social_media_group", None, False)
     assert not capability_problems(None, {"house_rules": text}, "social_media_group", None, True)
+
+
+def test_a_server_the_club_runs_can_switch_off_private_messages(catalogue, monkeypatch):
+    """On the club's own Minecraft server the operators control /msg (registry server_commands), so
+    the action is to switch private messages off; without the fact it is only a condition."""
+    path = ROOT / "tests" / "scenarios" / "gaming-club-roblox-minecraft.yaml"
+    assessment = load_assessment(path, catalogue)
+    assert "member_messages_off" in derived_facts(catalogue, assessment.responses())["derived.platform_has"]
+    assert (
+        "switch off private messages between members" in _texts(assessment, catalogue)["risk_report"].lower()
+    )
+    mc = catalogue.platforms["minecraft"]
+    monkeypatch.setitem(catalogue.platforms, "minecraft", mc.model_copy(update={"server_commands": None}))
+    assert "if the platform gives admins that setting" in _texts(assessment, catalogue)["risk_report"]

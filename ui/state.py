@@ -425,7 +425,7 @@ STYLE = """<style>
   position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; border: 0;
 }
-[data-testid="stMain"] h1:focus:not(:focus-visible) { outline: none; }
+[data-testid="stMain"] h1[tabindex="-1"]:focus { outline: none !important; }  /* focused by script after Next: not a control */
 /* Focus: whatever takes keyboard focus gets a 3px ring of #1f5f8b, 2px outside it (6.9:1 against
    white, 6.3:1 against the sidebar's grey; Streamlit's own is a half-transparent shadow, about
    2.3:1). A check box or radio button's input is hidden: the ring goes round its label. Heading

@@ -320,6 +320,7 @@ class _CrossCheck:
             "adult_safeguarding",
             "fraud_reporting",
             "domestic_abuse_referral",
+            "child_sexual_images",
         ):
             routes = getattr(contacts, kind)
             for code in self.src["helplines.yaml"].model:

@@ -13,6 +13,7 @@ Layout::
     adult_safeguarding: {england: ..., ...}  # the local adult safeguarding route
     fraud_reporting: {england: ..., ...}     # where to report fraud and scams
     domestic_abuse_referral: {england: ..., ...}  # MARAC and independent advocate (IDVA) routes
+    child_sexual_images: {england: ..., ...}  # never copy; record where it is; report (IWF, police)
     retention:                               # how long records are kept, by kind of record
       safeguarding_records: {period: ..., basis: ..., source: https://..., checked: ...}
       moderation_logs: ...
@@ -96,6 +97,9 @@ class Contacts(_Strict):
     fraud_reporting: dict[str, Route]
     # Required (no default): every nation's MARAC/IDVA route, checked per nation in catalogue._check_contacts.
     domestic_abuse_referral: dict[str, Route]
+    # What to do with content that is, or may be, a sexual image of a child: never copy it; record
+    # where it is; report it (the IWF, the nation's police, CEOP). Checked per nation.
+    child_sexual_images: dict[str, Route]
     retention: dict[str, Retention]
     nspcc_policy_template: PolicyTemplate
 

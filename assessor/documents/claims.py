@@ -84,6 +84,10 @@ RULES: dict[str, dict[str, str]] = {
     "two-adults": {"required": "two adults from the organisation in every session with young people"},
     "secrets": {"never-promise": "never promise to keep a concern secret"},
     "forward-messages": {"forbidden": "do not forward or screenshot the group's messages outside it"},
+    "child-images": {
+        "never-copy": "never screenshot, copy, save, download or forward content that is or may be a sexual "
+        "image of a child: note where it is (link, time, who posted it), report it, remove access"
+    },
     "add-members": {"admins-only": "only admins add people to the group"},
     "private-contact": {
         "transparent": "staff contact one member on their own only with another adult copied in",
@@ -153,6 +157,23 @@ INVENTED_ROLE = re.compile(
     r"data protection lead|lead host)\b",
     re.I,
 )
+# A step that keeps a screenshot or copy as evidence: it must carry the rule child-images:never-copy
+# (never for a sexual image of a child). A prohibition ("do not screenshot") is not such a step.
+EVIDENCE_COPY = re.compile(
+    r"\b(take|taking|keep|keeping|make|making|save|saving)\b[^.;:]{0,25}?\b(screenshots?|screen ?grabs?|cop(?:y|ies))\b",
+    re.I,
+)
+_NEGATED = re.compile(r"\b(never|not|don[’']t|no)\b[^.;:]{0,30}$", re.I)
+NEVER_COPY_EXCEPTION = re.compile(
+    r"\bnever\b[^.]{0,80}\bsexual image[^.]{0,40}\bchild|\bsexual image[^.]{0,40}\bchild\b[^.]{0,20}\bnever\b",
+    re.I,
+)
+# A list of what staff "will never ask you for": it always includes money, gift cards or other
+# payments, and bank details (the scam that poses as staff asks for exactly these).
+NEVER_ASK = re.compile(
+    r"\b(never|nobody|no one)\b[^.;]{0,60}?\bask(?:s|ing)?\b(?:\s+\w+){0,3}?\s+for\b", re.I
+)
+MONEY_WORDS = (r"\bmoney\b", r"\bgift cards?\b", r"\bpayments?\b", r"\bbank details\b")
 VIDEO_WRONG = re.compile(r"\bCN:|\bcontent notes?\b|\bshifts?\b|\bpre-moderat|\bpost-moderat", re.I)
 
 
@@ -562,6 +583,52 @@ def _invariants(
     for token in ("staff-dm:allowed",):
         for mark in rules.get(token, []):
             problems.append(Problem("invariant", mark.doc, f"{token} is never a rule", mark.text))
+
+    # A sexual image of a child is never copied: the procedure says what to do instead, and every
+    # step that keeps a screenshot or copy as evidence carries the exception.
+    need(
+        "procedure",
+        "child-images:never-copy",
+        "never copy a sexual image of a child; record where it is, report it, remove access",
+        r"never screenshot",
+        r"\blink\b",
+        r"\btime\b",
+        r"who posted",
+        r"\breport",
+        r"remove access",
+    )
+    for doc, page in pack.items():
+        texts = (
+            [(m.text, ()) for m in page.marks if m.kind == "commitment"]
+            if doc == "risk_report"
+            else [(b.text, b.rules) for b in page.blocks]
+        )
+        for text, topics in texts:
+            for m in EVIDENCE_COPY.finditer(text):
+                if _NEGATED.search(text[max(0, m.start() - 40) : m.start()]):
+                    continue
+                if "child-images:never-copy" not in topics or not NEVER_COPY_EXCEPTION.search(text):
+                    problems.append(
+                        Problem(
+                            "invariant",
+                            doc,
+                            "keeps a screenshot or copy as evidence without 'never for a sexual image of a child'",
+                            text,
+                        )
+                    )
+                break
+            if NEVER_ASK.search(text):
+                missing = [w for w in MONEY_WORDS if not re.search(w, text, re.I)]
+                if missing:
+                    problems.append(
+                        Problem(
+                            "invariant",
+                            doc,
+                            "what staff never ask for leaves out "
+                            + ", ".join(w.replace("\\b", "").replace("s?", "s") for w in missing),
+                            text,
+                        )
+                    )
 
     # Every step that contacts a parent or carer carries the confidentiality condition.
     # (The risk assessment quotes the questions it asked; only its actions are steps.)

@@ -225,6 +225,7 @@ class Contacts:
     adult_safeguarding: Route | None = None
     fraud_reporting: Route | None = None
     domestic_abuse_referral: Route | None = None  # MARAC and IDVA (or the nation's equivalent)
+    child_sexual_images: Route | None = None  # never copy; record where it is; report (IWF, police)
     retention: tuple[tuple[str, Retention], ...] = ()  # (kind of record, e.g. "moderation_logs", period)
     policy_template: PolicyTemplate | None = None
 
@@ -559,6 +560,7 @@ def _contacts(catalogue: Catalogue, nation: str, flags: Flags) -> Contacts:
         adult_safeguarding=data.route("adult_safeguarding", nation),
         fraud_reporting=data.route("fraud_reporting", nation),
         domestic_abuse_referral=data.route("domestic_abuse_referral", nation),
+        child_sexual_images=data.route("child_sexual_images", nation),
         retention=tuple((k, r) for k, r in data.retention.items() if groups.get(r.applies_to or "", True)),
         policy_template=data.nspcc_policy_template,
     )

@@ -1,0 +1,169 @@
+"""Unsafe sentences the final independent reading found, removed by rule for every organisation.
+
+1. Nobody is told to screenshot, save, download or forward a sexual image of a child (or content
+   that may be one): the procedure says never copy it, record where it is, report it through the
+   nation's route (contacts.yaml ``child_sexual_images``) and remove access; every step that keeps a
+   screenshot as evidence carries that exception.
+2. Where parents and carers are contacted only with the young person's agreement (see
+   ``claims.parents_by_agreement``), no document routes anything through a parent or carer
+   without that condition.
+5. Every list of what staff will never ask for includes money, gift cards or other payments, and
+   bank details.
+
+Each check runs over the whole corpus (tests/scenarios and examples) and is shown to fail on the
+sentence it forbids.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import pytest
+
+from assessor.assessment import load_assessment
+from assessor.catalogue import default_catalogue
+from assessor.documents import claims
+from assessor.documents.claims import check_pack, facts, parse, render_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = sorted(
+    p for p in (ROOT / "tests" / "scenarios").glob("*.yaml") if p.stem != "expectations"
+) + sorted((ROOT / "examples").glob("*.yaml"))
+IDS = [p.stem for p in CORPUS]
+
+
+@functools.cache
+def _rendered(path: Path):
+    catalogue = default_catalogue()
+    assessment = load_assessment(path, catalogue)
+    pages = render_pages(assessment, catalogue)
+    return assessment, pages, facts(assessment, catalogue)
+
+
+def _problems(pages, known, about: str):
+    return [p for p in check_pack(pages, known) if about in p.message]
+
+
+def _page(body: str) -> str:
+    return f"<html><body>{body}</body></html>"
+
+
+def _blocks(pages, doc):
+    return parse(pages[doc], doc).blocks
+
+
+# -- 1. a sexual image of a child is never copied ------------------------------------------------
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_procedure_says_never_copy_record_where_report_and_remove_access(path):
+    _, pages, known = _rendered(path)
+    rule = [
+        b
+        for b in _blocks(pages, "procedure")
+        if "child-images:never-copy" in b.rules and "remove access" in b.text
+    ]
+    assert len(rule) == 1, "the procedure has one never-copy rule with what to do instead"
+    text = rule[0].text
+    for words in (
+        "never screenshot, copy, save, download or forward",
+        "the link",
+        "time",
+        "who posted",
+        "Report it",
+    ):
+        assert words in text, (words, text)
+    # the reporting route is the nation's, from contacts.yaml (source and date checked)
+    route = default_catalogue().contacts.route(
+        "child_sexual_images", known.get("profile.nation") or "england"
+    )
+    assert route is not None and route.checked is not None and route.source.startswith("http")
+    assert (route.short or route.name) in text
+    assert route.name in parse(pages["procedure"], "procedure").text
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_no_document_keeps_a_screenshot_without_the_exception(path):
+    _, pages, known = _rendered(path)
+    assert not _problems(pages, known, "screenshot or copy as evidence")
+    assert not _problems(pages, known, "child-images:never-copy")
+    for doc, html in pages.items():
+        for block in parse(html, doc).blocks:
+            if re.search(r"\btake screenshots?\b|\bkeep the screenshots\b", block.text):
+                assert re.search(r"never screenshot, copy, save or forward it", block.text), (doc, block.text)
+
+
+def test_a_screenshot_step_without_the_exception_is_reported():
+    old = (
+        "<ol><li>Take the post out of view: hide it where the platform allows it. If it can only be "
+        "deleted, first take screenshots showing the post, the username, the date and the time, then "
+        "delete it and keep the screenshots as evidence.</li></ol>"
+    )
+    found = _problems({"procedure": _page(old)}, {}, "screenshot or copy as evidence")
+    assert len(found) == 1
+    # a prohibition is not a step that keeps a copy
+    assert not _problems(
+        {"house_rules": _page("<ul><li>Do not forward, copy or screenshot messages.</li></ul>")},
+        {},
+        "screenshot or copy as evidence",
+    )
+
+
+def test_a_procedure_without_the_never_copy_rule_is_reported():
+    old = (
+        "<ul><li data-rule='child-images:never-copy'>Never copy, save, screenshot, forward or download a "
+        "sexual image or video of a child, even as evidence. Write down where it is and report it.</li></ul>"
+    )
+    found = _problems({"procedure": _page(old)}, {}, "child-images:never-copy")
+    missing = {p.message.split("mention ", 1)[-1] for p in found}
+    assert {"'\\\\blink\\\\b'", "'who posted'", "'remove access'"} <= missing, missing
+    assert _problems({"procedure": _page("<p>Nothing.</p>")}, {}, "missing rule child-images:never-copy")
+
+
+def test_every_nation_has_a_sourced_route_for_sexual_images_of_children():
+    catalogue = default_catalogue()
+    for nation in catalogue.nations:
+        route = catalogue.contacts.route("child_sexual_images", nation)
+        assert route is not None, nation
+        assert str(route.checked) == "2026-11-30" and route.source.startswith("https://")
+        assert "IWF" in route.name and re.search(r"\b(save|screenshot)\b", route.how)
+
+
+# -- 5. what staff never ask for always includes money ------------------------------------------
+
+MONEY = ("money", "gift card", "payment", "bank details")
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_every_never_ask_list_includes_money(path):
+    _, pages, known = _rendered(path)
+    assert not _problems(pages, known, "never ask for")
+    for doc, html in pages.items():
+        for block in parse(html, doc).blocks:
+            if claims.NEVER_ASK.search(block.text):
+                assert all(w in block.text.lower() for w in MONEY), (doc, block.text)
+
+
+def test_catalogue_never_ask_lists_include_money():
+    catalogue = default_catalogue()
+    texts = [a.text for a in catalogue.actions.values()]
+    for q in catalogue.questions():
+        texts.append(q.text)
+        action = getattr(q, "action", None)
+        if action is not None and not isinstance(action, str):
+            texts.append(action.text)
+    lists = [t for t in texts if re.search(r"never (do|ask)", t)]
+    assert len(lists) >= 2
+    for text in lists:
+        assert all(w in text.lower() for w in MONEY), text
+
+
+def test_a_never_ask_list_without_money_is_reported():
+    old = (
+        "<p>Nobody from Example will ever ask you for your password or for photos of yourself, or ask you "
+        "to move to another app.</p>"
+    )
+    found = _problems({"house_rules": _page(old)}, {}, "never ask for")
+    assert len(found) == 1 and "money" in found[0].message and "bank details" in found[0].message

@@ -167,3 +167,98 @@ def test_a_never_ask_list_without_money_is_reported():
     )
     found = _problems({"house_rules": _page(old)}, {}, "never ask for")
     assert len(found) == 1 and "money" in found[0].message and "bank details" in found[0].message
+
+
+# -- 2. parents and carers only with the young person's agreement, where the answers say so -------
+
+AGREEMENT_PACKS = {"lgbtq-youth-discord", "young-carers-zoom"}
+
+
+def _by_agreement(known) -> bool:
+    return claims.parents_by_agreement(known)
+
+
+def test_the_agreement_follows_the_answers():
+    flagged = {p.stem for p in CORPUS if _by_agreement(_rendered(p)[2])}
+    assert flagged == AGREEMENT_PACKS
+    # the LGBTQ+ server's answer (parents_informed not applicable: members not out at home) is enough
+    # on its own; so is the community
+    _, _, known = _rendered(ROOT / "tests" / "scenarios" / "lgbtq-youth-discord.yaml")
+    assert _by_agreement({**known, "profile.community_focus": ["general"]})
+    assert _by_agreement({**known, "safety_information.parents_informed": "in_place"})
+    assert not _by_agreement(
+        {**known, "profile.community_focus": ["general"], "safety_information.parents_informed": "in_place"}
+    )
+    assert not _by_agreement({**known, "profile.audience": ["adults"]})
+
+
+def _parent_steps(pages):
+    for doc, html in pages.items():
+        page = parse(html, doc)
+        texts = (
+            [m.text for m in page.marks if m.kind == "commitment"]
+            if doc == "risk_report"
+            else [b.text for b in page.blocks if b.tag not in ("h1", "h2", "h3", "h4", "th", "caption")]
+        )
+        for text in texts:
+            if claims.PARENT_ROUTE.search(text):
+                yield doc, text
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_every_parent_step_follows_the_agreement_answer(path):
+    _, pages, known = _rendered(path)
+    assert not _problems(pages, known, "agreement")
+    steps = list(_parent_steps(pages))
+    if _by_agreement(known):
+        assert steps, "the pack still names parents and carers where the young person agrees"
+        for doc, text in steps:
+            assert "agree" in text, (doc, text)
+            assert "would put the young person at risk" not in text, (doc, text)
+            assert "read it with your parent or carer" not in text, (doc, text)
+        assert "parent-contact:unless-risk" not in "".join(pages.values())
+    else:
+        assert "parent-contact:with-agreement" not in "".join(pages.values())
+
+
+def test_a_pack_follows_a_changed_answer():
+    """The club's own answer, changed to 'parents not contacted without agreement', turns every
+    parent step of its pack; nothing else changes."""
+    catalogue = default_catalogue()
+    path = ROOT / "tests" / "scenarios" / "sports-club-whatsapp.yaml"
+    assessment = load_assessment(path, catalogue)
+    before = render_pages(assessment, catalogue)
+    assert not _by_agreement(facts(assessment, catalogue))
+    answer = assessment.answers["safety_information.parents_informed"]
+    changed = assessment.model_copy(
+        update={
+            "answers": {
+                **assessment.answers,
+                "safety_information.parents_informed": answer.model_copy(update={"value": "not_applicable"}),
+            }
+        }
+    )
+    known = facts(changed, catalogue)
+    assert _by_agreement(known)
+    after = render_pages(changed, catalogue)
+    assert not _problems(after, known, "agreement")
+    assert "only if the young person agrees" in after["staff_code"]
+    assert "only if the young person agrees" not in before["staff_code"]
+    # the old pages, read against the new answer, break the rule
+    assert _problems(before, known, "agreement")
+
+
+def test_a_parent_step_without_the_agreement_is_reported():
+    known = {"profile.audience": ["age_13_17"], "profile.community_focus": ["lgbtq"]}
+    for old in (
+        "<p>Please read it with your parent or carer.</p>",
+        "<ul><li>They talk with you in the group, or through your parent or carer (unless that would put "
+        "you at risk).</li></ul>",
+        "<ul><li>Add your own age check, for example checking with a parent or carer.</li></ul>",
+        "<p>We might talk with your parent or carer (unless that would put you at risk).</p>",
+    ):
+        assert _problems({"behaviour_code": _page(old)}, known, "agreement"), old
+    marked = "<ul><li data-rule='parent-contact:unless-risk'>Ask a parent or carer, if the young person agrees.</li></ul>"
+    assert _problems({"procedure": _page(marked)}, known, "parent-contact:unless-risk")
+    fine = "<ul><li>Talk with your parent or carer, only if you agree.</li></ul>"
+    assert not _problems({"behaviour_code": _page(fine)}, known, "agreement")

@@ -57,7 +57,8 @@ RULES: dict[str, dict[str, str]] = {
         "via-parents": "children below the platform's minimum age are reached through parents or carers"
     },
     "parent-contact": {
-        "unless-risk": "a parent or carer is contacted unless that would put the young person at risk"
+        "unless-risk": "a parent or carer is contacted unless that would put the young person at risk",
+        "with-agreement": "a parent or carer is contacted only if the young person agrees (see parents_by_agreement)",
     },
     "personal-details": {"private": "keep your address, school or workplace and whereabouts private"},
     "phone-number": {"private": "keep your phone number private (never on an app that shows it)"},
@@ -131,6 +132,20 @@ PARENT_CONTACT = re.compile(
     r"[^.;:]{0,40}?\b" + _PARENT,
     re.I,
 )
+# Where parents are contacted only with the young person's agreement (``parents_by_agreement``),
+# a step that brings in a parent or carer in any way (reading the rules with them, checking an age,
+# talking about a breach) must carry the agreement: the verbs are wider than PARENT_CONTACT's.
+PARENT_ROUTE = re.compile(
+    r"\b(contact|contacting|tell|telling|ask|asking|involve|involving|inform|call|phone|ring|reach|through|"
+    r"with|talk|talking|check|checking|read|share|sharing)\b[^.;:]{0,40}?\b"
+    + _PARENT
+    + r"|\bparent[’']s or carer[’']s consent\b",
+    re.I,
+)
+AGREEMENT = re.compile(r"\b(agree|agrees|agreed|agreement)\b", re.I)
+# Communities where contacting home can itself harm a young person (outing an LGBTQ+ young person;
+# a young carer or a survivor whose parent may be the person harming them or the person they care for).
+AGREEMENT_COMMUNITIES = frozenset({"lgbtq", "young_carers", "abuse_survivors"})
 UNLESS_RISK = re.compile(r"\bunless\b[^.]{0,120}\bat risk\b", re.I)
 RECORD_WHY = re.compile(r"\brecord(s|ed)?\b[^.]{0,40}\b(why|reasons?)\b", re.I)
 PHONE_PRIVATE = re.compile(
@@ -352,6 +367,20 @@ def token_holds(token: str, known: Mapping[str, Any]) -> bool:
 
 # profile.moderation_cover values where moderators work set times (as documents/context.py).
 SHIFT_COVER = frozenset({"round_the_clock", "daily_long", "daily_set", "some_days"})
+
+
+def parents_by_agreement(known: Mapping[str, Any]) -> bool:
+    """Whether parents and carers are contacted only with the young person's agreement: under-18s
+    take part, and the community is LGBTQ+, young carers or survivors (AGREEMENT_COMMUNITIES), or
+    the answers say parents are not part of it (safety_information.parents_informed answered not
+    applicable, as where members are not out at home). Every document then brings in a parent or
+    carer only if the young person agrees."""
+    audience = set(known.get("profile.audience") or [])
+    focus = set(known.get("profile.community_focus") or [])
+    return bool(audience & UNDER_18) and (
+        bool(focus & AGREEMENT_COMMUNITIES)
+        or known.get("safety_information.parents_informed") == "not_applicable"
+    )
 
 
 def has_shifts(known: Mapping[str, Any]) -> bool:
@@ -630,8 +659,20 @@ def _invariants(
                         )
                     )
 
-    # Every step that contacts a parent or carer carries the confidentiality condition.
+    # Every step that contacts a parent or carer carries the confidentiality condition: where
+    # parents are contacted only with the young person's agreement, that agreement.
     # (The risk assessment quotes the questions it asked; only its actions are steps.)
+    by_agreement = parents_by_agreement(known)
+    if by_agreement:
+        for mark in rules.get("parent-contact:unless-risk", []):
+            problems.append(
+                Problem(
+                    "invariant",
+                    mark.doc,
+                    "parent-contact:unless-risk where parents are contacted only with the young person's agreement",
+                    mark.text,
+                )
+            )
     for doc, page in pack.items():
         young = doc in YOUNG_DOCS
         if doc == "risk_report":
@@ -643,6 +684,22 @@ def _invariants(
                 if b.tag not in ("h1", "h2", "h3", "h4", "th", "caption")
             ]
         for text, topics in steps:
+            if by_agreement:
+                for m in PARENT_ROUTE.finditer(text):
+                    # the clause that names the parent or carer carries the agreement
+                    clause = re.split(r"[.;]\s", text[m.start() :], maxsplit=1)[0]
+                    if not AGREEMENT.search(clause):
+                        problems.append(
+                            Problem(
+                                "invariant",
+                                doc,
+                                "a parent or carer step without the young person's agreement, where parents "
+                                "are contacted only with it",
+                                text,
+                            )
+                        )
+                        break
+                continue
             if not (PARENT_CONTACT.search(text) or "parent-contact:unless-risk" in topics):
                 continue
             if not UNLESS_RISK.search(text):
@@ -875,7 +932,10 @@ def pack_contents(flags: Any) -> set[str]:
 
 
 def in_pack_wording(
-    text: str, contents: set[str], procedure: str = "moderation and escalation procedure"
+    text: str,
+    contents: set[str],
+    procedure: str = "moderation and escalation procedure",
+    by_agreement: bool = False,
 ) -> str:
     """An action's text, so that it never asks to write or set up what the pack contains.
 
@@ -901,13 +961,30 @@ def in_pack_wording(
         if doc is not None:
             first = IN_PACK[doc].format(procedure=procedure).rstrip(".")
     text = first.rstrip(".") + "." + (" " + rest if rest else "")
-    return _with_parent_condition(text)
+    return with_parent_condition(text, by_agreement)
 
 
-def _with_parent_condition(text: str) -> str:
-    """Each sentence that contacts a parent or carer, with the confidentiality condition."""
+_RISK_CONDITION = re.compile(
+    r"(;|,)? ?(contact a parent or carer )?unless contacting them would put the young person at risk"
+    r"(, and record why|; record why)?",
+    re.I,
+)
+
+
+def with_parent_condition(text: str, by_agreement: bool = False) -> str:
+    """Each sentence that contacts a parent or carer, with the confidentiality condition: where
+    parents are contacted only with the young person's agreement (``parents_by_agreement``), that
+    agreement instead of "unless that would put them at risk"."""
     out = []
     for sentence in re.split(r"(?<=[a-z0-9)\]\"”’]\.)\s+(?=[A-Z\"“])", text):
+        if by_agreement and PARENT_ROUTE.search(sentence):
+            body = _RISK_CONDITION.sub("", sentence.rstrip().rstrip("."))
+            # the agreement goes into each clause that names a parent or carer
+            for m in reversed(list(PARENT_ROUTE.finditer(body))):
+                if not AGREEMENT.search(re.split(r"[.;]\s", body[m.start() :], maxsplit=1)[0]):
+                    body = body[: m.end()] + ", if the young person agrees" + body[m.end() :]
+            out.append(body + ".")
+            continue
         if PARENT_CONTACT.search(sentence):
             body = sentence.rstrip().rstrip(".")
             if not UNLESS_RISK.search(body):
@@ -927,5 +1004,10 @@ def in_pack_action(action: Any, flags: Any) -> Any:
     from assessor.documents.pack import document_title
 
     procedure = document_title("procedure", flags)
-    text = in_pack_wording(action.text, pack_contents(flags), procedure[0].lower() + procedure[1:])
+    text = in_pack_wording(
+        action.text,
+        pack_contents(flags),
+        procedure[0].lower() + procedure[1:],
+        getattr(flags, "parents_by_agreement", False),
+    )
     return action if text == action.text else action.model_copy(update={"text": text})

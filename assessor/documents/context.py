@@ -16,7 +16,15 @@ from typing import Any
 from assessor.assessment import Assessment, Organisation, Person, SignOff, Status, Version
 from assessor.contacts import PolicyTemplate, Retention, Route
 from assessor.diff import Changes
-from assessor.documents.claims import HARD_SUBJECTS, IN_PACK, SHIFT_COVER, in_pack_action, pack_contents
+from assessor.documents.claims import (
+    HARD_SUBJECTS,
+    IN_PACK,
+    SHIFT_COVER,
+    in_pack_action,
+    pack_contents,
+    parents_by_agreement,
+    with_parent_condition,
+)
 from assessor.platforms import Platform, derived_facts, platform_of, under_age_groups
 from assessor.presentation import Presentation, Supplied, when_holds
 from assessor.questionnaire import Catalogue, ControlAnswer, Helpline, Priority
@@ -174,6 +182,9 @@ class Flags:
     # The nation's MARAC/IDVA referral route belongs in the procedure: a survivors' community, or
     # adults at risk, for whom domestic abuse is a safeguarding concern in scope of the procedure.
     domestic_abuse_route: bool = False
+    # Parents and carers are contacted only with the young person's agreement (claims.parents_by_agreement:
+    # an LGBTQ+, young carers' or survivors' community with under-18s, or parents_informed not applicable).
+    parents_by_agreement: bool = False
     no_lead: bool = False  # no designated safeguarding lead is named
     under_age: bool = False  # some audience group is below the platform's minimum age
     audit_undecided: bool = False  # an audit with no trustees' decision recorded
@@ -505,6 +516,15 @@ def _flags(
         planned=stage == "planned",
         running=stage == "running",
         no_lead=not _contact(profile.get("safeguarding_lead")).named,
+        parents_by_agreement=parents_by_agreement(
+            {
+                "profile.audience": list(audience),
+                "profile.community_focus": list(focus),
+                "safety_information.parents_informed": (choices or {}).get(
+                    "safety_information.parents_informed"
+                ),
+            }
+        ),
         under_age=bool(under_age_groups(platform, list(audience), hosted=not audit)),
         audit_undecided=audit and decision in ("", "undecided"),
         hard_subject=bool(focus & HARD_SUBJECTS),
@@ -677,14 +697,18 @@ def _join(items: list[str]) -> str:
 
 
 def _adopt(
-    number: int, document: str, group: list[tuple[PlannedAction, Supplied, str]], procedure: str
+    number: int,
+    document: str,
+    group: list[tuple[PlannedAction, Supplied, str]],
+    procedure: str,
+    by_agreement: bool = False,
 ) -> Commitment:
     """One "adopt this document" action for every planned action a pack document supplies: the most
     urgent priority and earliest due date among them, the owner of the most urgent."""
     first = min(group, key=lambda g: (_PRIORITY_RANK[g[0].priority.value], g[0].due_date))
     action, _, owner = first
     covers = list(dict.fromkeys(s.covers for _, s, _ in group if s.covers))
-    text = IN_PACK[document].format(procedure=procedure)
+    text = with_parent_condition(IN_PACK[document].format(procedure=procedure), by_agreement)
     if covers:
         text = text.rstrip(".") + ". It covers " + _join(covers) + "."
     merged = action.model_copy(update={"text": text})
@@ -739,7 +763,7 @@ def plan(
     out = []
     for n, (kind, item) in enumerate(order, 1):
         if kind == "doc":
-            out.append(_adopt(n, item, groups[item], procedure))
+            out.append(_adopt(n, item, groups[item], procedure, flags.parents_by_agreement))
         else:
             out.append(_commitment(n, *item))
     return tuple(out)

@@ -86,6 +86,20 @@ def _adopt(key: str, handler: Any, *args: Any) -> None:
 
 def _on_choice(qid: str) -> None:
     key = _key(qid)
+    if key in st.session_state and st.session_state[key] is None:
+        # Nobody can clear a radio drawn with no choice: no click sends None. The browser sends
+        # None when its request left before the value this run's server had set (another tab's
+        # answer, drawn again by state._reseed) reached the page; the widget then "changed" back
+        # to the empty radio the page still showed. Saving that erased the other tab's answer
+        # (tests/test_two_servers.py: a server A tab wrote server B's third answer as None).
+        # Draw the stored answer again instead.
+        del st.session_state[key]
+        return
+    _take_choice(qid)
+
+
+def _take_choice(qid: str) -> None:
+    key = _key(qid)
     if key in st.session_state:
         _set(qid, st.session_state[key])
     else:
@@ -192,7 +206,7 @@ def render_question(q: Question, catalogue: Catalogue, number: str = "") -> None
             st.session_state[PENDING].discard(q.id)
             if chosen is not None:
                 _set(q.id, chosen)
-        _adopt(key, _on_choice, q.id)
+        _adopt(key, _take_choice, q.id)
     elif q.kind == Kind.multi:
         chosen = value or []
         # The question labels the group of boxes (role="group", set by ui/components/page.js).

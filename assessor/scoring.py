@@ -225,7 +225,12 @@ def adults_only(assessment: Assessment) -> bool:
 
 
 def _finding(
-    catalogue: Catalogue, assessment: Assessment, q: Question, section: str, area: str | None
+    catalogue: Catalogue,
+    assessment: Assessment,
+    q: Question,
+    section: str,
+    area: str | None,
+    adults: bool | None = None,
 ) -> Finding:
     if q.id.startswith("profile."):
         value, note = assessment.profile.get(q.id.removeprefix("profile.")), None
@@ -235,7 +240,9 @@ def _finding(
     strength = _strength(catalogue, q, value) if q.scored else None
     return Finding(
         question_id=q.id,
-        text=q.text_adults if q.text_adults and adults_only(assessment) else q.text,
+        text=q.text_adults
+        if q.text_adults and (adults_only(assessment) if adults is None else adults)
+        else q.text,
         section=section,
         area_id=area,
         answer=value if isinstance(value, str) else None,
@@ -405,6 +412,7 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
     responses = responses_for(assessment, catalogue)
     vis = Visibility(catalogue, responses)
     audit = rules.audit_when.holds(responses)
+    adults = adults_only(assessment)  # once per assessment, not per finding
 
     area_results: list[AreaResult] = []
     to_find_out: list[Finding] = []
@@ -418,7 +426,7 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
             if is_answered(assessment.profile.get(q.id.removeprefix("profile."))):
                 answered += 1
             else:
-                unanswered.append(_finding(catalogue, assessment, q, section.title, None))
+                unanswered.append(_finding(catalogue, assessment, q, section.title, None, adults))
 
     shown_areas = vis.areas()
     shown_ids = {a.id for a in shown_areas}
@@ -450,9 +458,9 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                     if answer is not None and is_answered(answer.value):
                         answered += 1
                     else:
-                        unanswered.append(_finding(catalogue, assessment, q, section.title, area.id))
+                        unanswered.append(_finding(catalogue, assessment, q, section.title, area.id, adults))
                 continue
-            f = _finding(catalogue, assessment, q, section.title, area.id)
+            f = _finding(catalogue, assessment, q, section.title, area.id, adults)
             if own:
                 visible += 1
                 if f.answer_label is None:
@@ -658,7 +666,11 @@ def _plan(
     area_by_id = {a.id: a for a in catalogue.areas}
     harm_rule = harm_order_for(catalogue, responses)
     harm_classes = list(harm_rule.order) if harm_rule is not None else []
+    harm_tier = {c: i for i, c in enumerate(harm_classes)}
     rank_by = rules.rank_by
+    pick = (
+        operator.itemgetter(*rank_by) if len(rank_by) > 1 else (lambda f: (f[rank_by[0]],) if rank_by else ())
+    )
     by_id: dict[str, dict[str, Any]] = {}
     eligible: dict[str, bool] = {}  # whether a gap it closes may be critical here (class, own priority)
 
@@ -727,7 +739,7 @@ def _plan(
             if at_most is not None and not key:
                 priority = _less_urgent(priority, at_most)
             cls = harm_class(q, area_by_id.get(result.id))
-            tier = harm_classes.index(cls) if cls in harm_classes else len(harm_classes)
+            tier = harm_tier.get(cls, len(harm_classes))
             held_back = (
                 priority == Priority.critical
                 and harm_rule is not None
@@ -754,7 +766,7 @@ def _plan(
                 "gap": round((1 - (finding.strength or 0.0)) * (q.weight or 0.0), 3),  # weight x distance
                 "own_priority": -PRIORITY_ORDER.index(action.priority),  # the action's own priority
             }
-            harm = (0, *(features[k] for k in rank_by), -area_rank[result.id])
+            harm = (0, *pick(features), -area_rank[result.id])
             if key:
                 why = f"Closes a missing key control in {result.title} ({label})."
             elif urgent:

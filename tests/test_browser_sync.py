@@ -47,8 +47,12 @@ def start(page, server, name: str = "Sync Club") -> str:
 def first_area(page, groups: int = 7) -> str:
     """Open the first risk-area page with at least ``groups`` questions; return its title."""
     links = page.locator('[data-testid="stSidebarNav"] a')
-    for i in range(2, links.count()):
-        title = links.nth(i).inner_text().split(" (")[0].strip().splitlines()[-1].strip()
+    for i in range(links.count()):
+        text = links.nth(i).inner_text()
+        title = text.split(" (")[0].strip().splitlines()[-1].strip()
+        # Risk areas show "(answered/total)"; Start, Portfolio and the profile page are not areas.
+        if " (" not in text or title == "Your organisation and platform":
+            continue
         links.nth(i).click()
         heading(page, title)
         if page.get_by_role("radiogroup").count() >= groups:

@@ -289,3 +289,11 @@ def test_the_critical_heading_lists_only_critical_actions(path, catalogue):
     if "<h3>Critical actions</h3>" in html:
         listed = html.split("<h3>Critical actions</h3>")[1].split("</ol>")[0]
         assert "<strong>High:" not in listed
+
+
+def test_markdown_keeps_sentence_punctuation_outside_code_spans():
+    from assessor.documents.markdown import escape
+
+    assert escape("(0808 800 5000, help@nspcc.org.uk),") == "(0808 800 5000, `help@nspcc.org.uk`),"
+    assert escape("go to www.childline.org.uk.") == "go to `www.childline.org.uk`."
+    assert escape("[x](http://127.0.0.1:9/)") == "`[x](http://127.0.0.1:9/)`"

@@ -38,6 +38,9 @@ LINKABLE = re.compile(
 )
 
 
+_AROUND = re.compile(r"([(“‘]*)(.*?)([.,;:!?)”’]*)", re.S)
+
+
 def _plain(text: str) -> str:
     text = _ENTITY_LIKE.sub("&amp;", text)
     text = text.replace("<", "&lt;").replace(">", "&gt;")
@@ -55,8 +58,16 @@ def escape(text: str) -> str:
     out, last = [], 0
     for match in WORD.finditer(text):
         if LINKABLE.search(match[0]):
-            out.append(_plain(text[last : match.start()]))
-            out.append(_code_span(match[0]))
+            # Punctuation around the word ("(help@example.org),") stays outside the span, as
+            # text, so that it reads as a sentence; the span still holds everything linkable.
+            lead, core, trail = _AROUND.fullmatch(match[0]).groups()  # type: ignore[union-attr]
+            if "(" in core and ")" in trail:  # a bracket the word opened stays with it
+                core, trail = core + trail[: trail.rindex(")") + 1], trail[trail.rindex(")") + 1 :]
+            if not LINKABLE.search(core):
+                lead, core, trail = "", match[0], ""
+            out.append(_plain(text[last : match.start()] + lead))
+            out.append(_code_span(core))
+            out.append(_plain(trail))
             last = match.end()
     out.append(_plain(text[last:]))
     return "".join(out)

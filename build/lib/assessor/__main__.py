@@ -1,5 +1,0 @@
-import sys
-
-from assessor.cli import main
-
-sys.exit(main())

@@ -29,35 +29,18 @@ from typing import TYPE_CHECKING, Any
 from assessor.store import is_postgres_url
 from assessor.store.base import (
     KEEP_REVISIONS,
-    UNDO_DAYS,
-    AuditEntry,
     Conflict,
     DraftNotFound,
-    DraftStore,
-    DraftSummary,
-    InvalidInvite,
-    Invitation,
-    Membership,
-    Opened,
-    Organisation,
-    OrgNotFound,
     Progress,
-    Revision,
     SaveResult,
+    SQLStore,
     StoreError,
     _as_json,
-    check_role,
     diff,
     dumps,
     flatten,
     is_draft_id,
     merge,
-    new_code,
-    new_draft_id,
-    normal_email,
-    normalise_code,
-    owner_hash,
-    token_hash,
     unflatten,
 )
 
@@ -98,7 +81,7 @@ def upgrade(connection: Connection) -> None:
     command.upgrade(config, "head")
 
 
-class PostgresStore(DraftStore):
+class PostgresStore(SQLStore):
     """Thread-safe (a connection pool per process) and safe across processes and servers."""
 
     def __init__(self, url: str | None = None, *, pool_size: int | None = None, migrate: bool = True) -> None:
@@ -200,13 +183,23 @@ class PostgresStore(DraftStore):
 
         return conn.execute(text(sql), dict(args))
 
-    # -- writing ----------------------------------------------------------------------------------
+    _BYTEWISE = ' COLLATE "C"'
+    _FOR_UPDATE = " FOR UPDATE"
 
     @staticmethod
-    def _checked(data: dict, catalogue: Catalogue | None) -> Assessment:
-        from assessor.store.sqlite import SQLiteStore
+    def _stamp(at: dt.datetime | None = None) -> dt.datetime:
+        return at or _now()
 
-        return SQLiteStore._checked(data, catalogue)
+    @staticmethod
+    def _when(value: dt.datetime | None) -> dt.datetime | None:
+        return _utc(value)
+
+    @staticmethod
+    def _in(column: str, values: list, args: dict[str, Any]) -> str:
+        args["in"] = list(values)
+        return f"{column} = ANY(:in)"
+
+    # -- writing ----------------------------------------------------------------------------------
 
     def _append(
         self,
@@ -264,39 +257,6 @@ class PostgresStore(DraftStore):
             if org and org[0]:
                 self._log(conn, org[0], author, kind, draft_id, changed, at=now)
 
-    def _log(
-        self,
-        conn: Connection,
-        org_id: str,
-        actor: str | None,
-        action: str,
-        draft_id: str | None = None,
-        fields: list[str] | tuple[str, ...] = (),
-        detail: str = "",
-        *,
-        at: dt.datetime | None = None,
-    ) -> None:
-        self._exec(
-            conn,
-            "INSERT INTO audit (org_id, at, actor, action, draft_id, fields, detail)"
-            " VALUES (:o, :at, :actor, :action, :d, :f, :detail)",
-            {
-                "o": org_id,
-                "at": at or _now(),
-                "actor": actor,
-                "action": action,
-                "d": draft_id,
-                "f": json.dumps(sorted(fields)),
-                "detail": detail,
-            },
-        )
-
-    def _free_code(self, conn: Connection) -> str:
-        while True:
-            code = new_code()
-            if self._one(conn, "SELECT 1 FROM drafts WHERE code = :c", {"c": code}) is None:
-                return code
-
     def _lock_draft(self, conn: Connection, draft_id: str) -> tuple | None:
         """The draft's head and progress, with its row locked until the transaction ends."""
         return self._one(
@@ -310,41 +270,6 @@ class PostgresStore(DraftStore):
             {"id": draft_id, "rev": rev},
         )
         return flatten(json.loads(_as_json(row[0]))) if row else None
-
-    def create(
-        self,
-        assessment: Assessment,
-        progress: float = 0.0,
-        *,
-        author: str | None = None,
-        owner: str | None = None,
-        org: str | None = None,
-    ) -> str:
-        if org is not None:
-            self.org(org)  # OrgNotFound before anything is stored
-        draft_id = new_draft_id()
-        self.save(draft_id, assessment, progress, author=author, kind="create")
-        if owner or org:
-            with self._transaction() as conn:
-                self._exec(
-                    conn,
-                    "UPDATE drafts SET owner = :o, org_id = :org WHERE id = :id",
-                    {"o": owner_hash(owner) if owner else None, "org": org, "id": draft_id},
-                )
-                if org:
-                    (changed,) = self._one(
-                        conn,
-                        "SELECT changed FROM revisions WHERE draft_id = :id AND rev = 1",
-                        {"id": draft_id},
-                    )
-                    self._log(conn, org, author, "create", draft_id, json.loads(changed or "[]"))
-        return draft_id
-
-    def is_owner(self, draft_id: str, browser: str | None) -> bool:
-        if not browser or not is_draft_id(draft_id):
-            return False
-        rows = self._read("SELECT owner FROM drafts WHERE id = :id", {"id": draft_id})
-        return bool(rows) and rows[0][0] == owner_hash(browser)
 
     def save(
         self,
@@ -429,360 +354,6 @@ class PostgresStore(DraftStore):
                 checked = self._checked(unflatten(head), catalogue)
                 rev = head_rev
         return SaveResult(rev, checked, others, tuple(conflicts), tuple(applied))
-
-    def head(self, draft_id: str) -> int:
-        rows = (
-            self._read("SELECT head FROM drafts WHERE id = :id", {"id": draft_id})
-            if is_draft_id(draft_id)
-            else []
-        )
-        if not rows:
-            raise DraftNotFound(draft_id)
-        return rows[0][0]
-
-    # -- reading ----------------------------------------------------------------------------------
-
-    def load_text(self, draft_id: str, rev: int | None = None) -> str:
-        if not is_draft_id(draft_id):
-            raise DraftNotFound(draft_id)
-        if rev is None:
-            rows = self._read(
-                "SELECT r.body FROM drafts d JOIN revisions r ON r.draft_id = d.id AND r.rev = d.head"
-                " WHERE d.id = :id",
-                {"id": draft_id},
-            )
-        else:
-            rows = self._read(
-                "SELECT body FROM revisions WHERE draft_id = :id AND rev = :rev", {"id": draft_id, "rev": rev}
-            )
-        if not rows:
-            raise DraftNotFound(draft_id)
-        return rows[0][0]
-
-    def open(self, draft_id: str, catalogue: Catalogue, *, author: str | None = None) -> Opened:
-        from assessor.assessment import parse_stored
-        from assessor.errors import Problem, SourceErrors
-
-        head = self.head(draft_id)
-        problem = ""
-        skipped: list[int] = []
-        for rev in [head] + [r.rev for r in self.revisions(draft_id) if r.rev < head]:
-            try:
-                a = parse_stored(self.load_text(draft_id, rev), catalogue, f"version {rev}")
-            except SourceErrors as exc:
-                problem = problem or "; ".join(p.message for p in exc.problems[:3])
-                skipped.append(rev)
-                continue
-            if rev == head:
-                return Opened(a, rev)
-            progress = self.summary(draft_id).progress
-            new = self.save(draft_id, a, progress, catalogue=catalogue, author=author, kind="recover")
-            return Opened(a, new, recovered_from=head, problem=problem, skipped=skipped)
-        raise SourceErrors([Problem(f"draft {draft_id[:6]}…", 1, 1, f"no saved version opens: {problem}")])
-
-    def revisions(self, draft_id: str) -> list[Revision]:
-        if not is_draft_id(draft_id):
-            return []
-        rows = self._read(
-            "SELECT rev, saved, author, kind, changed FROM revisions WHERE draft_id = :id ORDER BY rev DESC",
-            {"id": draft_id},
-        )
-        return [Revision(r, _utc(s), a, k, tuple(json.loads(c)) if c else ()) for r, s, a, k, c in rows]
-
-    # -- conflicts --------------------------------------------------------------------------------
-
-    def conflicts(self, draft_id: str) -> list[Conflict]:
-        if not is_draft_id(draft_id):
-            return []
-        rows = self._read(
-            "SELECT id, field, mine, theirs, author, created FROM conflicts"
-            " WHERE draft_id = :id AND resolved IS NULL ORDER BY id",
-            {"id": draft_id},
-        )
-        return [Conflict(i, f, json.loads(m), json.loads(t), a, _utc(c)) for i, f, m, t, a, c in rows]
-
-    def resolve(
-        self, draft_id: str, conflict_id: int, value: Any, catalogue: Catalogue, *, author: str | None = None
-    ) -> SaveResult:
-        rows = (
-            self._read(
-                "SELECT field FROM conflicts WHERE id = :c AND draft_id = :id AND resolved IS NULL",
-                {"c": int(conflict_id), "id": draft_id},
-            )
-            if is_draft_id(draft_id)
-            else []
-        )
-        if not rows:
-            raise KeyError(conflict_id)
-        head = self.head(draft_id)
-        result = self.apply(draft_id, head, {rows[0][0]: value}, catalogue, author=author, kind="resolve")
-        with self._transaction() as conn:
-            self._exec(
-                conn, "UPDATE conflicts SET resolved = :now WHERE id = :c", {"now": _now(), "c": conflict_id}
-            )
-        return result
-
-    # -- listing, codes, deleting -----------------------------------------------------------------
-
-    _SUMMARY = "SELECT id, organisation, created, updated, progress, head, deleted, code FROM drafts"
-
-    @staticmethod
-    def _summary(row: tuple) -> DraftSummary:
-        i, o, c, u, p, h, d, code = row
-        return DraftSummary(i, o, _utc(c), _utc(u), p, h, _utc(d), code or "")
-
-    def list(
-        self, ids: list[str] | None = None, *, deleted: bool = False, org: str | None = None
-    ) -> list[DraftSummary]:
-        where = "deleted IS NOT NULL" if deleted else "deleted IS NULL"
-        args: dict[str, Any] = {}
-        if ids is not None:
-            ids = [i for i in ids if is_draft_id(i)]
-            if not ids:
-                return []
-            where += " AND id = ANY(:ids)"
-            args["ids"] = ids
-        if org is not None:
-            where += " AND org_id = :org"
-            args["org"] = str(org)
-        rows = self._read(f"{self._SUMMARY} WHERE {where} ORDER BY updated DESC", args)
-        return [self._summary(r) for r in rows]
-
-    def summary(self, draft_id: str) -> DraftSummary:
-        rows = (
-            self._read(f"{self._SUMMARY} WHERE id = :id", {"id": draft_id}) if is_draft_id(draft_id) else []
-        )
-        if not rows:
-            raise DraftNotFound(draft_id)
-        return self._summary(rows[0])
-
-    def find_code(self, code: str) -> str | None:
-        norm = normalise_code(code)
-        rows = (
-            self._read("SELECT id FROM drafts WHERE code = :c AND deleted IS NULL", {"c": norm})
-            if norm
-            else []
-        )
-        return rows[0][0] if rows else None
-
-    def delete(self, draft_id: str) -> None:
-        if not is_draft_id(draft_id):
-            return
-        with self._transaction() as conn:
-            self._exec(
-                conn,
-                "UPDATE drafts SET deleted = :now WHERE id = :id AND deleted IS NULL",
-                {"now": _now(), "id": draft_id},
-            )
-
-    def undelete(self, draft_id: str) -> None:
-        if not is_draft_id(draft_id):
-            return
-        with self._transaction() as conn:
-            self._exec(conn, "UPDATE drafts SET deleted = NULL WHERE id = :id", {"id": draft_id})
-
-    def purge(self, draft_id: str | None = None) -> int:
-        with self._transaction() as conn:
-            if draft_id is not None:
-                ids = [draft_id] if is_draft_id(draft_id) else []
-            else:
-                cutoff = _now() - dt.timedelta(days=UNDO_DAYS)
-                ids = [
-                    r[0] for r in self._exec(conn, "SELECT id FROM drafts WHERE deleted < :c", {"c": cutoff})
-                ]
-            if ids:
-                # Revisions and conflicts go with the draft (ON DELETE CASCADE).
-                self._exec(conn, "DELETE FROM drafts WHERE id = ANY(:ids)", {"ids": ids})
-        return len(ids)
-
-    def exists(self, draft_id: str) -> bool:
-        if not is_draft_id(draft_id):
-            return False
-        return bool(self._read("SELECT 1 FROM drafts WHERE id = :id AND deleted IS NULL", {"id": draft_id}))
-
-    # -- organisations, members, invitations, audit log -------------------------------------------
-    # Text is sorted byte-wise (COLLATE "C"), as SQLite sorts it, whatever the cluster's locale.
-
-    def create_org(self, name: str, *, owner: str) -> str:
-        name, owner = str(name).strip(), normal_email(owner)
-        if not name or not owner:
-            raise ValueError("an organisation needs a name and an owner's email address")
-        org_id = new_draft_id()
-        now = _now()
-        with self._transaction() as conn:
-            self._exec(
-                conn,
-                "INSERT INTO orgs (id, name, created) VALUES (:id, :n, :now)",
-                {"id": org_id, "n": name, "now": now},
-            )
-            self._exec(
-                conn,
-                "INSERT INTO members (org_id, email, role, added) VALUES (:id, :e, 'owner', :now)",
-                {"id": org_id, "e": owner, "now": now},
-            )
-            self._log(conn, org_id, owner, "create organisation", detail=name, at=now)
-            self._log(conn, org_id, owner, "member", detail=f"{owner}: owner", at=now)
-        return org_id
-
-    def org(self, org_id: str) -> Organisation:
-        rows = self._read("SELECT id, name, created FROM orgs WHERE id = :id", {"id": str(org_id)})
-        if not rows:
-            raise OrgNotFound(org_id)
-        i, n, c = rows[0]
-        return Organisation(i, n, _utc(c))
-
-    _MEMBERS = (
-        "SELECT m.org_id, m.email, m.role, m.added, o.name FROM members m JOIN orgs o ON o.id = m.org_id"
-    )
-
-    def orgs_for(self, email: str) -> list[Membership]:
-        rows = self._read(
-            f'{self._MEMBERS} WHERE m.email = :e ORDER BY o.name COLLATE "C", o.id COLLATE "C"',
-            {"e": normal_email(email)},
-        )
-        return [Membership(o, e, r, _utc(a), n) for o, e, r, a, n in rows]
-
-    def members(self, org_id: str) -> list[Membership]:
-        rows = self._read(
-            f'{self._MEMBERS} WHERE m.org_id = :o ORDER BY m.email COLLATE "C"', {"o": str(org_id)}
-        )
-        return [Membership(o, e, r, _utc(a), n) for o, e, r, a, n in rows]
-
-    def role_of(self, org_id: str | None, email: str | None) -> str | None:
-        if not org_id or not email:
-            return None
-        rows = self._read(
-            "SELECT role FROM members WHERE org_id = :o AND email = :e",
-            {"o": str(org_id), "e": normal_email(email)},
-        )
-        return rows[0][0] if rows else None
-
-    def set_member(self, org_id: str, email: str, role: str, *, by: str | None) -> None:
-        check_role(role)
-        self.org(org_id)
-        email = normal_email(email)
-        if not email:
-            raise ValueError("an email address is needed")
-        with self._transaction() as conn:
-            self._exec(
-                conn,
-                "INSERT INTO members (org_id, email, role, added) VALUES (:o, :e, :r, :now)"
-                " ON CONFLICT (org_id, email) DO UPDATE SET role = excluded.role",
-                {"o": org_id, "e": email, "r": role, "now": _now()},
-            )
-            self._log(conn, org_id, by, "member", detail=f"{email}: {role}")
-
-    def remove_member(self, org_id: str, email: str, *, by: str | None) -> None:
-        email = normal_email(email)
-        with self._transaction() as conn:
-            done = self._exec(
-                conn, "DELETE FROM members WHERE org_id = :o AND email = :e", {"o": str(org_id), "e": email}
-            )
-            if done.rowcount:
-                self._log(conn, org_id, by, "remove member", detail=email)
-
-    def invite(self, org_id: str, email: str, role: str, *, by: str | None) -> str:
-        import secrets
-
-        check_role(role)
-        self.org(org_id)
-        email = normal_email(email)
-        if "@" not in email:
-            raise ValueError(f"{email!r} is not an email address")
-        token = secrets.token_urlsafe(24)
-        with self._transaction() as conn:
-            self._exec(
-                conn,
-                "INSERT INTO invitations (org_id, email, role, token, created, by)"
-                " VALUES (:o, :e, :r, :t, :now, :by)",
-                {"o": org_id, "e": email, "r": role, "t": token_hash(token), "now": _now(), "by": by},
-            )
-            self._log(conn, org_id, by, "invite", detail=f"{email}: {role}")
-        return token
-
-    def invitations(self, org_id: str) -> list[Invitation]:
-        rows = self._read(
-            "SELECT id, org_id, email, role, created, by, accepted FROM invitations"
-            " WHERE org_id = :o AND accepted IS NULL AND cancelled IS NULL ORDER BY id",
-            {"o": str(org_id)},
-        )
-        return [Invitation(i, o, e, r, _utc(c), b, _utc(a)) for i, o, e, r, c, b, a in rows]
-
-    def cancel_invite(self, org_id: str, invite_id: int, *, by: str | None) -> None:
-        with self._transaction() as conn:
-            done = self._exec(
-                conn,
-                "UPDATE invitations SET cancelled = :now WHERE id = :i AND org_id = :o AND accepted IS NULL"
-                " AND cancelled IS NULL",
-                {"now": _now(), "i": int(invite_id), "o": str(org_id)},
-            )
-            if done.rowcount:
-                self._log(conn, org_id, by, "cancel invite", detail=str(invite_id))
-
-    def accept_invite(self, token: str, email: str) -> Membership:
-        email = normal_email(email)
-        now = _now()
-        with self._transaction() as conn:
-            # Locked, so that two servers accepting the same link at once let only one through.
-            row = self._one(
-                conn,
-                "SELECT id, org_id, email, role FROM invitations"
-                " WHERE token = :t AND accepted IS NULL AND cancelled IS NULL FOR UPDATE",
-                {"t": token_hash(str(token))},
-            )
-            if row is None:
-                raise InvalidInvite("This invitation link is not valid, or has been used or cancelled.")
-            invite_id, org_id, invited, role = row
-            if invited != email:
-                raise InvalidInvite(
-                    f"This invitation is for another email address; you are signed in as {email}."
-                )
-            self._exec(
-                conn, "UPDATE invitations SET accepted = :now WHERE id = :i", {"now": now, "i": invite_id}
-            )
-            have = self._one(
-                conn, "SELECT role FROM members WHERE org_id = :o AND email = :e", {"o": org_id, "e": email}
-            )
-            if have is None:
-                self._exec(
-                    conn,
-                    "INSERT INTO members (org_id, email, role, added) VALUES (:o, :e, :r, :now)",
-                    {"o": org_id, "e": email, "r": role, "now": now},
-                )
-            self._log(conn, org_id, email, "join", detail=f"{email}: {have[0] if have else role}", at=now)
-            (name,) = self._one(conn, "SELECT name FROM orgs WHERE id = :o", {"o": org_id})
-        return Membership(org_id, email, have[0] if have else role, now, name)
-
-    def draft_org(self, draft_id: str) -> str | None:
-        if not is_draft_id(draft_id):
-            return None
-        rows = self._read("SELECT org_id FROM drafts WHERE id = :id", {"id": draft_id})
-        return rows[0][0] if rows else None
-
-    def log(
-        self,
-        org_id: str,
-        actor: str | None,
-        action: str,
-        *,
-        draft_id: str | None = None,
-        fields: tuple[str, ...] | list[str] = (),
-        detail: str = "",
-    ) -> None:
-        with self._transaction() as conn:
-            self._log(conn, org_id, actor, action, draft_id, list(fields), detail)
-
-    def audit(self, org_id: str, *, draft_id: str | None = None, limit: int = 500) -> list[AuditEntry]:
-        sql = "SELECT id, org_id, at, actor, action, draft_id, fields, detail FROM audit WHERE org_id = :o"
-        args: dict[str, Any] = {"o": str(org_id), "limit": int(limit)}
-        if draft_id is not None:
-            sql += " AND draft_id = :d"
-            args["d"] = draft_id
-        rows = self._read(sql + " ORDER BY id DESC LIMIT :limit", args)
-        return [
-            AuditEntry(i, o, _utc(a), who, act, d, tuple(json.loads(f or "[]")), det)
-            for i, o, a, who, act, d, f, det in rows
-        ]
 
 
 class PostgresRenderCache:

@@ -24,36 +24,18 @@ from typing import TYPE_CHECKING, Any
 
 from assessor.store.base import (
     KEEP_REVISIONS,
-    UNDO_DAYS,
-    AuditEntry,
     Conflict,
     DraftNotFound,
-    DraftStore,
-    DraftSummary,
-    InvalidChange,
-    InvalidInvite,
-    Invitation,
-    Membership,
-    Opened,
-    Organisation,
-    OrgNotFound,
     Progress,
-    Revision,
     SaveResult,
+    SQLStore,
     StoreError,
     _as_json,
-    check_role,
     diff,
     dumps,
     flatten,
     is_draft_id,
     merge,
-    new_code,
-    new_draft_id,
-    normal_email,
-    normalise_code,
-    owner_hash,
-    token_hash,
     unflatten,
 )
 
@@ -140,7 +122,7 @@ def _time(text: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text) if text else None
 
 
-class SQLiteStore(DraftStore):
+class SQLiteStore(SQLStore):
     """Thread- and process-safe.
 
     One connection per process is opened on first use and kept: opening one (and setting its
@@ -255,30 +237,35 @@ class SQLiteStore(DraftStore):
             with self._errors("save"):
                 db.execute("COMMIT")
 
-    def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
+    def _read(self, sql: str, args: Mapping[str, Any] | tuple | None = None) -> list[tuple]:
         with self._connect() as db, self._errors("read"):
-            return db.execute(sql, args).fetchall()
-
-    # -- writing --------------------------------------------------------------------------------
+            return db.execute(sql, args or ()).fetchall()
 
     @staticmethod
-    def _checked(data: dict, catalogue: Catalogue | None) -> Assessment:
-        """The data as loading would read it back; InvalidChange if loading would refuse it."""
-        from assessor.assessment import Assessment, parse_stored
-        from assessor.errors import SourceErrors
+    def _exec(conn: sqlite3.Connection, sql: str, args: Mapping[str, Any]) -> sqlite3.Cursor:
+        return conn.execute(sql, args)
 
-        try:
-            if catalogue is not None:
-                return parse_stored(json.dumps(data, ensure_ascii=False), catalogue, "change")
-            return Assessment.model_validate_json(json.dumps(data, ensure_ascii=False))
-        except SourceErrors as exc:
-            raise InvalidChange([p.message for p in exc.problems]) from None
-        except ValueError as exc:  # pydantic's ValidationError
-            errors = getattr(exc, "errors", None)
-            problems = [
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in (errors() if errors else [])
-            ]
-            raise InvalidChange(problems or [str(exc)]) from None
+    @staticmethod
+    def _one(conn: sqlite3.Connection, sql: str, args: Mapping[str, Any]) -> tuple | None:
+        return conn.execute(sql, args).fetchone()
+
+    @staticmethod
+    def _stamp(at: dt.datetime | None = None) -> str:
+        return at.isoformat(timespec="microseconds") if at else _now()
+
+    @staticmethod
+    def _when(value: str | None) -> dt.datetime | None:
+        return _time(value)
+
+    @staticmethod
+    def _in(column: str, values: list, args: dict[str, Any]) -> str:
+        names = []
+        for n, value in enumerate(values):
+            args[f"in{n}"] = value
+            names.append(f":in{n}")
+        return f"{column} IN ({', '.join(names)})"
+
+    # -- writing --------------------------------------------------------------------------------
 
     def _append(
         self,
@@ -321,62 +308,6 @@ class SQLiteStore(DraftStore):
             org = db.execute("SELECT org_id FROM drafts WHERE id = ?", (draft_id,)).fetchone()
             if org and org[0]:
                 self._log(db, org[0], author, kind, draft_id, changed, at=now)
-
-    @staticmethod
-    def _log(
-        db: sqlite3.Connection,
-        org_id: str,
-        actor: str | None,
-        action: str,
-        draft_id: str | None = None,
-        fields: list[str] | tuple[str, ...] = (),
-        detail: str = "",
-        *,
-        at: str | None = None,
-    ) -> None:
-        db.execute(
-            "INSERT INTO audit (org_id, at, actor, action, draft_id, fields, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (org_id, at or _now(), actor, action, draft_id, json.dumps(sorted(fields)), detail),
-        )
-
-    @staticmethod
-    def _free_code(db: sqlite3.Connection) -> str:
-        while True:
-            code = new_code()
-            if db.execute("SELECT 1 FROM drafts WHERE code = ?", (code,)).fetchone() is None:
-                return code
-
-    def create(
-        self,
-        assessment: Assessment,
-        progress: float = 0.0,
-        *,
-        author: str | None = None,
-        owner: str | None = None,
-        org: str | None = None,
-    ) -> str:
-        if org is not None:
-            self.org(org)  # OrgNotFound before anything is stored
-        draft_id = new_draft_id()
-        self.save(draft_id, assessment, progress, author=author, kind="create")
-        if owner or org:
-            with self._transaction() as db:
-                db.execute(
-                    "UPDATE drafts SET owner = ?, org_id = ? WHERE id = ?",
-                    (owner_hash(owner) if owner else None, org, draft_id),
-                )
-                if org:
-                    rows = db.execute(
-                        "SELECT changed FROM revisions WHERE draft_id = ? AND rev = 1", (draft_id,)
-                    )
-                    self._log(db, org, author, "create", draft_id, json.loads(rows.fetchone()[0] or "[]"))
-        return draft_id
-
-    def is_owner(self, draft_id: str, browser: str | None) -> bool:
-        if not browser or not is_draft_id(draft_id):
-            return False
-        rows = self._read("SELECT owner FROM drafts WHERE id = ?", (draft_id,))
-        return bool(rows) and rows[0][0] == owner_hash(browser)
 
     def save(
         self,
@@ -459,309 +390,3 @@ class SQLiteStore(DraftStore):
                 checked = self._checked(unflatten(head), catalogue)
                 rev = head_rev
         return SaveResult(rev, checked, others, tuple(conflicts), tuple(applied))
-
-    def head(self, draft_id: str) -> int:
-        rows = (
-            self._read("SELECT head FROM drafts WHERE id = ?", (draft_id,)) if is_draft_id(draft_id) else []
-        )
-        if not rows:
-            raise DraftNotFound(draft_id)
-        return rows[0][0]
-
-    # -- reading --------------------------------------------------------------------------------
-
-    def load_text(self, draft_id: str, rev: int | None = None) -> str:
-        if not is_draft_id(draft_id):
-            raise DraftNotFound(draft_id)
-        if rev is None:
-            rows = self._read(
-                "SELECT r.body FROM drafts d JOIN revisions r ON r.draft_id = d.id AND r.rev = d.head"
-                " WHERE d.id = ?",
-                (draft_id,),
-            )
-        else:
-            rows = self._read("SELECT body FROM revisions WHERE draft_id = ? AND rev = ?", (draft_id, rev))
-        if not rows:
-            raise DraftNotFound(draft_id)
-        return rows[0][0]
-
-    def open(self, draft_id: str, catalogue: Catalogue, *, author: str | None = None) -> Opened:
-        from assessor.assessment import parse_stored
-        from assessor.errors import SourceErrors
-
-        head = self.head(draft_id)
-        problem = ""
-        skipped: list[int] = []
-        for rev in [head] + [r.rev for r in self.revisions(draft_id) if r.rev < head]:
-            try:
-                a = parse_stored(self.load_text(draft_id, rev), catalogue, f"version {rev}")
-            except SourceErrors as exc:
-                problem = problem or "; ".join(p.message for p in exc.problems[:3])
-                skipped.append(rev)
-                continue
-            if rev == head:
-                return Opened(a, rev)
-            progress = self.summary(draft_id).progress
-            new = self.save(draft_id, a, progress, catalogue=catalogue, author=author, kind="recover")
-            return Opened(a, new, recovered_from=head, problem=problem, skipped=skipped)
-        from assessor.errors import Problem
-
-        raise SourceErrors([Problem(f"draft {draft_id[:6]}…", 1, 1, f"no saved version opens: {problem}")])
-
-    def revisions(self, draft_id: str) -> list[Revision]:
-        rows = self._read(
-            "SELECT rev, saved, author, kind, changed FROM revisions WHERE draft_id = ? ORDER BY rev DESC",
-            (draft_id,),
-        )
-        return [Revision(r, _time(s), a, k, tuple(json.loads(c)) if c else ()) for r, s, a, k, c in rows]
-
-    # -- conflicts ------------------------------------------------------------------------------
-
-    def conflicts(self, draft_id: str) -> list[Conflict]:
-        rows = self._read(
-            "SELECT id, field, mine, theirs, author, created FROM conflicts"
-            " WHERE draft_id = ? AND resolved IS NULL ORDER BY id",
-            (draft_id,),
-        )
-        return [Conflict(i, f, json.loads(m), json.loads(t), a, _time(c)) for i, f, m, t, a, c in rows]
-
-    def resolve(
-        self, draft_id: str, conflict_id: int, value: Any, catalogue: Catalogue, *, author: str | None = None
-    ) -> SaveResult:
-        rows = self._read(
-            "SELECT field FROM conflicts WHERE id = ? AND draft_id = ? AND resolved IS NULL",
-            (conflict_id, draft_id),
-        )
-        if not rows:
-            raise KeyError(conflict_id)
-        head = self.head(draft_id)
-        result = self.apply(draft_id, head, {rows[0][0]: value}, catalogue, author=author, kind="resolve")
-        with self._transaction() as db:
-            db.execute("UPDATE conflicts SET resolved = ? WHERE id = ?", (_now(), conflict_id))
-        return result
-
-    # -- listing, codes, deleting ---------------------------------------------------------------
-
-    _SUMMARY = "SELECT id, organisation, created, updated, progress, head, deleted, code FROM drafts"
-
-    @staticmethod
-    def _summary(row: tuple) -> DraftSummary:
-        i, o, c, u, p, h, d, code = row
-        return DraftSummary(i, o, _time(c), _time(u), p, h, _time(d), code or "")
-
-    def list(
-        self, ids: list[str] | None = None, *, deleted: bool = False, org: str | None = None
-    ) -> list[DraftSummary]:
-        where = "deleted IS NOT NULL" if deleted else "deleted IS NULL"
-        args: tuple = ()
-        if ids is not None:
-            ids = [i for i in ids if is_draft_id(i)]
-            where += f" AND id IN ({','.join('?' * len(ids))})" if ids else " AND 0"
-            args = tuple(ids)
-        if org is not None:
-            where += " AND org_id = ?"
-            args += (org,)
-        rows = self._read(f"{self._SUMMARY} WHERE {where} ORDER BY updated DESC", args)
-        return [self._summary(r) for r in rows]
-
-    def summary(self, draft_id: str) -> DraftSummary:
-        rows = self._read(f"{self._SUMMARY} WHERE id = ?", (draft_id,)) if is_draft_id(draft_id) else []
-        if not rows:
-            raise DraftNotFound(draft_id)
-        return self._summary(rows[0])
-
-    def find_code(self, code: str) -> str | None:
-        norm = normalise_code(code)
-        rows = self._read("SELECT id FROM drafts WHERE code = ? AND deleted IS NULL", (norm,)) if norm else []
-        return rows[0][0] if rows else None
-
-    def delete(self, draft_id: str) -> None:
-        with self._transaction() as db:
-            db.execute("UPDATE drafts SET deleted = ? WHERE id = ? AND deleted IS NULL", (_now(), draft_id))
-
-    def undelete(self, draft_id: str) -> None:
-        with self._transaction() as db:
-            db.execute("UPDATE drafts SET deleted = NULL WHERE id = ?", (draft_id,))
-
-    def purge(self, draft_id: str | None = None) -> int:
-        with self._transaction() as db:
-            if draft_id is not None:
-                ids = [draft_id]
-            else:
-                cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(days=UNDO_DAYS)).isoformat()
-                ids = [r[0] for r in db.execute("SELECT id FROM drafts WHERE deleted < ?", (cutoff,))]
-            for i in ids:
-                db.execute("DELETE FROM conflicts WHERE draft_id = ?", (i,))
-                db.execute("DELETE FROM revisions WHERE draft_id = ?", (i,))
-                db.execute("DELETE FROM drafts WHERE id = ?", (i,))
-        return len(ids)
-
-    def exists(self, draft_id: str) -> bool:
-        if not is_draft_id(draft_id):
-            return False
-        return bool(self._read("SELECT 1 FROM drafts WHERE id = ? AND deleted IS NULL", (draft_id,)))
-
-    # -- organisations, members, invitations, audit log ----------------------------------------
-
-    def create_org(self, name: str, *, owner: str) -> str:
-        name, owner = str(name).strip(), normal_email(owner)
-        if not name or not owner:
-            raise ValueError("an organisation needs a name and an owner's email address")
-        org_id = new_draft_id()
-        now = _now()
-        with self._transaction() as db:
-            db.execute("INSERT INTO orgs (id, name, created) VALUES (?, ?, ?)", (org_id, name, now))
-            db.execute(
-                "INSERT INTO members (org_id, email, role, added) VALUES (?, ?, 'owner', ?)",
-                (org_id, owner, now),
-            )
-            self._log(db, org_id, owner, "create organisation", detail=name, at=now)
-            self._log(db, org_id, owner, "member", detail=f"{owner}: owner", at=now)
-        return org_id
-
-    def org(self, org_id: str) -> Organisation:
-        rows = self._read("SELECT id, name, created FROM orgs WHERE id = ?", (str(org_id),))
-        if not rows:
-            raise OrgNotFound(org_id)
-        i, n, c = rows[0]
-        return Organisation(i, n, _time(c))
-
-    def orgs_for(self, email: str) -> list[Membership]:
-        rows = self._read(
-            "SELECT m.org_id, m.email, m.role, m.added, o.name FROM members m JOIN orgs o ON o.id = m.org_id"
-            " WHERE m.email = ? ORDER BY o.name, o.id",
-            (normal_email(email),),
-        )
-        return [Membership(o, e, r, _time(a), n) for o, e, r, a, n in rows]
-
-    def members(self, org_id: str) -> list[Membership]:
-        rows = self._read(
-            "SELECT m.org_id, m.email, m.role, m.added, o.name FROM members m JOIN orgs o ON o.id = m.org_id"
-            " WHERE m.org_id = ? ORDER BY m.email",
-            (str(org_id),),
-        )
-        return [Membership(o, e, r, _time(a), n) for o, e, r, a, n in rows]
-
-    def role_of(self, org_id: str | None, email: str | None) -> str | None:
-        if not org_id or not email:
-            return None
-        rows = self._read(
-            "SELECT role FROM members WHERE org_id = ? AND email = ?", (str(org_id), normal_email(email))
-        )
-        return rows[0][0] if rows else None
-
-    def set_member(self, org_id: str, email: str, role: str, *, by: str | None) -> None:
-        check_role(role)
-        self.org(org_id)
-        email = normal_email(email)
-        if not email:
-            raise ValueError("an email address is needed")
-        with self._transaction() as db:
-            db.execute(
-                "INSERT INTO members (org_id, email, role, added) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (org_id, email) DO UPDATE SET role = excluded.role",
-                (org_id, email, role, _now()),
-            )
-            self._log(db, org_id, by, "member", detail=f"{email}: {role}")
-
-    def remove_member(self, org_id: str, email: str, *, by: str | None) -> None:
-        email = normal_email(email)
-        with self._transaction() as db:
-            cur = db.execute("DELETE FROM members WHERE org_id = ? AND email = ?", (str(org_id), email))
-            if cur.rowcount:
-                self._log(db, org_id, by, "remove member", detail=email)
-
-    def invite(self, org_id: str, email: str, role: str, *, by: str | None) -> str:
-        import secrets
-
-        check_role(role)
-        self.org(org_id)
-        email = normal_email(email)
-        if "@" not in email:
-            raise ValueError(f"{email!r} is not an email address")
-        token = secrets.token_urlsafe(24)
-        with self._transaction() as db:
-            db.execute(
-                "INSERT INTO invitations (org_id, email, role, token, created, by) VALUES (?, ?, ?, ?, ?, ?)",
-                (org_id, email, role, token_hash(token), _now(), by),
-            )
-            self._log(db, org_id, by, "invite", detail=f"{email}: {role}")
-        return token
-
-    def invitations(self, org_id: str) -> list[Invitation]:
-        rows = self._read(
-            "SELECT id, org_id, email, role, created, by, accepted FROM invitations"
-            " WHERE org_id = ? AND accepted IS NULL AND cancelled IS NULL ORDER BY id",
-            (str(org_id),),
-        )
-        return [Invitation(i, o, e, r, _time(c), b, _time(a)) for i, o, e, r, c, b, a in rows]
-
-    def cancel_invite(self, org_id: str, invite_id: int, *, by: str | None) -> None:
-        with self._transaction() as db:
-            cur = db.execute(
-                "UPDATE invitations SET cancelled = ? WHERE id = ? AND org_id = ? AND accepted IS NULL"
-                " AND cancelled IS NULL",
-                (_now(), int(invite_id), str(org_id)),
-            )
-            if cur.rowcount:
-                self._log(db, org_id, by, "cancel invite", detail=str(invite_id))
-
-    def accept_invite(self, token: str, email: str) -> Membership:
-        email = normal_email(email)
-        now = _now()
-        with self._transaction() as db:
-            row = db.execute(
-                "SELECT id, org_id, email, role FROM invitations"
-                " WHERE token = ? AND accepted IS NULL AND cancelled IS NULL",
-                (token_hash(str(token)),),
-            ).fetchone()
-            if row is None:
-                raise InvalidInvite("This invitation link is not valid, or has been used or cancelled.")
-            invite_id, org_id, invited, role = row
-            if invited != email:
-                raise InvalidInvite(
-                    f"This invitation is for another email address; you are signed in as {email}."
-                )
-            db.execute("UPDATE invitations SET accepted = ? WHERE id = ?", (now, invite_id))
-            have = db.execute(
-                "SELECT role FROM members WHERE org_id = ? AND email = ?", (org_id, email)
-            ).fetchone()
-            if have is None:
-                db.execute(
-                    "INSERT INTO members (org_id, email, role, added) VALUES (?, ?, ?, ?)",
-                    (org_id, email, role, now),
-                )
-            self._log(db, org_id, email, "join", detail=f"{email}: {have[0] if have else role}", at=now)
-            name = db.execute("SELECT name FROM orgs WHERE id = ?", (org_id,)).fetchone()[0]
-        return Membership(org_id, email, have[0] if have else role, _time(now), name)
-
-    def draft_org(self, draft_id: str) -> str | None:
-        if not is_draft_id(draft_id):
-            return None
-        rows = self._read("SELECT org_id FROM drafts WHERE id = ?", (draft_id,))
-        return rows[0][0] if rows else None
-
-    def log(
-        self,
-        org_id: str,
-        actor: str | None,
-        action: str,
-        *,
-        draft_id: str | None = None,
-        fields: tuple[str, ...] | list[str] = (),
-        detail: str = "",
-    ) -> None:
-        with self._transaction() as db:
-            self._log(db, org_id, actor, action, draft_id, list(fields), detail)
-
-    def audit(self, org_id: str, *, draft_id: str | None = None, limit: int = 500) -> list[AuditEntry]:
-        sql = "SELECT id, org_id, at, actor, action, draft_id, fields, detail FROM audit WHERE org_id = ?"
-        args: tuple = (str(org_id),)
-        if draft_id is not None:
-            sql += " AND draft_id = ?"
-            args += (draft_id,)
-        rows = self._read(sql + " ORDER BY id DESC LIMIT ?", (*args, int(limit)))
-        return [
-            AuditEntry(i, o, _time(a), who, act, d, tuple(json.loads(f or "[]")), det)
-            for i, o, a, who, act, d, f, det in rows
-        ]

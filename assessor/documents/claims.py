@@ -383,12 +383,12 @@ def parents_by_agreement(known: Mapping[str, Any]) -> bool:
     )
 
 
-def has_shifts(known: Mapping[str, Any]) -> bool:
-    """Whether moderators hand over from shift to shift: the organisation runs the space, it is
-    not a live video session, and moderators work set times. Only then does the procedure hold a
-    shift handover record."""
+def has_shifts(known: Mapping[str, Any], *, runs: bool | None = None) -> bool:
+    """Whether moderators hand over from shift to shift: the organisation runs the space (``runs``,
+    else read from the answers), it is not a live video session, and moderators work set times.
+    Only then does the procedure hold a shift handover record (``Flags.shifts``)."""
     return (
-        known.get("profile.relationship") == "runs"
+        (known.get("profile.relationship") == "runs" if runs is None else runs)
         and known.get("profile.platform") != "video"
         and known.get("profile.moderation_cover") in SHIFT_COVER
         and known.get("moderation.handover") != "not_applicable"

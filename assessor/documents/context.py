@@ -19,7 +19,7 @@ from assessor.diff import Changes
 from assessor.documents.claims import (
     HARD_SUBJECTS,
     IN_PACK,
-    SHIFT_COVER,
+    has_shifts,
     in_pack_action,
     pack_contents,
     parents_by_agreement,
@@ -497,10 +497,14 @@ def _flags(
         video=video,
         # A handover answered "not applicable" (one person moderates, or the same people start to
         # finish) means there is nobody to hand over to: the concerns log does that job.
-        shifts=not audit
-        and not video
-        and profile.get("moderation_cover") in SHIFT_COVER
-        and (choices or {}).get("moderation.handover") != "not_applicable",
+        shifts=has_shifts(
+            {
+                "profile.platform": kind,
+                "profile.moderation_cover": profile.get("moderation_cover"),
+                "moderation.handover": (choices or {}).get("moderation.handover"),
+            },
+            runs=not audit,
+        ),
         no_set_hours=not audit and profile.get("moderation_cover") == "no_set_times",
         own_service=not audit
         and (

@@ -1,14 +1,16 @@
 """Issue 14, point 4: `pipx install .` gives an `assessor` command with the app and its data.
 
-The wheel is built here (pip fetches setuptools from PyPI for the build, as pipx does) and
-installed into a temporary folder; the installed copy checks its own questionnaire and finds
-its templates, from outside the repository.
+The wheel is built from a temporary copy of the files git knows (tracked, or new and not ignored),
+so a local build/ or egg-info left from an older build cannot be packaged instead (pip fetches
+setuptools from PyPI for the build, as pipx does). It is installed into a temporary folder; the
+installed copy checks its own questionnaire and finds its templates, from outside the repository.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -39,7 +41,24 @@ def test_the_package_needs_what_the_app_needs_at_the_same_pins():
     assert project["scripts"]["assessor"] == "assessor.cli:main"
 
 
+def source_copy(dest: Path) -> Path:
+    """The working tree's files that git tracks or would add (not ignored ones), copied to ``dest``."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():  # a tracked file deleted in the working tree is left out
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    return dest
+
+
 def test_the_installed_package_runs_from_anywhere(tmp_path):
+    src = source_copy(tmp_path / "src")
     wheels = tmp_path / "wheels"
     subprocess.run(
         [
@@ -47,7 +66,7 @@ def test_the_installed_package_runs_from_anywhere(tmp_path):
             "-m",
             "pip",
             "wheel",
-            str(ROOT),
+            str(src),
             "--no-deps",
             "-q",
             "-w",
@@ -62,8 +81,8 @@ def test_the_installed_package_runs_from_anywhere(tmp_path):
     for tree in ("questionnaires", "templates", "ui/components"):
         have = {n for n in names if n.startswith(f"{tree}/")}
         want = {
-            str(p.relative_to(ROOT))
-            for p in (ROOT / tree).rglob("*")
+            str(p.relative_to(src))
+            for p in (src / tree).rglob("*")
             if p.is_file() and "__pycache__" not in p.parts
         }
         assert have == want, f"{tree}: missing from the wheel: {sorted(want - have)}"

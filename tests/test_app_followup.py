@@ -120,3 +120,22 @@ def test_portfolio_page_shows_three_communities_side_by_side(db):
     assert "Overdue since 31 October 2026" in table and "Grooming and inappropriate contact" in table
     assert "**3** communities" in texts(at)
     assert "Download the trustee summary (PDF)" in [b.proto.label for b in at.get("download_button")]
+
+
+def test_the_exports_are_built_once_per_saved_revision_not_per_download():
+    from ui.results import memoised
+
+    built = []
+
+    def build():
+        built.append(1)
+        return {"action-plan.csv": b"%d" % len(built)}
+
+    memo: dict = {}
+    # Three downloads of one revision: one build. A new revision (or day) builds again.
+    assert [memoised(memo, ("d", 3, "day"), build)["action-plan.csv"] for _ in range(3)] == [b"1"] * 3
+    assert memoised(memo, ("d", 4, "day"), build)["action-plan.csv"] == b"2"
+    assert memoised(memo, ("d", 4, "day"), build)["action-plan.csv"] == b"2"
+    # Without a saved revision there is nothing to name the answers by: never kept.
+    assert memoised(memo, None, build) is not memoised(memo, None, build)
+    assert len(built) == 4

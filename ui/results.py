@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import zlib
+from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 
@@ -17,6 +19,8 @@ from ui.page import narrow
 from ui.questions import _key
 from ui.sections import next_button
 from ui.text import md
+
+T = TypeVar("T")
 
 BAND_COLOURS = {"red": "#b3261e", "amber": "#a05a00", "green": "#1e6b34"}
 BAND_FILL = {"red": "#f6d5d3", "amber": "#fbe7c6", "green": "#d5ecd9"}
@@ -359,52 +363,60 @@ def _follow_up(result: Result) -> None:
             st.rerun()
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The plan's downloads, one button each: (label, file: a name in exports() or the calendar's, mime,
+# icon, help).
+DOWNLOADS = (
+    ("Action plan (Excel)", "action-plan.xlsx", XLSX, ":material/table:",
+     "The action plan and the risk register, one sheet each"),
+    ("Action plan (CSV)", "action-plan.csv", "text/csv", ":material/csv:", None),
+    ("Risk register (CSV)", "risk-register.csv", "text/csv", ":material/csv:", None),
+    ("Dates (calendar)", "follow-up.ics", "text/calendar", ":material/calendar_month:",
+     "The review date and each open action's due date, for Outlook, Google or Apple Calendar"),
+)  # fmt: skip
+
+
+def memoised(memo: dict, key: object, build: Callable[[], T]) -> T:
+    """``build()``, kept in ``memo`` while ``key`` stays the same (one value at a time); a key of
+    None is never kept."""
+    if key is None or memo.get("key") != key or "value" not in memo:
+        memo.clear()
+        memo["value"], memo["key"] = build(), key
+    return memo["value"]
+
+
 def _downloads(result: Result) -> None:
     """The action plan and risk register for spreadsheets, and the dates for a calendar. Built only
-    when a button is pressed (Streamlit calls the function then)."""
+    when a button is pressed (Streamlit calls the function then, outside the script run), and the
+    exports once per saved revision and day (every change is saved, so the revision names the
+    answers), not once per file."""
     from ui.documents import file_stem
 
     a, cat = state.assessment(), state.catalogue()
     stem = file_stem(a)
     seed = f"draft:{state.draft_id()}"  # hashed in the file: the draft id is not revealed
+    # A plain dict from the session, so that the click (outside the run) needs no session state.
+    memo = st.session_state.setdefault("exports_memo", {})
+    rev = st.session_state.get("saved_rev")
+    key = (state.draft_id(), rev, dt.date.today()) if rev is not None else None
 
-    def files() -> dict[str, bytes]:
+    def build(name: str) -> bytes:
+        if name.endswith(".ics"):
+            return calendar_ics(a, result, seed=seed)
         from assessor.exports import exports
 
-        return exports(a, result, cat)
+        return memoised(memo, key, lambda: exports(a, result, cat))[name]
 
     st.subheader("Download the plan")
-    cols = st.columns(4)
-    cols[0].download_button(
-        "Action plan (Excel)",
-        lambda: files()["action-plan.xlsx"],
-        file_name=f"{stem}-action-plan.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/table:",
-        help="The action plan and the risk register, one sheet each",
-    )
-    cols[1].download_button(
-        "Action plan (CSV)",
-        lambda: files()["action-plan.csv"],
-        file_name=f"{stem}-action-plan.csv",
-        mime="text/csv",
-        icon=":material/csv:",
-    )
-    cols[2].download_button(
-        "Risk register (CSV)",
-        lambda: files()["risk-register.csv"],
-        file_name=f"{stem}-risk-register.csv",
-        mime="text/csv",
-        icon=":material/csv:",
-    )
-    cols[3].download_button(
-        "Dates (calendar)",
-        lambda: calendar_ics(a, result, seed=seed),
-        file_name=f"{stem}-follow-up.ics",
-        mime="text/calendar",
-        icon=":material/calendar_month:",
-        help="The review date and each open action's due date, for Outlook, Google or Apple Calendar",
-    )
+    for col, (label, name, mime, icon, help_text) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS, strict=True):
+        col.download_button(
+            label,
+            lambda name=name: build(name),
+            file_name=f"{stem}-{name}",
+            mime=mime,
+            icon=icon,
+            help=help_text,
+        )
 
 
 def _plan_table(result: Result) -> None:

@@ -244,6 +244,26 @@ def test_pdf_of_raw_html_cannot_reach_out(listener):
     assert "/EmbeddedFiles" not in PdfReader(io.BytesIO(pdf)).trailer["/Root"].get("/Names", {})
 
 
+def test_a_pdf_leaves_no_font_folder_behind(tmp_path, monkeypatch):
+    # WeasyPrint copies the pack's @font-face fonts into a weasyprint-* folder in the temporary
+    # directory; without the garbage collector running, only html_to_pdf's cleanup removes it.
+    import gc
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    html = """<!DOCTYPE html><html lang="en-GB"><head><title>t</title>
+    <link rel="stylesheet" href="assets/pack.css"></head><body><p>hello <em>there</em></p></body></html>"""
+    gc.disable()
+    try:
+        pdf = html_to_pdf(html)
+        left = sorted(p.name for p in tmp_path.iterdir())
+    finally:
+        gc.enable()
+    fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values()
+    assert any("Noto" in f.get_object()["/BaseFont"] for f in fonts)  # the pack's fonts were used
+    assert left == []
+
+
 # -- helpers ----------------------------------------------------------------------
 
 

@@ -32,14 +32,32 @@ def html_to_pdf(html: str, fetcher: AssetFetcher | None = None) -> bytes:
     Pass a ``fetcher`` to inspect afterwards what was asked for (tests do).
     """
     from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     from assessor.documents.fetcher import AssetFetcher
 
     fetcher = fetcher or AssetFetcher()
-    document = HTML(
-        string=avoid_inline_break_bug(html), base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher
-    ).render(pdf_variant="pdf/ua-1")
-    document.metadata.attachments.clear()  # never embed files, whatever the HTML says
-    pdf = document.write_pdf(pdf_variant="pdf/ua-1", attachments=None)
+    # WeasyPrint copies each @font-face font into a new /tmp/weasyprint-* folder that only the font
+    # configuration's __del__ removes; the configuration sits in a reference cycle, so that waits for
+    # the garbage collector, and never comes in a worker that exits first (Kozea/WeasyPrint#2090).
+    # Removed here as soon as the PDF is written.
+    fonts = FontConfiguration()
+    try:
+        document = HTML(
+            string=avoid_inline_break_bug(html), base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher
+        ).render(font_config=fonts, pdf_variant="pdf/ua-1")
+        document.metadata.attachments.clear()  # never embed files, whatever the HTML says
+        pdf = document.write_pdf(pdf_variant="pdf/ua-1", attachments=None)
+    finally:
+        _remove_font_folder(fonts)
     assert pdf is not None
     return pdf
+
+
+def _remove_font_folder(fonts: object) -> None:
+    import shutil
+
+    folder = getattr(fonts, "_folder", None)  # WeasyPrint 70 has no public way to clean up
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        fonts._folder = None  # type: ignore[attr-defined]  # so that __del__ does nothing later

@@ -469,6 +469,21 @@ class _CrossCheck:
         for i, area in enumerate(q.also_counts_in):
             self._check_area_ref(src, (*loc, "also_counts_in", i), area)
         self._check_harm(src, (*loc, "harm"), q.harm)
+        if q.answers_incident:
+            incidents = self.seen.get("profile.incidents")
+            kinds = {o.value for o in incidents.options} - {"none"} if incidents is not None else set()
+            for i, kind in enumerate(q.answers_incident):
+                if kind not in kinds:
+                    self.problems.append(
+                        src.at(
+                            (*loc, "answers_incident", i),
+                            f"'{kind}' is not an incident kind of profile.incidents (kinds: {', '.join(sorted(kinds))})",
+                        )
+                    )
+            if not q.scored:
+                self.problems.append(
+                    src.at((*loc, "answers_incident"), "only a scored question answers an incident")
+                )
         self._check_guidance(src, (*loc, "guidance"), q.guidance)
         values: set[str] = set()
         for oi, option in enumerate(q.options):

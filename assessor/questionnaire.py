@@ -216,6 +216,14 @@ class Question(Strict):
         None,
         description="The kind of harm a gap here lets through (a class in catalogue.yaml `harm_order`); defaults to the area's.",
     )
+    answers_incident: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Kinds of incident (options of profile.incidents) this control is the first answer to: "
+            "when the profile records one, a gap here rises `incident_raise` step, is not held back by "
+            "`priority_at_most_by_band`, and ranks by `rank_by: answers_incident`."
+        ),
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> Question:
@@ -462,6 +470,7 @@ class HarmOrder(Strict):
 class RankBy(StrEnum):
     """What the action plan can rank by, within a priority (``rank_by`` lists them in order)."""
 
+    answers_incident = "answers_incident"  # the control is the first answer to an incident recorded this year
     harm_class = "harm_class"  # the question's harm class, in `harm_order`'s order for the case
     key_missing = "key_missing"  # closes a key control that is missing
     key = "key"  # closes a key control, missing or only partly in place

@@ -668,6 +668,8 @@ def _plan(
     harm_classes = list(harm_rule.order) if harm_rule is not None else []
     harm_tier = {c: i for i, c in enumerate(harm_classes)}
     rank_by = rules.rank_by
+    incidents = set(assessment.profile.get("incidents") or ())
+    incident_labels = catalogue.option_labels.get("profile.incidents", {})
     pick = (
         operator.itemgetter(*rank_by) if len(rank_by) > 1 else (lambda f: (f[rank_by[0]],) if rank_by else ())
     )
@@ -730,13 +732,15 @@ def _plan(
             by_band = key_map[band] if key else rules.priority_by_band[band]
             priority = _raised(action.priority, by_band, rules.max_raise)
             urgent = urgent_areas[result.id]
+            answers = bool(q.answers_incident) and not incidents.isdisjoint(q.answers_incident)
             before_incident = priority
-            if urgent and rules.incident_raise:
+            if (urgent or answers) and rules.incident_raise:
                 # Acted on first: one step up, never more than max_raise above its own priority.
                 stepped = PRIORITY_ORDER[max(0, _URGENCY[priority] - rules.incident_raise)]
                 priority = _raised(action.priority, stepped, rules.max_raise)
             at_most = rules.priority_at_most_by_band.get(band)
-            if at_most is not None and not key:
+            if at_most is not None and not key and not answers:
+                # An answer to this year's incident is not an improvement to make one day.
                 priority = _less_urgent(priority, at_most)
             cls = harm_class(q, area_by_id.get(result.id))
             tier = harm_tier.get(cls, len(harm_classes))
@@ -754,6 +758,7 @@ def _plan(
                 priority = lowered_to = ceiling
             unknown = finding.answer in (None, ControlAnswer.dont_know.value)
             features = {
+                "answers_incident": 1 if answers else 0,  # the first answer to an incident this year
                 "harm_class": -tier,  # the harm class, in the lead's order (catalogue.yaml `harm_order`)
                 "key_missing": 1 if key else 0,  # a missing key control
                 "key": 1 if status else 0,  # a key control, missing or only partly in place
@@ -773,7 +778,15 @@ def _plan(
                 why = f"Closes a gap in {result.title} ({label}), where an incident happened since the last review."
             else:
                 why = f"Closes a gap in {result.title} ({label})."
-            if urgent:
+            if answers:
+                kinds = ", ".join(incident_labels.get(k, k) for k in q.answers_incident if k in incidents)
+                raised_to = rules.priorities[priority].label.lower()
+                why += (
+                    f" It is the first answer to an incident since the last review ({kinds.lower()}):"
+                    + (f" raised one step to {raised_to}," if priority != before_incident else "")
+                    + " not held back by the area's band, and ranked first within its priority."
+                )
+            elif urgent:
                 raised_to = rules.priorities[priority].label.lower()
                 why += (
                     f" An incident of this kind is acted on first: raised one step to {raised_to}"

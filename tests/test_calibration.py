@@ -107,13 +107,15 @@ def test_no_two_actions_ask_for_the_same_thing(name):
 
 @pytest.mark.xfail(
     reason=(
-        "issue 11: top 3 match the lead for 11/16; 13 needed. An incident raises its area's actions"
-        " one step (incident_raise) but does not rank them first: ranking `incident` first in rank_by"
-        " gave 8/16 (a bullying incident put conflict plans above grooming and images). Misses: addiction-recovery (grooming"
-        ".restricted_access is high in an amber area below five critical gaps), gaming-club (a partly"
-        " in place staff-accounts control ranks first by harm class), learning-disability and refugee"
-        " (the lead answers the incident with what members are told; staff_never_ask is medium),"
-        " slack (four response gaps tie before conduct and information)"
+        "issue 11: top 3 match the lead for 12/16; 13 needed. `answers_incident` (after a scam, telling"
+        " members what staff never ask for and how catfishing works ranks first) and a real gap before"
+        " adopting the pack's own procedure gave learning-disability. No reordering of rank_by (every"
+        " prefix of up to 3 of 14 criteria) nor moving any one harm class in the children's or adults'"
+        " order gives a 13th. Misses: addiction-recovery (the open join link is high in a Medium area,"
+        " below five critical moderation and response gaps), gaming-club (a partly in place staff-accounts"
+        " control ranks first by harm class, and signposting out of hours is an information gap),"
+        " refugee (staff_never_ask is at most high, own priority medium, below five critical gaps),"
+        " slack (oversight and four response gaps come before harassment and published hours)"
     ),
     strict=False,
 )

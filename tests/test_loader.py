@@ -166,7 +166,10 @@ SCORING_TYPOS = [
     ("catalogue.yaml", "    when: {q: profile.stage, equals: planned}\n    priorities",
      "    when: {q: profile.stage, equals: plannd}\n    priorities", "{q:",
      "'plannd' is not an option of 'profile.stage'"),
-    ("catalogue.yaml", "rank_by: [harm_class,", "rank_by: [harm_clas,", "harm_clas", "rank_by: must be one of"),
+    ("catalogue.yaml", "rank_by: [answers_incident,", "rank_by: [answer_incident,", "answer_incident",
+     "rank_by: must be one of"),
+    ("areas/05-anonymity.yaml", "answers_incident: [fake_profiles]", "answers_incident: [fake_profile]",
+     "fake_profile", "'fake_profile' is not an incident kind of profile.incidents"),
 ]  # fmt: skip
 
 

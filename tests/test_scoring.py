@@ -173,6 +173,8 @@ from conftest import EXAMPLES  # noqa: E402
 
 from assessor.assessment import Answer, load_assessment  # noqa: E402
 from assessor.questionnaire import BAND_ORDER, Cap  # noqa: E402
+
+SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 from assessor.scoring import cap_floor  # noqa: E402
 
 
@@ -372,3 +374,21 @@ def test_score_explains_every_cap_and_every_key_control(catalogue):
             if area.residual != u:
                 assert area.cap is not None and area.cap.binding, (name, area.id)
     assert seen_caps > 50 and seen_keys > 100, (seen_caps, seen_keys)
+
+
+def test_the_first_answer_to_an_incident_is_raised_and_ranked_first(catalogue):
+    # `answers_incident`: after a scam (profile.incidents: fake_profiles), telling members what real
+    # staff never ask for is the first answer. In the learning-disability group its area
+    # (anonymity) is Low, which would hold the gap at medium; the incident lifts it to high, and it
+    # ranks before every other high action that does not answer the incident.
+    a = load_assessment(SCENARIOS / "learning-disability-whatsapp.yaml", catalogue)
+    r = score(a, catalogue)
+    assert _area(r, "anonymity").residual.band == "green"
+    x = next(x for x in r.actions if "anonymity.staff_never_ask" in x.sources)
+    assert x.priority == "high" and "first answer to an incident" in x.why
+    same = [y for y in r.actions if y.priority == x.priority]
+    assert all("first answer to an incident" in y.why for y in same[: same.index(x)])
+    # Without the incident it is an improvement in a Low area: medium, and the why says nothing.
+    quiet = a.model_copy(update={"profile": {**a.profile, "incidents": ["none"]}})
+    y = next(y for y in score(quiet, catalogue).actions if "anonymity.staff_never_ask" in y.sources)
+    assert y.priority == "medium" and "first answer" not in y.why

@@ -27,7 +27,8 @@ from test_browser_many import CHOICES, area, question_id
 
 from assessor.assessment import Assessment
 from assessor.catalogue import default_catalogue
-from assessor.store import open_store
+from assessor.store import flatten, open_store
+from ui.state import question_anchor
 
 NOTE = "Notes or evidence (optional)"
 
@@ -168,15 +169,18 @@ def shots(servers):
             page.screenshot(path=str(servers[0].log.parent / f"context-{i}.png"))
 
 
+def box_of(page, qid: str):
+    """A question's box, by its id (state.question_anchor): not by position, which shifts while a
+    rerun draws the page (a notice inserted at the top moves every element down one, and until
+    the run reaches a question, the browser may show the one after it in its place)."""
+    return page.locator(f".st-key-{question_anchor(qid)}")
+
+
 @pytest.mark.xfail(
     strict=False,
-    reason="Issue 14: with the radio fix (ui/questions.py: a radio's change to None is the browser's "
-    "stale value, not saved) 2 of 4 runs passed; before it a server A tab wrote server B's third answer "
-    "as None (rev 10 over rev 7). The 2 failing runs after it (load 2-12) reported "
-    "responding.emergency_999 (server B's first question) as crossed: stored, but missing from the "
-    "test's own record for that assessment (question_id is read after the click, on a page that may "
-    "have been redrawn); whether test record or store is wrong: "
-    "cause not found by the deadline",
+    reason="Issue 14: the 'crossed' failures were the test's record (question read by position "
+    "after the click, while the rerun drew the page); fixed. Stale non-empty widget values: see "
+    "state.save(widget=True). Not yet shown reliable over repeated runs",
 )
 def test_ten_contexts_on_two_servers_lose_nothing_and_see_each_other(browser, servers, database, shots):
     page_id, title = area(8)
@@ -200,6 +204,9 @@ def test_ten_contexts_on_two_servers_lose_nothing_and_see_each_other(browser, se
     for page in pages:
         page.get_by_role("heading", name=title).first.wait_for(timeout=90_000)
         wait_idle(page, timeout=90_000)
+    # The questions, in page order, read once from a settled page before any answer.
+    groups = pages[0].get_by_role("radiogroup")
+    order = [question_id(groups.nth(k)) for k in range(8)]
 
     # Server A's contexts answer questions 0-2 of their assessment, server B's questions 3-5, in
     # rounds: each round clicks in all ten contexts without waiting, so ten saves (two to each
@@ -208,24 +215,26 @@ def test_ten_contexts_on_two_servers_lose_nothing_and_see_each_other(browser, se
     # Then a note each (A: on question 0, B: on question 3).
     expected: list[dict[str, str]] = [{} for _ in drafts]
     by_context: list[dict[str, str]] = [{} for _ in plan]
+    clicks: list[str] = []  # context, round, question, choice, revision shown before, after
     for rnd in range(3):
         shown = [revision(page) for page in pages]
         for i, (page, (_, _, side)) in enumerate(zip(pages, plan, strict=True)):
-            group = page.get_by_role("radiogroup").nth(rnd + 3 * side)
+            qid = order[rnd + 3 * side]
             label, value = CHOICES[(i + rnd) % 3]
-            group.get_by_text(label, exact=True).click()
-            qid = question_id(group)
+            box_of(page, qid).get_by_role("radiogroup").get_by_text(label, exact=True).click()
             expected[i % 5][qid] = value
             by_context[i][qid] = label
-        for page, before in zip(pages, shown, strict=True):
+        for i, (page, before) in enumerate(zip(pages, shown, strict=True)):
             settled(page, before)
+            qid = order[rnd + 3 * plan[i][2]]
+            clicks.append(f"{i} r{rnd} {qid}={by_context[i][qid]} rev {before}->{revision(page)}")
+    (servers[0].log.parent / "clicks.log").write_text("\n".join(clicks) + "\n")
     notes: dict[int, str] = {}
     for i, (page, (_, _, side)) in enumerate(zip(pages, plan, strict=True)):
-        box = page.get_by_label(NOTE).nth(3 * side)
         notes[i] = f"Checked on server {'AB'[side]}, browser {i}"
-        box.fill(notes[i])
+        box_of(page, order[3 * side]).get_by_label(NOTE).fill(notes[i])
     for i, page in enumerate(pages):
-        box = page.get_by_label(NOTE).nth(3 * plan[i][2])
+        box = box_of(page, order[3 * plan[i][2]]).get_by_label(NOTE)
         page.locator(f"#{box.get_attribute('aria-describedby')}").filter(has_text="Saved").wait_for(
             timeout=90_000
         )
@@ -247,28 +256,31 @@ def test_ten_contexts_on_two_servers_lose_nothing_and_see_each_other(browser, se
         want = {notes[i] for i in (n, n + 5)}
         lost += [f"Org {n} note {t!r}" for t in sorted(want - written)]
         crossed += [f"Org {n} note {t!r}" for t in sorted(written - want)]
-    if lost or crossed:  # say which saves touched the fields that went wrong
+    if lost or crossed:  # say which saves wrote what, and what each context clicked
         for n, draft in enumerate(drafts):
             for r in reversed(store.revisions(draft)):
-                lost.append(f"Org {n} rev {r.rev} {r.kind} by {r.author}: {', '.join(r.changed)}")
+                at = flatten(store.load(draft, cat, r.rev).to_data())
+                changed = ", ".join(f"{f}={at.get(f)}" for f in r.changed)
+                lost.append(f"Org {n} rev {r.rev} {r.kind} by {r.author}: {changed}")
+        lost += clicks
     assert (lost, crossed) == ([], []), f"answers lost or crossed: {lost} {crossed}"
 
     # The next interaction on each context (a seventh answer: A question 6, B question 7) shows
     # the answers and the note given on the other server.
     shown = [revision(page) for page in pages]
     for page, (_, _, side) in zip(pages, plan, strict=True):
-        page.get_by_role("radiogroup").nth(6 + side).get_by_text("In place", exact=True).click()
+        box_of(page, order[6 + side]).get_by_role("radiogroup").get_by_text("In place", exact=True).click()
     unseen = []
     for i, page in enumerate(pages):
         settled(page, shown[i])
         partner = (i + 5) % 10
-        groups = page.get_by_role("radiogroup")
         for rnd in range(3):
-            group = groups.nth(rnd + 3 * plan[partner][2])
-            label = by_context[partner][question_id(group)]
-            if not group.get_by_role("radio", name=label, exact=True).is_checked():
-                unseen.append((i, rnd))
-        if page.get_by_label(NOTE).nth(3 * plan[partner][2]).input_value() != notes[partner]:
+            qid = order[rnd + 3 * plan[partner][2]]
+            radio = box_of(page, qid).get_by_role("radio", name=by_context[partner][qid], exact=True)
+            if not radio.is_checked():
+                unseen.append((i, qid))
+        note = box_of(page, order[3 * plan[partner][2]]).get_by_label(NOTE)
+        if note.input_value() != notes[partner]:
             unseen.append((i, "note"))
     assert unseen == [], f"contexts that did not show the other server's saves: {unseen}"
     for a in (store.load(d, cat) for d in drafts):

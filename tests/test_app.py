@@ -309,6 +309,37 @@ def test_both_tabs_changing_one_answer_offer_both(db):
     assert a.radio(key=key(a, "profile.relationship")).value == second.value
 
 
+def test_a_value_a_page_showed_before_a_newer_save_is_not_saved_over_it(db):
+    """A page still showing an older revision sends its old choice and ticks with its next click,
+    after the tab's session has taken another tab's newer answers: they are not saved over them.
+    A choice really changed on that page is a conflict; the newer answer stays."""
+    a, b, draft = two_tabs(db)
+    nation, audience = key(a, "profile.nation"), key(a, "profile.audience", "adults")
+    a.radio(key=nation).set_value("wales")
+    a.checkbox(key=audience).check().run()
+    b.run()
+    shown = b.text_input(key=f"{draft}|rev|").value  # the revision with wales and the tick
+    assert b.radio(key=nation).value == "wales" and int(shown) == Store(db).head(draft)
+    a.radio(key=nation).set_value("scotland")
+    a.checkbox(key=audience).uncheck().run()  # newer answers
+    b.run()  # b's session draws them ...
+    # ... and the browser, still showing the older revision, sends its values with a click.
+    b.radio(key=nation).set_value("wales")
+    b.checkbox(key=audience).check()
+    b.text_input(key=f"{draft}|rev|").set_value(shown)
+    b.radio(key=key(b, "profile.relationship")).set_value("runs").run()
+    stored = Store(db).load(draft, default_catalogue()).profile
+    assert (stored["nation"], stored.get("audience"), stored["relationship"]) == ("scotland", None, "runs")
+    assert not Store(db).conflicts(draft)
+    assert b.radio(key=nation).value == "scotland" and b.checkbox(key=audience).value is False
+    # A choice changed on that page: both kept to choose from, the newer one saved.
+    b.radio(key=nation).set_value("england")
+    b.text_input(key=f"{draft}|rev|").set_value(shown)
+    b.run()
+    assert Store(db).load(draft, default_catalogue()).profile["nation"] == "scotland"
+    assert [(c.mine, c.theirs) for c in Store(db).conflicts(draft)] == [("england", "scotland")]
+
+
 LONG_OWNER = """
 import streamlit as st
 from ui import state

@@ -239,6 +239,38 @@ def test_two_edits_of_the_same_answer_keep_both(store, mini):
     assert not store.apply(draft, 2, {"answers/contact.c1/value": "not_in_place"}, mini).conflicts
 
 
+def test_a_stale_value_sent_back_never_overwrites_a_newer_answer(store, mini):
+    """A page still showing an older revision sends back the values it showed (a radio's old
+    choice, tick boxes) after newer saves it has not drawn yet: no change, and no conflict to
+    settle. A value it really changed, based on an older revision of an answer changed since, is
+    a conflict, and the head keeps the newer answer."""
+    draft = store.create(org("One", contact__c1="partly"))
+    store.apply(draft, 1, {"answers/contact.c1/value": "in_place"}, mini, author="tab A")  # rev 2
+    store.apply(draft, 2, {"profile/audience": ["adult"]}, mini, author="tab A")  # rev 3
+    store.apply(draft, 3, {"profile/audience": ["child", "adult"]}, mini, author="tab A")  # rev 4
+    # Tab B's page shows revision 3: it sends back its ticks with a change of its own.
+    stale = store.apply(
+        draft,
+        3,
+        {"profile/audience": ["adult"], "answers/contact.choice/value": "some"},
+        mini,
+        author="tab B",
+    )
+    assert (stale.rev, stale.applied, stale.conflicts) == (5, ("answers/contact.choice/value",), ())
+    assert store.load(draft, mini).profile["audience"] == ["child", "adult"]
+    # Revision 1's choice of an answer changed since, sent back alone: nothing stored.
+    old = store.apply(draft, 1, {"answers/contact.c1/value": "partly"}, mini, author="tab C")
+    assert (old.rev, old.applied, old.conflicts) == (5, (), ())
+    assert store.load(draft, mini).answers["contact.c1"].value == "in_place"
+    assert store.conflicts(draft) == []
+    # A real change based on revision 1 of that answer: a conflict, the newer answer kept.
+    late = store.apply(draft, 1, {"answers/contact.c1/value": "not_in_place"}, mini, author="tab C")
+    assert [(c.field, c.mine, c.theirs) for c in late.conflicts] == [
+        ("answers/contact.c1/value", "not_in_place", "in_place")
+    ]
+    assert late.rev == 5 and store.load(draft, mini).answers["contact.c1"].value == "in_place"
+
+
 def test_removing_an_answer_is_a_change(store, mini):
     draft = store.create(org("One", contact__c1="partly"))
     r = store.apply(draft, 1, {"answers/contact.c1/value": None}, mini)

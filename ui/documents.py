@@ -91,7 +91,7 @@ def _on_date(i: int) -> None:
         rows.append(SignOff())
     rows[i] = rows[i].model_copy(update={"date": value})
     a.sign_off = rows
-    state.save()
+    state.save(widget=True)
 
 
 def _row_value(i: int, part: str) -> str:

@@ -39,7 +39,7 @@ def _set(qid: str, value: Any) -> None:
             a.answers.pop(qid, None)
         else:
             a.answers[qid] = new
-    state.save()
+    state.save(widget=True)  # the browser's value, saved against the revision its page showed
 
 
 def _value_path(qid: str) -> str:

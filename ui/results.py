@@ -467,7 +467,7 @@ def _on_plan_due(action_id: str) -> None:
         a.plan[action_id] = entry
     else:
         a.plan.pop(action_id, None)
-    state.save()
+    state.save(widget=True)
 
 
 def _plan_list(result: Result) -> None:

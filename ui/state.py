@@ -15,6 +15,7 @@ what they saw, and the rest are brought up to date (see ``open_draft``).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import re
@@ -186,6 +187,7 @@ def open_draft(draft: str, *, reconnect: bool = False) -> None:
     st.session_state["draft_id"] = draft
     st.session_state["saved_rev"] = rev
     st.session_state["base_fields"] = flatten(base.to_data())
+    st.session_state.pop("widget_saves", None)
     st.query_params[QUERY_KEY] = draft
     remember(draft)
     if opened.recovered_from:
@@ -257,7 +259,7 @@ def start_draft(new: Assessment) -> str:
 
 
 def close_draft() -> None:
-    for key in ("assessment", "draft_id", "saved_rev", "steps", "base_fields"):
+    for key in ("assessment", "draft_id", "saved_rev", "steps", "base_fields", "widget_saves"):
         st.session_state.pop(key, None)
     if QUERY_KEY in st.query_params:
         del st.query_params[QUERY_KEY]
@@ -316,24 +318,53 @@ def _reseed(fields: Any | None) -> None:
             del st.session_state[key]
 
 
-def _take(result: SaveResult) -> None:
-    """Make the store's head this tab's copy, and redraw what others changed."""
+def _take(result: SaveResult, sent: Any = ()) -> None:
+    """Make the store's head this tab's copy, and redraw what others changed.
+
+    ``sent``: fields this tab sent that the store did not take (a value the page showed before
+    newer saves, or a conflict): drawn again from the head."""
+    before = st.session_state.get("base_fields")
+    now = flatten(result.assessment.to_data())
     st.session_state["assessment"] = result.assessment
     st.session_state["saved_rev"] = result.rev
-    st.session_state["base_fields"] = flatten(result.assessment.to_data())
+    st.session_state["base_fields"] = now
     st.session_state.pop("steps", None)
-    if result.merged:
-        _reseed(result.merged)
-        n = len({_prefixes([f])[0] if _prefixes([f]) else f for f in result.merged})
+    # Others' changes: what this tab's copy did not have. (A save based on an older revision than
+    # the tab's copy gets back, in result.merged, changes the tab had already taken in.)
+    merged = result.merged if before is None else [f for f in diff(before, now) if f not in result.applied]
+    if merged:
+        _reseed(merged)
+        n = len({_prefixes([f])[0] if _prefixes([f]) else f for f in merged})
         notice(
             f"Brought up to date with {n} change{'s' if n != 1 else ''} saved in another tab or by a colleague."
         )
-    if result.conflicts:
-        _reseed([c.field for c in result.conflicts])
+    redraw = {c.field for c in result.conflicts} | {f for f in sent if f not in result.applied}
+    if redraw:
+        _reseed(redraw)
 
 
-def save() -> SaveResult | None:
-    """Save what changed in this tab's assessment, as changes against the revision it showed."""
+def shown_rev() -> int:
+    """The revision the page showed when the browser sent this interaction.
+
+    The hidden field (finish_run) is drawn last in every run, so a page showing revision n drew
+    every widget of revision n before it; the browser sends its value with each interaction. A
+    widget's value in the same request is what the person saw at that revision, or changed."""
+    saved = st.session_state["saved_rev"]
+    shown = st.session_state.get(_rev_key())
+    if isinstance(shown, str) and shown.isdigit() and 0 < int(shown) < saved:
+        return int(shown)
+    return saved
+
+
+def save(*, widget: bool = False) -> SaveResult | None:
+    """Save what changed in this tab's assessment, as changes against the revision it showed.
+
+    ``widget``: the change is a widget's value from the browser (a radio, tick box or date). It
+    is saved against the revision the page showed (``shown_rev``), or, for a field this tab's own
+    widget last saved, that save's revision, as the browser shows its own click. Then a value
+    the page showed before another tab's newer save reached it (sent back with the next click)
+    is no change, and a value changed on a page that did not yet show a newer answer is a
+    conflict: the store keeps the newer answer (assessor.store.merge)."""
     if st.session_state.get("adopt") is not None:
         return None  # a reconnect: finish_run saves the browser's values once the page is drawn
     a = assessment()
@@ -341,10 +372,21 @@ def save() -> SaveResult | None:
     changes = diff(base, flatten(a.to_data()))
     if not changes:
         return None
+    saved = st.session_state["saved_rev"]
+    own = st.session_state.setdefault("widget_saves", {})
+    shown = shown_rev() if widget else saved
+    by_base: dict[int, dict[str, Any]] = {}
+    for path, value in changes.items():
+        by_base.setdefault(min(max(shown, own.get(path, 0)), saved), {})[path] = value
+    applied: list[str] = []
+    conflicts: list = []
     try:
-        result = store().apply(
-            draft_id(), st.session_state["saved_rev"], changes, catalogue(), progress=completion, author=tab()
-        )
+        for rev, part in sorted(by_base.items(), reverse=True):
+            result = store().apply(draft_id(), rev, part, catalogue(), progress=completion, author=tab())
+            applied += result.applied
+            conflicts += result.conflicts
+            if widget:
+                own.update({path: result.rev for path in result.applied})
     except (InvalidChange, Forbidden) as exc:
         # Nothing was stored: show the stored value again and say why.
         from assessor.assessment import parse_stored
@@ -356,7 +398,9 @@ def save() -> SaveResult | None:
         why = "; ".join(exc.problems[:3]) if isinstance(exc, InvalidChange) else str(exc)
         flash("error", f"That change was not saved: {why}")
         return None
-    _take(result)
+    if len(by_base) > 1:
+        result = dataclasses.replace(result, applied=tuple(applied), conflicts=tuple(conflicts))
+    _take(result, changes)
     return result
 
 

@@ -298,13 +298,17 @@ def merge(
     """Apply ``changes`` (made against ``base``) to ``head``.
 
     Returns the merged fields, the fields applied, and conflicts as (field, mine, theirs).
+    For each field: the same value as the head, or the value the sender was shown (``base``),
+    is no change (a page sending back what it showed: a stale widget value after another save
+    it had not drawn yet); the head kept since ``base`` takes the change; a head changed since
+    ``base`` (by another save) keeps its newer value, and the change is kept as a conflict.
     The sign-off rules (``assessor.lifecycle.settle``) are applied here, so every backend that
     merges with this function keeps them; InvalidChange when a change of sign-off state breaks them."""
     merged = dict(head)
     applied, conflicts = [], []
     for path, mine in changes.items():
         theirs = head.get(path)
-        if theirs == mine:
+        if theirs == mine or mine == base.get(path):
             continue
         if theirs == base.get(path):
             applied.append(path)

@@ -334,6 +334,25 @@ class _CrossCheck:
                         src.at((kind, code), f"'{code}' is not a nation in helplines.yaml", key=True)
                     )
                 self._check_guidance(src, (kind, code, "guidance"), route.guidance)
+        for kind in ("police_non_emergency", "harmful_content"):
+            routes = getattr(contacts, kind)
+            missing = [code for code in self.src["helplines.yaml"].model if code not in routes]
+            if routes and missing:
+                self.problems.append(src.at((kind,), f"no {kind} route for {', '.join(missing)}"))
+        lines = {h.name for n in self.src["helplines.yaml"].model.values() for h in n.helplines}
+        for i, concern in enumerate(contacts.concern_routes):
+            for j, ref in enumerate(concern.routes):
+                loc = ("concern_routes", i, "routes", j)
+                if (ref.route is None) == (ref.helpline is None):
+                    self.problems.append(src.at(loc, "give either route or helpline"))
+                elif ref.route is not None and not isinstance(getattr(contacts, ref.route, None), dict):
+                    self.problems.append(
+                        src.at(loc, f"'{ref.route}' is not a kind of route in contacts.yaml")
+                    )
+                elif ref.helpline is not None and not any(n.startswith(ref.helpline) for n in lines):
+                    self.problems.append(
+                        src.at(loc, f"no helpline in helplines.yaml starts with '{ref.helpline}'")
+                    )
 
     def _check_condition(self, src: _Source, loc: tuple[Any, ...], cond: Any, *, profile_only: bool) -> None:
         if cond is None:

@@ -14,6 +14,11 @@ Layout::
     fraud_reporting: {england: ..., ...}     # where to report fraud and scams
     domestic_abuse_referral: {england: ..., ...}  # MARAC and independent advocate (IDVA) routes
     child_sexual_images: {england: ..., ...}  # never copy; record where it is; report (IWF, police)
+    police_non_emergency: {england: ..., ...}  # 101: a crime that is not an emergency
+    harmful_content: {england: ..., ...}     # Report Harmful Content: a platform that has not acted
+    concern_routes:                          # outside help for each kind of concern, by route or helpline
+      - {id: bullying, concern: ..., routes: [{route: police_non_emergency, when: ...},
+                                              {helpline: Childline, audience: children, when: ...}]}
     retention:                               # how long records are kept, by kind of record
       safeguarding_records: {period: ..., basis: ..., source: https://..., checked: ...}
       moderation_logs: ...
@@ -87,6 +92,28 @@ class PolicyTemplate(_Strict):
     parts: list[PolicyPart]
 
 
+class ConcernRouteRef(_Strict):
+    """One outside route for a kind of concern: a route kind of this file, or a helpline by name."""
+
+    route: str | None = Field(None, description="A kind of route in this file, e.g. 'police_non_emergency'.")
+    helpline: str | None = Field(None, description="The start of a helpline's name in helplines.yaml.")
+    audience: Literal["children", "adults"] | None = Field(
+        None, description="Printed only where this audience takes part; leave out for every pack."
+    )
+    when: str = Field("", description="When to use it for this concern, as a sentence.")
+
+
+class ConcernRoutes(_Strict):
+    """The outside routes for one kind of concern (the escalation procedure's table)."""
+
+    id: str
+    concern: str = Field(description="The kind of concern, as the table's row heading.")
+    law: str | None = Field(None, description="A law that makes it a crime, as a sentence, with law_source.")
+    law_source: str | None = None
+    checked: dt.date | None = None
+    routes: list[ConcernRouteRef]
+
+
 class Contacts(_Strict):
     allegations: dict[str, Route]
     # Where a concern that a child is being harmed is referred locally: councils in England, Wales and
@@ -100,6 +127,11 @@ class Contacts(_Strict):
     # What to do with content that is, or may be, a sexual image of a child: never copy it; record
     # where it is; report it (the IWF, the nation's police, CEOP). Checked per nation.
     child_sexual_images: dict[str, Route]
+    # The police when it is not an emergency (101), and Report Harmful Content: checked per nation
+    # when given.
+    police_non_emergency: dict[str, Route] = Field(default_factory=dict)
+    harmful_content: dict[str, Route] = Field(default_factory=dict)
+    concern_routes: list[ConcernRoutes] = Field(default_factory=list)
     retention: dict[str, Retention]
     nspcc_policy_template: PolicyTemplate
 

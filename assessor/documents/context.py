@@ -239,6 +239,32 @@ class Contacts:
     child_sexual_images: Route | None = None  # never copy; record where it is; report (IWF, police)
     retention: tuple[tuple[str, Retention], ...] = ()  # (kind of record, e.g. "moderation_logs", period)
     policy_template: PolicyTemplate | None = None
+    police_non_emergency: Route | None = None  # 101: a crime that is not an emergency
+    harmful_content: Route | None = None  # Report Harmful Content: when a platform has not acted
+    concern_help: tuple[ConcernHelp, ...] = ()  # outside help for each kind of concern (contacts.yaml)
+
+
+@dataclass(frozen=True)
+class OutsideHelp:
+    """One route or helpline for a kind of concern, resolved for the nation and audience."""
+
+    name: str
+    when: str
+    contact: str  # phone, web or email, as printed; "" when there is none
+    source: str | None
+    checked: dt.date | None
+
+
+@dataclass(frozen=True)
+class ConcernHelp:
+    """A kind of concern (contacts.yaml concern_routes) and the outside help that fits it."""
+
+    id: str
+    concern: str
+    law: str | None
+    law_source: str | None
+    checked: dt.date | None
+    help: tuple[OutsideHelp, ...]
 
 
 @dataclass(frozen=True)
@@ -572,6 +598,44 @@ def _for_community(line: Helpline, focus: set[str]) -> bool:
     return not line.communities or bool(focus.intersection(line.communities))
 
 
+def _concern_help(catalogue: Catalogue, nation: str, flags: Flags) -> tuple[ConcernHelp, ...]:
+    """Each kind of concern with the routes and helplines that fit it, for this nation and audience.
+
+    A helpline is chosen here by the concern, not by the community: PAPYRUS is listed for someone
+    urged to end their life in any community, not only in a mental-health one."""
+    data = catalogue.contacts
+    lines = catalogue.nations[nation].helplines if catalogue.nations and nation in catalogue.nations else []
+    groups = {"children": flags.under_18, "adults": flags.adults}
+    out = []
+    for concern in data.concern_routes if data else []:
+        found: list[OutsideHelp] = []
+        for ref in concern.routes:
+            if not groups.get(ref.audience or "", True):
+                continue
+            if ref.route:
+                r = data.route(ref.route, nation)
+                if r is not None:
+                    contact = "; ".join(p for p in (r.phone, r.web) if p) or (r.email or "")
+                    found.append(OutsideHelp(r.name, ref.when, contact, r.source, r.checked))
+            else:
+                line = next((h for h in lines if h.name.startswith(ref.helpline or "")), None)
+                if line is not None and groups.get(line.audience, True):
+                    contact = "; ".join(p for p in (line.phone, line.web) if p) or (line.email or "")
+                    found.append(OutsideHelp(line.name, ref.when, contact, line.source, line.checked))
+        if found:
+            out.append(
+                ConcernHelp(
+                    concern.id,
+                    concern.concern,
+                    concern.law,
+                    concern.law_source,
+                    concern.checked,
+                    tuple(found),
+                )
+            )
+    return tuple(out)
+
+
 def _contacts(catalogue: Catalogue, nation: str, flags: Flags) -> Contacts:
     data = catalogue.contacts
     if data is None:
@@ -587,6 +651,9 @@ def _contacts(catalogue: Catalogue, nation: str, flags: Flags) -> Contacts:
         child_sexual_images=data.route("child_sexual_images", nation),
         retention=tuple((k, r) for k, r in data.retention.items() if groups.get(r.applies_to or "", True)),
         policy_template=data.nspcc_policy_template,
+        police_non_emergency=data.route("police_non_emergency", nation),
+        harmful_content=data.route("harmful_content", nation),
+        concern_help=_concern_help(catalogue, nation, flags),
     )
 
 

@@ -564,9 +564,9 @@ def test_file_names_keep_accented_letters_and_the_preview_adds_no_headings():
 def test_a_draft_id_with_a_double_underscore_opens_every_text_box(db, monkeypatch):
     """Draft ids are URL-safe base64, so some contain "__", which Streamlit refuses in a
     bidirectional component's key (the autosaving boxes): the boxes' keys escape it."""
-    import assessor.store.sqlite as sqlite_store
+    import assessor.store.base as store_base  # where SQLStore.create makes the id
 
-    monkeypatch.setattr(sqlite_store, "new_draft_id", lambda: "ab__cd_" + "x" * 25)
+    monkeypatch.setattr(store_base, "new_draft_id", lambda: "ab__cd_" + "x" * 25)
     at = new_assessment()
     assert at.session_state["draft_id"].startswith("ab__cd_")
     for page in ("profile", "documents"):

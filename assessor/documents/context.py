@@ -7,6 +7,7 @@ wording; this module only decides what is true.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -110,6 +111,13 @@ class Risk:
     gaps: tuple[Finding, ...]
     citations: tuple[Citation, ...]
     actions: tuple[int, ...]  # numbers in the action plan
+    # Questions that count towards an earlier risk as well, with that risk's number: the report sets
+    # each question out in full (with its note) once, and refers back to it after that.
+    earlier: tuple[tuple[str, int], ...] = ()
+
+    def shown_in(self, question_id: str) -> int | None:
+        """The number of the earlier risk that sets this question out in full, if any."""
+        return dict(self.earlier).get(question_id)
 
 
 @dataclass(frozen=True)
@@ -690,6 +698,19 @@ def _risk(
     )
 
 
+def _refer_back(risks: tuple[Risk, ...]) -> tuple[Risk, ...]:
+    """Each risk with the questions an earlier risk has already set out (``Risk.earlier``)."""
+    first: dict[str, int] = {}
+    out = []
+    for r in risks:
+        findings = (*r.lowered_by, *r.gaps)
+        earlier = tuple((f.question_id, first[f.question_id]) for f in findings if f.question_id in first)
+        for f in findings:
+            first.setdefault(f.question_id, r.number)
+        out.append(dataclasses.replace(r, earlier=earlier))
+    return tuple(out)
+
+
 def applicable_guidance(catalogue: Catalogue, responses: dict[str, Any]) -> frozenset[str]:
     """The guidance ids a document may cite for these answers: every item whose ``applies_when``
     holds (with the platform's derived facts), so that an alert about one kind of platform is not
@@ -893,9 +914,11 @@ def build_context(
     actions = plan(result, catalogue, flags, assessment.organisation)
     # Guidance is cited only for the platforms and formats it is about (guidance.yaml `applies_when`).
     cited = applicable_guidance(catalogue, responses)
-    risks = tuple(
-        _risk(n, area, catalogue, tuple(c.number for c in actions if area.id in c.areas), cited)
-        for n, area in enumerate(result.areas, 1)
+    risks = _refer_back(
+        tuple(
+            _risk(n, area, catalogue, tuple(c.number for c in actions if area.id in c.areas), cited)
+            for n, area in enumerate(result.areas, 1)
+        )
     )
     titles = {a.id: a.title for a in catalogue.areas}
     profile = Profile(

@@ -83,6 +83,29 @@ def clip(text: str | None, limit: int | None = None) -> str:
     return text[:limit] + SHORTENED
 
 
+_CLAUSE_END = re.compile(r"[,;:(]|\s(?:and|or|so|because|with|for example)\s")
+
+
+def gist(text: str | None, least: int = 6, most: int = 14) -> str:
+    """A question's opening clause, for a list whose full wording is elsewhere (the questionnaire,
+    or the action that closes the gap): the text up to the first clause break after ``least``
+    words, at most ``most`` words, marked with an ellipsis when shortened."""
+    from assessor.documents.claims import NEVER_ASK
+
+    text = " ".join((text or "").split())
+    words = text.split(" ")
+    # A list of what staff never ask for is a safety message: it is never cut short.
+    if len(words) <= most or NEVER_ASK.search(text):
+        return text
+    head = " ".join(words[:least])
+    m = _CLAUSE_END.search(text, len(head))
+    cut = text[: m.start()] if m else text
+    if len(cut.split(" ")) > most:
+        cut = " ".join(words[:most])
+    cut = cut.rstrip(",;:. ")
+    return cut if cut == text.rstrip(". ") else cut + "…"
+
+
 def limit_text(text: str) -> str:
     """What reaches the renderer from any one value: unsafe characters removed, combining marks
     capped, space runs shortened, clipped to ``CLIP`` characters (marked), with break points in
@@ -134,6 +157,7 @@ def environment() -> Environment:
     env.filters["nodot"] = no_full_stop
     env.filters["possessive"] = possessive
     env.filters["clip"] = clip
+    env.filters["gist"] = gist
     env.filters["lookup"] = lambda key, mapping: mapping[key]
     return env
 

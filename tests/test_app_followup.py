@@ -139,3 +139,50 @@ def test_the_exports_are_built_once_per_saved_revision_not_per_download():
     # Without a saved revision there is nothing to name the answers by: never kept.
     assert memoised(memo, None, build) is not memoised(memo, None, build)
     assert len(built) == 4
+
+
+def test_the_start_page_scores_once_per_saved_revision_not_per_draw(db, monkeypatch):
+    import assessor.scoring
+
+    a, _, _ = late_forum()
+    draft = Store(db).create(a)
+    calls = []
+    real = assessor.scoring.score
+    monkeypatch.setattr(assessor.scoring, "score", lambda *args, **kw: calls.append(1) or real(*args, **kw))
+    at = fresh(draft=draft)
+    assert any("overdue in this assessment" in w.value for w in at.warning)
+    first = len(calls)
+    assert first >= 1
+    at.run()
+    at.run()
+    assert len(calls) == first  # two more draws, same revision: no scoring
+    assert any("overdue in this assessment" in w.value for w in at.warning)
+    # Another tab saves: this tab takes the new revision on its next draw, and scores it once.
+    store = Store(db)
+    changed = store.load(draft, default_catalogue())
+    changed.meta.next_review = dt.date(2020, 3, 1)
+    store.save(draft, changed)
+    at.run()
+    at.run()
+    assert len(calls) == first + 1
+    assert any("due 01 March 2020" in w.value for w in at.warning)
+
+
+def test_the_results_page_asks_for_the_background_documents_once_per_saved_revision(db, monkeypatch):
+    from ui import background, documents
+
+    a, _, _ = late_forum()
+    draft = Store(db).create(a)
+    asked = []
+    monkeypatch.setattr(background, "want", lambda *args: asked.append(args[0]) or "key")
+    worked_out = []
+    real = documents.available_documents
+    monkeypatch.setattr(documents, "available_documents", lambda *args: worked_out.append(1) or real(*args))
+    at = goto(fresh(draft=draft), "results")
+    assert not at.exception, at.exception
+    at.run()
+    at.run()
+    # Asked on every draw (so a request another session's newer one replaced is asked again), but
+    # the answers' text and the documents that apply are worked out once for the revision.
+    assert len(asked) == 3 and len(set(asked)) == 1
+    assert len(worked_out) == 1

@@ -6,8 +6,11 @@ process-wide render cache (``assessor.documents.pack``), keyed by the content of
 questionnaire and templates, so the download itself only reads them back. Only the newest
 request is rendered: while someone types sign-off names, each pause asks again and the older
 requests are dropped (a job stops between documents when a newer one is asked for); a request
-waits ``SETTLE_S`` for typing to stop before it starts. Documents are written one at a time, so
-the workers keep room for what the person asks for meanwhile (a preview, a download).
+waits ``SETTLE_S`` for typing to stop before it starts. A text box sends what was typed after a
+1 s pause (``DEBOUNCE_MS`` in ``components/autosave.js``), so the next edit comes 1 s after the
+next word is typed: waiting 2 s lets a word take up to 1 s without starting a job that the next
+edit would stop (with 1.5 s, any word taking more than 0.5 s did). Documents are written one at
+a time, so the workers keep room for what the person asks for meanwhile (a preview, a download).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-SETTLE_S = 1.5
+SETTLE_S = 2.0
 KEEP = 64  # progress records kept (one per version of the answers asked for)
 
 

@@ -144,12 +144,16 @@ def _sign_off() -> None:
                 _on_date(i)
 
 
-def prerender(a=None) -> None:
-    """Start writing every document that applies, in both formats, in the background (Results
-    and Documents call this), so that a download is ready when someone asks for it."""
-    a = a or state.assessment()
+def prerender() -> None:
+    """Start writing every document that applies to the open draft, in both formats, in the
+    background (Results calls this), so that a download is ready when someone asks for it. The
+    answers' text and the documents that apply are worked out once per saved revision."""
+    a = state.assessment()
     cat = state.catalogue()
-    background.want(a.to_yaml(), list(FORMAT_LABELS), [s.id for s in available_documents(a, cat)], cat)
+    answers_yaml, documents = state.per_revision(
+        "prerender", lambda: (a.to_yaml(), [s.id for s in available_documents(a, cat)])
+    )
+    background.want(answers_yaml, list(FORMAT_LABELS), documents, cat)
 
 
 def _files(answers_yaml: str, specs: list, formats: list[str]) -> dict[str, bytes]:

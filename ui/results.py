@@ -558,4 +558,4 @@ def results_page() -> None:
     next_button("results")
     from ui.documents import prerender  # the documents are ready by the time someone asks
 
-    prerender(a)
+    prerender()

@@ -146,7 +146,8 @@ def _overdue_notice(limit: int = 5) -> None:
     from assessor.scoring import score
 
     a = state.assessment()
-    items = overdue(a, score(a, state.catalogue()), dt.date.today())
+    # Scoring takes about 25 ms: once per saved revision and day, not on every draw of the page.
+    items = state.per_revision("overdue", lambda: overdue(a, score(a, state.catalogue()), dt.date.today()))
     if not items:
         return
     lines = []

@@ -20,7 +20,8 @@ import json
 import os
 import re
 import secrets
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import streamlit as st
 
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from assessor.questionnaire import Catalogue
     from assessor.visibility import PageProgress
 
+T = TypeVar("T")
 # The questionnaire and assessment models (pydantic) are imported on first use, not here: a
 # first visit to the Start page needs neither, and importing them is most of the app's start-up.
 
@@ -284,6 +286,20 @@ def steps() -> list[PageProgress]:
     if memo is None or memo[0] != rev:
         memo = (rev, progress(assessment(), catalogue()))
         st.session_state["steps"] = memo
+    return memo[1]
+
+
+def per_revision(name: str, build: Callable[[], T]) -> T:
+    """``build()`` once per saved revision of the open draft and per day, not once per rerun (a page
+    draw); kept in the session under ``name``. Without a saved revision it is built every time."""
+    import datetime as dt
+
+    rev = st.session_state.get("saved_rev")
+    key = (draft_id(), rev, dt.date.today())
+    memo = st.session_state.get(name)
+    if rev is None or not isinstance(memo, tuple) or memo[0] != key:
+        memo = (key, build())
+        st.session_state[name] = memo
     return memo[1]
 
 

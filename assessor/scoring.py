@@ -237,12 +237,18 @@ def _finding(
     else:
         answer = assessment.answers.get(q.id)
         value, note = (answer.value, answer.note) if answer else (None, None)
+    if adults is None:
+        adults = adults_only(assessment)
+    cacheable = value is None or isinstance(value, str)
+    if cacheable:  # most answers are one of a few values: the same finding is built once and shared
+        key = (id(q), section, area, value, note, adults, id(catalogue))
+        hit = _FINDINGS.get(key)
+        if hit is not None and hit[0] is q and hit[1] is catalogue:
+            return hit[2]
     strength = _strength(catalogue, q, value) if q.scored else None
-    return Finding(
+    finding = Finding(
         question_id=q.id,
-        text=q.text_adults
-        if q.text_adults and (adults_only(assessment) if adults is None else adults)
-        else q.text,
+        text=q.text_adults if q.text_adults and adults else q.text,
         section=section,
         area_id=area,
         answer=value if isinstance(value, str) else None,
@@ -252,6 +258,15 @@ def _finding(
         note=note,
         guidance=list(q.guidance),
     )
+    if cacheable:
+        if len(_FINDINGS) > 50_000:
+            _FINDINGS.clear()
+        _FINDINGS[key] = (q, catalogue, finding)  # keeps q and the catalogue alive with their ids
+    return finding
+
+
+# Findings by question, place and answer, shared between results (never mutated).
+_FINDINGS: dict[tuple, tuple[Question, Catalogue, Finding]] = {}
 
 
 _FACTORS: dict[tuple[int, str, str], tuple[Any, Factor]] = {}
@@ -644,6 +659,102 @@ def _less_urgent(a: Priority, b: Priority) -> Priority:
     return a if _URGENCY[a] >= _URGENCY[b] else b
 
 
+# What rank_by can name, in the order _plan builds each gap's features.
+_FEATURES = (
+    "answers_incident", "harm_class", "key_missing", "key", "absent", "answered", "real_gap", "incident",
+    "immediate", "residual", "gap", "own_priority",
+)  # fmt: skip
+
+_PLAN_TABLES: dict[int, tuple[Catalogue, dict, dict]] = {}
+
+
+def _plan_tables(catalogue: Catalogue) -> tuple[dict, dict]:
+    """Per catalogue: what a gap's action and harm class are (by question, area and audit), and the
+    priority steps for each combination of own priority, band and flags. Neither depends on answers."""
+    cached = _PLAN_TABLES.get(id(catalogue))
+    if cached is None or cached[0] is not catalogue:
+        cached = _PLAN_TABLES[id(catalogue)] = (catalogue, {}, {})
+    return cached[1], cached[2]
+
+
+def _question_plan(catalogue: Catalogue, q: Question, area: RiskArea | None, audit: bool) -> tuple:
+    base = catalogue.action_for(q)
+    if base is None or base.id is None:
+        return (None, None, None, 0, "", 0, 0, ())
+    action = _effective(catalogue, base, audit)
+    return (
+        base,
+        action,
+        action.id or base.id,
+        _URGENCY[action.priority],
+        harm_class(q, area),
+        0 if action.supplied_by_pack else 1,
+        1 if action.immediate else 0,
+        tuple(q.answers_incident),
+    )
+
+
+def _priority_steps(
+    rules: Any, own: Priority, band: Band, key: bool, urgent: bool, answers: bool, crit_ok: bool,
+    ceiling: Priority | None,
+) -> tuple[Priority, Priority, bool, Priority | None]:  # fmt: skip
+    """A gap's priority: (priority, before the incident step, held back from critical, lowered to)."""
+    key_map = rules.priority_by_band_key or rules.priority_by_band
+    by_band = key_map[band] if key else rules.priority_by_band[band]
+    priority = _raised(own, by_band, rules.max_raise)
+    before_incident = priority
+    if (urgent or answers) and rules.incident_raise:
+        # Acted on first: one step up, never more than max_raise above its own priority.
+        stepped = PRIORITY_ORDER[max(0, _URGENCY[priority] - rules.incident_raise)]
+        priority = _raised(own, stepped, rules.max_raise)
+    at_most = rules.priority_at_most_by_band.get(band)
+    if at_most is not None and not key and not answers:
+        # An answer to this year's incident is not an improvement to make one day.
+        priority = _less_urgent(priority, at_most)
+    held_back = priority == Priority.critical and not crit_ok
+    if held_back:
+        priority = Priority.high
+    lowered_to = None
+    if ceiling is not None and _URGENCY[priority] < _URGENCY[ceiling]:
+        priority = lowered_to = ceiling
+    return priority, before_incident, held_back, lowered_to
+
+
+def _why(
+    rules: Any, harm_rule: Any, incidents: set[str], incident_labels: dict[str, str], key: bool, urgent: bool,
+    answers: bool, kinds: tuple[str, ...], title: str, label: str, priority: Priority,
+    before_incident: Priority, held_back: bool, lowered_to: Priority | None, cls: str,
+) -> str:  # fmt: skip
+    """Why a gap's action has its priority, in a sentence or two."""
+    if key:
+        why = f"Closes a missing key control in {title} ({label})."
+    elif urgent:
+        why = f"Closes a gap in {title} ({label}), where an incident happened since the last review."
+    else:
+        why = f"Closes a gap in {title} ({label})."
+    if answers:
+        named = ", ".join(incident_labels.get(k, k) for k in kinds if k in incidents)
+        raised_to = rules.priorities[priority].label.lower()
+        why += (
+            f" It is the first answer to an incident since the last review ({named.lower()}):"
+            + (f" raised one step to {raised_to}," if priority != before_incident else "")
+            + " not held back by the area's band, and ranked first within its priority."
+        )
+    elif urgent:
+        raised_to = rules.priorities[priority].label.lower()
+        why += (
+            f" An incident of this kind is acted on first: raised one step to {raised_to}"
+            if priority != before_incident
+            else " An incident of this kind is acted on first"
+        ) + " and ranked first within its priority."
+    if held_back:
+        why += f" Critical is kept for {', '.join(harm_rule.critical)} harm here, so this one is high."
+    if lowered_to is not None:
+        label_to = rules.priorities[lowered_to].label.lower()
+        why += f" A gap of this kind ({cls}) is at most {label_to} here."
+    return why
+
+
 def _plan(
     catalogue: Catalogue,
     assessment: Assessment,
@@ -655,7 +766,6 @@ def _plan(
 ) -> list[PlannedAction]:
     """One action per distinct fix, ranked by harm; critical is kept for what must happen now."""
     rules = catalogue.meta.scoring
-    key_map = rules.priority_by_band_key or rules.priority_by_band
     bands = {r.id: r for r in areas}
     urgent_areas = {
         a.id: a.urgent_when is not None and a.urgent_when.holds(responses)
@@ -670,9 +780,8 @@ def _plan(
     rank_by = rules.rank_by
     incidents = set(assessment.profile.get("incidents") or ())
     incident_labels = catalogue.option_labels.get("profile.incidents", {})
-    pick = (
-        operator.itemgetter(*rank_by) if len(rank_by) > 1 else (lambda f: (f[rank_by[0]],) if rank_by else ())
-    )
+    idx = [_FEATURES.index(r.value) for r in rank_by]
+    pick = operator.itemgetter(*idx) if len(idx) > 1 else (lambda f: (f[idx[0]],) if idx else ())
     by_id: dict[str, dict[str, Any]] = {}
     eligible: dict[str, bool] = {}  # whether a gap it closes may be critical here (class, own priority)
 
@@ -685,7 +794,7 @@ def _plan(
                 "harm": harm, "key": key, "why": why, "merged": [],
             }  # fmt: skip
         else:
-            if PRIORITY_ORDER.index(priority) < PRIORITY_ORDER.index(entry["priority"]) or (
+            if _URGENCY[priority] < _URGENCY[entry["priority"]] or (
                 priority == entry["priority"] and harm > entry["harm"]
             ):
                 entry["why"] = why
@@ -719,92 +828,57 @@ def _plan(
                 kid,
             )
 
+    info, prio_memo = _plan_tables(catalogue)
+    crit_classes = harm_rule.critical if harm_rule is not None else None
+    ceilings = harm_rule.at_most if harm_rule is not None else {}
+    n_classes = len(harm_classes)
     for result in areas:
         band = result.residual.band
         label = rules.bands[band].label
+        urgent = urgent_areas[result.id]
+        residual = result.residual.score
+        rank_area = -area_rank[result.id]
+        area_def = area_by_id.get(result.id)
         for q, finding, status in gaps_by_area.get(result.id, []):
-            base = catalogue.action_for(q)
-            if base is None or base.id is None:
+            qi = info.get((q.id, result.id, audit))
+            if qi is None:
+                qi = info[(q.id, result.id, audit)] = _question_plan(catalogue, q, area_def, audit)
+            base, action, aid, own_idx, cls, real_gap, immediate, kinds = qi
+            if action is None:
                 continue
-            action = _effective(catalogue, base, audit)
-            aid = action.id or base.id
             key = status == "missing"
-            by_band = key_map[band] if key else rules.priority_by_band[band]
-            priority = _raised(action.priority, by_band, rules.max_raise)
-            urgent = urgent_areas[result.id]
-            answers = bool(q.answers_incident) and not incidents.isdisjoint(q.answers_incident)
-            before_incident = priority
-            if (urgent or answers) and rules.incident_raise:
-                # Acted on first: one step up, never more than max_raise above its own priority.
-                stepped = PRIORITY_ORDER[max(0, _URGENCY[priority] - rules.incident_raise)]
-                priority = _raised(action.priority, stepped, rules.max_raise)
-            at_most = rules.priority_at_most_by_band.get(band)
-            if at_most is not None and not key and not answers:
-                # An answer to this year's incident is not an improvement to make one day.
-                priority = _less_urgent(priority, at_most)
-            cls = harm_class(q, area_by_id.get(result.id))
-            tier = harm_tier.get(cls, len(harm_classes))
-            held_back = (
-                priority == Priority.critical
-                and harm_rule is not None
-                and harm_rule.critical is not None
-                and cls not in harm_rule.critical
+            answers = bool(kinds) and not incidents.isdisjoint(kinds)
+            crit_ok = crit_classes is None or cls in crit_classes
+            pkey = (own_idx, band, key, urgent, answers, crit_ok, ceilings.get(cls))
+            steps = prio_memo.get(pkey)
+            if steps is None:
+                steps = prio_memo[pkey] = _priority_steps(rules, action.priority, *pkey[1:])
+            priority, before_incident, held_back, lowered_to = steps
+            strength = finding.strength or 0.0
+            feats = (
+                1 if answers else 0,  # answers_incident: the first answer to an incident this year
+                -harm_tier.get(cls, n_classes),  # harm_class, in the lead's order (`harm_order`)
+                1 if key else 0,  # key_missing: a missing key control
+                1 if status else 0,  # key: a key control, missing or only partly in place
+                1 if strength <= 0 else 0,  # absent: not in place at all
+                0 if finding.answer_label is None else 1,  # answered: unanswered is found out first
+                real_gap,  # real_gap: before adopting a document in this pack
+                1 if urgent else 0,  # incident: an incident of this kind in the past year
+                immediate,  # immediate: a danger now
+                residual,  # residual: the area's residual risk
+                round((1 - strength) * (q.weight or 0.0), 3),  # gap: weight x distance from in place
+                -own_idx,  # own_priority: the action's own priority
             )
-            if held_back:
-                priority = Priority.high
-            ceiling = harm_rule.at_most.get(cls) if harm_rule is not None else None
-            lowered_to = None
-            if ceiling is not None and PRIORITY_ORDER.index(priority) < PRIORITY_ORDER.index(ceiling):
-                priority = lowered_to = ceiling
+            harm = (0, *pick(feats), rank_area)
+            why = (key, urgent, answers, kinds, result.title, label, priority, before_incident, held_back,
+                   lowered_to, cls)  # fmt: skip
             unknown = finding.answer in (None, ControlAnswer.dont_know.value)
-            features = {
-                "answers_incident": 1 if answers else 0,  # the first answer to an incident this year
-                "harm_class": -tier,  # the harm class, in the lead's order (catalogue.yaml `harm_order`)
-                "key_missing": 1 if key else 0,  # a missing key control
-                "key": 1 if status else 0,  # a key control, missing or only partly in place
-                "absent": 1 if (finding.strength or 0.0) <= 0 else 0,  # not in place at all
-                "answered": 0 if finding.answer_label is None else 1,  # unanswered: to find out first
-                "real_gap": 0 if action.supplied_by_pack else 1,  # before adopting a document in this pack
-                "incident": 1 if urgent else 0,  # an incident of this kind in the past year
-                "immediate": 1 if action.immediate else 0,  # a danger now
-                "residual": result.residual.score,  # the area's residual risk
-                "gap": round((1 - (finding.strength or 0.0)) * (q.weight or 0.0), 3),  # weight x distance
-                "own_priority": -PRIORITY_ORDER.index(action.priority),  # the action's own priority
-            }
-            harm = (0, *pick(features), -area_rank[result.id])
-            if key:
-                why = f"Closes a missing key control in {result.title} ({label})."
-            elif urgent:
-                why = f"Closes a gap in {result.title} ({label}), where an incident happened since the last review."
-            else:
-                why = f"Closes a gap in {result.title} ({label})."
-            if answers:
-                kinds = ", ".join(incident_labels.get(k, k) for k in q.answers_incident if k in incidents)
-                raised_to = rules.priorities[priority].label.lower()
-                why += (
-                    f" It is the first answer to an incident since the last review ({kinds.lower()}):"
-                    + (f" raised one step to {raised_to}," if priority != before_incident else "")
-                    + " not held back by the area's band, and ranked first within its priority."
-                )
-            elif urgent:
-                raised_to = rules.priorities[priority].label.lower()
-                why += (
-                    f" An incident of this kind is acted on first: raised one step to {raised_to}"
-                    if priority != before_incident
-                    else " An incident of this kind is acted on first"
-                ) + " and ranked first within its priority."
-            if held_back:
-                why += (
-                    f" Critical is kept for {', '.join(harm_rule.critical)} harm here, so this one is high."
-                )
-            if lowered_to is not None:
-                label_to = rules.priorities[lowered_to].label.lower()
-                why += f" A gap of this kind ({cls}) is at most {label_to} here."
             add(action, aid, priority, result.id, q.id, unknown, harm, key, why, base.id)
-            eligible[aid] = eligible.get(aid, False) or (
-                PRIORITY_ORDER.index(action.priority) <= rules.max_raise  # never more than max_raise up
-                and (harm_rule is None or harm_rule.critical is None or cls in harm_rule.critical)
-            )
+            eligible[aid] = eligible.get(aid, False) or (own_idx <= rules.max_raise and crit_ok)
+
+    for e in by_id.values():  # the why of the gap each action kept, in words (only those are built)
+        if not isinstance(e["why"], str):
+            e["why"] = _why(rules, harm_rule, incidents, incident_labels, *e["why"])
 
     planned = []
     for e in by_id.values():

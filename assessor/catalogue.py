@@ -271,6 +271,8 @@ class _CrossCheck:
             )
         for i, variant in enumerate(action.platform):
             self._check_condition(src, (*loc, "platform", i, "when"), variant.when, profile_only=False)
+        for i, variant in enumerate(action.given):
+            self._check_condition(src, (*loc, "given", i, "when"), variant.when, profile_only=False)
 
     def _check_actions(self) -> None:
         src = self.src["actions.yaml"]

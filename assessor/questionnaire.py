@@ -136,6 +136,15 @@ class Action(Strict):
             "whose `when` holds replaces `text` in a space the organisation runs."
         ),
     )
+    given: list[PlatformVariant] = Field(
+        default_factory=list,
+        description=(
+            "Wordings for when the answers already supply part of what `text` asks (a deputy is named; "
+            "parents and carers are brought in only with the young person's agreement): the first whose "
+            "`when` holds replaces `text` everywhere, so that no action asks for what exists or for what "
+            "would harm the members. A platform wording, or an audit wording in an audit, still comes first."
+        ),
+    )
     supplied_by_pack: bool = Field(
         False,
         description=(

@@ -883,7 +883,8 @@ def _plan(
     planned = []
     for e in by_id.values():
         action = e["action"]
-        text, owner, guidance = action.text, action.owner, list(action.guidance)
+        given = next((v for v in action.given if v.when.holds(responses)), None)
+        text, owner, guidance = (given or action).text, action.owner, list(action.guidance)
         variant = next((v for v in action.platform if v.when.holds(responses)), None)
         if audit and action.audit is not None:
             text = action.audit.text
@@ -892,8 +893,10 @@ def _plan(
         elif variant is not None and not audit:
             # The platform cannot do what the action's own text asks (platforms.yaml).
             text = variant.adults if variant.adults and adults_only(assessment) else variant.text
-        elif action.adults and adults_only(assessment):
+        elif action.adults and adults_only(assessment) and given is None:
             text = action.adults
+        elif given is not None and given.adults and adults_only(assessment):
+            text = given.adults
         e["owner"], e["text"], e["guidance"] = owner, text, guidance
 
     order = {p: i for i, p in enumerate(PRIORITY_ORDER)}

@@ -75,6 +75,10 @@ RULES: dict[str, dict[str, str]] = {
     "content-notes": {"required": "posts on a distressing subject start with a content note"},
     "on-topic": {"required": "keep posts to what the community is for"},
     "outing": {"forbidden": "never reveal anyone's sexual orientation or gender identity"},
+    "identity": {
+        "never-shared": "the organisation never tells family, school or anyone about a member's sexuality or "
+        "gender identity without their agreement"
+    },
     "quick-exit": {"advice": "how to leave quickly and browse safely"},
     "safe-signal": {"use": "the agreed signal for 'I cannot talk safely'"},
     "recording": {"forbidden": "members do not record, screenshot or photograph a session or anyone in it"},
@@ -85,6 +89,14 @@ RULES: dict[str, dict[str, str]] = {
     "two-adults": {"required": "two adults from the organisation in every session with young people"},
     "secrets": {"never-promise": "never promise to keep a concern secret"},
     "forward-messages": {"forbidden": "do not forward or screenshot the group's messages outside it"},
+    "records": {
+        "lead-only": "safeguarding records (concern records, what was disclosed) are read only by the lead "
+        "(and the deputy)"
+    },
+    "shared-log": {
+        "no-details": "a shared concerns log, handover or session record notes only that a concern was "
+        "passed on and to whom; the details go only to the lead"
+    },
     "child-images": {
         "never-copy": "never screenshot, copy, save, download or forward content that is or may be a sexual "
         "image of a child: note where it is (link, time, who posted it), report it, remove access"
@@ -836,6 +848,135 @@ def _checked_after_issue(pack: Mapping[str, Page]) -> list[Problem]:
     return problems
 
 
+# -- the answers, the records and the procedure steps agree ------------------------------------
+
+
+# Sentences that say something is missing, with the answer that makes them false: (pattern,
+# what the answers say instead, test on the facts). The risk assessment's reasons and actions, and
+# every other document, are checked (risk text must not assert what the answers contradict).
+def _named(value: Any) -> bool:
+    if value is None:
+        return False
+    if hasattr(value, "is_empty"):
+        return not value.is_empty()
+    if isinstance(value, Mapping):
+        return any(value.get(k) for k in ("name", "role", "email", "phone"))
+    return value not in ("", [], ())
+
+
+CONTRADICTED: tuple[tuple[re.Pattern[str], str, Any], ...] = (
+    (
+        re.compile(r"\bname a deputy\b|\bappoint a deputy\b", re.I),
+        "a deputy is named (profile.deputy_lead)",
+        lambda k: _named(k.get("profile.deputy_lead")),
+    ),
+    (
+        re.compile(r"\b(members[’']? )?ages are not checked\b", re.I),
+        "ages are checked (platform_features.age_checks_effective in place)",
+        lambda k: k.get("platform_features.age_checks_effective") == "in_place",
+    ),
+)
+# A shared log everyone who moderates reads.
+SHARED_LOG = re.compile(r"\bread the log\b|\bone shared concerns log\b", re.I)
+# A step that moves a young person into a room with one adult (breaks the two-adult rule).
+SEPARATE_ROOM = re.compile(
+    r"\b(move|moving|take|taking)\b[^.;:]{0,40}?\b(separate|breakout|private) room", re.I
+)
+# Steps that bring parents in first, where they come in only with the young person's agreement.
+PARENT_FIRST = re.compile(
+    r"\bread (it|this|these|them) with (a|your) parent|\bparents?,? (and|or) carers? (may|can) join"
+    r"|\bparent, carer or trusted adult\b",
+    re.I,
+)
+
+
+def _consistency(pack: Mapping[str, Page], known: Mapping[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    audience = set(known.get("profile.audience") or [])
+    focus = set(known.get("profile.community_focus") or [])
+    under_18 = bool(audience & UNDER_18)
+    video = known.get("profile.platform") == "video"
+    runs = known.get("profile.relationship") == "runs"
+    rules = _rules(pack)
+
+    def blocks(doc: str, page: Page) -> list[tuple[str, tuple[str, ...]]]:
+        if doc == "risk_report":  # its reasons are list items; its actions are commitments
+            return [(b.text, b.rules) for b in page.blocks] + [
+                (m.text, ()) for m in page.marks if m.kind == "commitment"
+            ]
+        return [(b.text, b.rules) for b in page.blocks]
+
+    for doc, page in pack.items():
+        for text, topics in blocks(doc, page):
+            for pattern, instead, holds in CONTRADICTED:
+                if pattern.search(text) and holds(known):
+                    problems.append(
+                        Problem("answers", doc, f"says the opposite of the answers: {instead}", text)
+                    )
+            if SHARED_LOG.search(text) and "shared-log:no-details" not in topics:
+                problems.append(
+                    Problem("records", doc, "a shared log without 'only that a concern was passed on'", text)
+                )
+            if under_18 and video and doc != "risk_report":
+                for m in SEPARATE_ROOM.finditer(text):
+                    if not _NEGATED.search(text[max(0, m.start() - 40) : m.start()]):
+                        problems.append(
+                            Problem("invariant", doc, "moves a young person into a room with one adult", text)
+                        )
+            if parents_by_agreement(known) and PARENT_FIRST.search(text):
+                problems.append(
+                    Problem(
+                        "invariant",
+                        doc,
+                        "brings parents in first, where they come in only by agreement",
+                        text,
+                    )
+                )
+    # One rule for who reads what: the safeguarding records are the lead's; every shared log says so.
+    if "procedure" in pack and not rules.get("records:lead-only"):
+        problems.append(Problem("records", "procedure", "missing rule records:lead-only"))
+    for mark in rules.get("shared-log:no-details", []):
+        if not re.search(r"\bonly\b", mark.text):
+            problems.append(
+                Problem("records", mark.doc, "shared-log:no-details does not say 'only'", mark.text)
+            )
+    # In a live session, harm is stopped before anything else is done.
+    if video and runs:
+        for mark in _rules(pack, "procedure").get("child-images:never-copy", []):
+            remove = re.search(r"remove (access|the person)", mark.text, re.I)
+            report = re.search(r"\breport it\b", mark.text, re.I)
+            if remove and report and remove.start() > report.start():
+                problems.append(
+                    Problem(
+                        "invariant",
+                        "procedure",
+                        "a live session: reports come before removing access",
+                        mark.text,
+                    )
+                )
+    # LGBTQ+ young people: the young people's rules and the procedure promise not to pass on identity,
+    # and the young people's rules forbid screenshots that carry posts outside the space.
+    if under_18 and "lgbtq" in focus:
+        for doc in ("house_rules_young", "procedure"):
+            if doc in pack and not _rules(pack, doc).get("identity:never-shared"):
+                problems.append(
+                    Problem("invariant", doc, "missing rule identity:never-shared (LGBTQ+ young people)")
+                )
+    if under_18 and runs and not video and "house_rules_young" in pack:
+        marks = _rules(pack, "house_rules_young").get("forward-messages:forbidden", [])
+        if not marks:
+            problems.append(
+                Problem("invariant", "house_rules_young", "missing rule forward-messages:forbidden")
+            )
+        elif "lgbtq" in focus and not any(re.search(r"\bout\b", m.text) for m in marks):
+            problems.append(
+                Problem(
+                    "invariant", "house_rules_young", "the screenshot rule does not say it can out someone"
+                )
+            )
+    return problems
+
+
 def check_pack(
     pages: Mapping[str, str],
     known: Mapping[str, Any],
@@ -850,6 +991,7 @@ def check_pack(
         *check_contradictions(pack),
         *check_commitments(pack, known, not_supplied),
         *_invariants(pack, known, platform_names),
+        *_consistency(pack, known),
     ]
 
 

@@ -32,6 +32,7 @@ from assessor.questionnaire import (
     Action,
     Catalogue,
     CatalogueMeta,
+    ControlAnswer,
     GuidanceItem,
     Kind,
     Nation,
@@ -272,7 +273,10 @@ class _CrossCheck:
         for i, variant in enumerate(action.platform):
             self._check_condition(src, (*loc, "platform", i, "when"), variant.when, profile_only=False)
         for i, variant in enumerate(action.given):
-            self._check_condition(src, (*loc, "given", i, "when"), variant.when, profile_only=False)
+            # chosen after every answer is in: any question may be named, in any order
+            self._check_condition(
+                src, (*loc, "given", i, "when"), variant.when, profile_only=False, wording=True
+            )
 
     def _check_actions(self) -> None:
         src = self.src["actions.yaml"]
@@ -356,7 +360,9 @@ class _CrossCheck:
                         src.at(loc, f"no helpline in helplines.yaml starts with '{ref.helpline}'")
                     )
 
-    def _check_condition(self, src: _Source, loc: tuple[Any, ...], cond: Any, *, profile_only: bool) -> None:
+    def _check_condition(
+        self, src: _Source, loc: tuple[Any, ...], cond: Any, *, profile_only: bool, wording: bool = False
+    ) -> None:
         if cond is None:
             return
         for test in tests_in(cond):
@@ -364,6 +370,8 @@ class _CrossCheck:
                 self._check_derived(src, loc, test)
                 continue
             target = self.seen.get(test.q)
+            if target is None and wording:
+                target = self._question(test.q)
             if target is None:
                 where = "a profile question" if profile_only else "an earlier question"
                 problem = f"'{test.q}' is not {where}"
@@ -373,11 +381,13 @@ class _CrossCheck:
                 continue
             if profile_only and not test.q.startswith("profile."):
                 self.problems.append(src.at(loc, f"'{test.q}' is not a profile question"))
-            if target.scored:
+            if target.scored and not wording:
                 self.problems.append(
                     src.at(loc, f"'{test.q}' is scored; conditions may only use unscored questions")
                 )
             values = {o.value for o in target.options}
+            if not values and target.kind == Kind.control:
+                values = {a.value for a in ControlAnswer}
             for v in test.values():
                 if values and v not in values:
                     self.problems.append(
@@ -455,6 +465,15 @@ class _CrossCheck:
                 self.problems.append(
                     src.at((pid,), f"'{pid}' is not an option of profile.platform_id", key=True)
                 )
+
+    def _question(self, qid: str) -> Any:
+        """A question anywhere in the profile or the areas, by id (None if there is none)."""
+        for sections in [self.src["profile.yaml"].model.sections, *(a.model.sections for a in self.areas)]:
+            for s in sections:
+                for q in s.questions:
+                    if q.id == qid:
+                        return q
+        return None
 
     def _defined_later(self, qid: str) -> bool:
         all_ids = {q.id for s in self.src["profile.yaml"].model.sections for q in s.questions}

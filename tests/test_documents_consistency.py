@@ -109,6 +109,10 @@ def test_without_the_answers_wording_the_deputy_action_contradicts_the_answers()
     [
         ("<li>Name a deputy safeguarding lead.</li>", "deputy"),
         ("<li>Members' ages are not checked, so an adult can pose as a young person.</li>", "ages"),
+        (
+            "<p>The platform lacks basic protections (sign-up, age checks, reporting or blocking).</p>",
+            "sign-up",
+        ),
     ],
 )
 def test_risk_text_that_the_answers_contradict_is_reported(carers, sentence, what):
@@ -123,6 +127,13 @@ def test_the_platform_not_checking_ages_is_not_a_contradiction(carers):
     pages, known = carers
     assert "The platform does not check members' ages" in claims.parse(pages["risk_report"]).text
     assert known.get("platform_features.age_checks_effective") == "in_place"
+
+
+def test_no_step_makes_acting_on_a_concern_wait(carers):
+    pages, known = carers
+    old = "<li>Agree a way to confirm who staff are talking to before acting on what they hear.</li>"
+    broken = {**pages, "risk_report": pages["risk_report"].replace("</body>", old + "</body>")}
+    assert any("acting on a concern wait" in p.message for p in _problems(broken, known))
 
 
 # -- who reads what ---------------------------------------------------------------------------

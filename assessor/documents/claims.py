@@ -866,6 +866,11 @@ def _named(value: Any) -> bool:
 
 CONTRADICTED: tuple[tuple[re.Pattern[str], str, Any], ...] = (
     (
+        re.compile(r"\bthe platform lacks basic protections\b", re.I),
+        "the platform has sign-up, reporting or blocking (profile.features)",
+        lambda k: bool({"signup_required", "reporting", "blocking"} & set(k.get("profile.features") or [])),
+    ),
+    (
         re.compile(r"\bname a deputy\b|\bappoint a deputy\b", re.I),
         "a deputy is named (profile.deputy_lead)",
         lambda k: _named(k.get("profile.deputy_lead")),
@@ -875,6 +880,10 @@ CONTRADICTED: tuple[tuple[re.Pattern[str], str, Any], ...] = (
         "ages are checked (platform_features.age_checks_effective in place)",
         lambda k: k.get("platform_features.age_checks_effective") == "in_place",
     ),
+)
+# A step that makes the response to a concern wait for something else (an identity check).
+WAIT_TO_ACT = re.compile(
+    r"\bbefore (acting|you act|they act|we act) on (what|a disclosure|a concern|anything)", re.I
 )
 # A shared log everyone who moderates reads.
 SHARED_LOG = re.compile(r"\bread the log\b|\bone shared concerns log\b", re.I)
@@ -913,6 +922,8 @@ def _consistency(pack: Mapping[str, Page], known: Mapping[str, Any]) -> list[Pro
                     problems.append(
                         Problem("answers", doc, f"says the opposite of the answers: {instead}", text)
                     )
+            if WAIT_TO_ACT.search(text):
+                problems.append(Problem("invariant", doc, "makes acting on a concern wait", text))
             if SHARED_LOG.search(text) and "shared-log:no-details" not in topics:
                 problems.append(
                     Problem("records", doc, "a shared log without 'only that a concern was passed on'", text)

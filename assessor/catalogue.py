@@ -345,6 +345,31 @@ class _CrossCheck:
             missing = [code for code in self.src["helplines.yaml"].model if code not in routes]
             if routes and missing:
                 self.problems.append(src.at((kind,), f"no {kind} route for {', '.join(missing)}"))
+        sector = next(
+            (
+                q
+                for s in self.src["profile.yaml"].model.sections
+                for q in s.questions
+                if q.id == "profile.sector"
+            ),
+            None,
+        )
+        for value, routes in contacts.sector_routes.items():
+            if sector is None or value not in {o.value for o in sector.options}:
+                self.problems.append(
+                    src.at(
+                        ("sector_routes", value), f"'{value}' is not an option of profile.sector", key=True
+                    )
+                )
+            for code in routes:
+                if code not in self.src["helplines.yaml"].model:
+                    self.problems.append(
+                        src.at(
+                            ("sector_routes", value, code),
+                            f"'{code}' is not a nation in helplines.yaml",
+                            key=True,
+                        )
+                    )
         lines = {h.name for n in self.src["helplines.yaml"].model.values() for h in n.helplines}
         for i, concern in enumerate(contacts.concern_routes):
             for j, ref in enumerate(concern.routes):

@@ -16,6 +16,7 @@ Layout::
     child_sexual_images: {england: ..., ...}  # never copy; record where it is; report (IWF, police)
     police_non_emergency: {england: ..., ...}  # 101: a crime that is not an emergency
     harmful_content: {england: ..., ...}     # Report Harmful Content: a platform that has not acted
+    sector_routes: {football: {england: ...}, scouts: {...}}  # a national body's own route, by profile.sector
     concern_routes:                          # outside help for each kind of concern, by route or helpline
       - {id: bullying, concern: ..., routes: [{route: police_non_emergency, when: ...},
                                               {helpline: Childline, audience: children, when: ...}]}
@@ -132,6 +133,10 @@ class Contacts(_Strict):
     police_non_emergency: dict[str, Route] = Field(default_factory=dict)
     harmful_content: dict[str, Route] = Field(default_factory=dict)
     concern_routes: list[ConcernRoutes] = Field(default_factory=list)
+    # A national body's own safeguarding route (The FA, the Scouts, Girlguiding), by the answer to
+    # profile.sector and then by nation; printed as well as the statutory routes. A nation left out
+    # has no confirmed route and gets none.
+    sector_routes: dict[str, dict[str, Route]] = Field(default_factory=dict)
     retention: dict[str, Retention]
     nspcc_policy_template: PolicyTemplate
 

@@ -161,3 +161,63 @@ def test_every_outside_route_has_a_source_and_date_for_every_nation(catalogue):
     for concern in catalogue.contacts.concern_routes:
         if concern.law:
             assert concern.law_source and concern.law_source.startswith("https://") and concern.checked
+
+
+# -- a national body's own route (profile.sector) -------------------------------------------------
+
+
+def sector_problems(catalogue, assessment, html: str) -> list[str]:
+    """A pack whose national body has a confirmed route (contacts.yaml sector_routes) names it in
+    the contacts, the high-risk referral and the allegations section; any other pack names none."""
+    nation = assessment.profile.get("nation") or "england"
+    answer = assessment.profile.get("sector") or ""
+    own = catalogue.contacts.sector_routes.get(answer, {}).get(nation)
+    text = parse(html, "procedure").text
+    problems = []
+    for value, routes in catalogue.contacts.sector_routes.items():
+        for route in routes.values() if value != answer else ():
+            if route.name in text:
+                problems.append(f"names {value}'s route ({route.name}) for sector {answer or 'none'}")
+    if own is not None:
+        short = own.short or own.name
+        if own.name not in text:
+            problems.append("contacts: no sector route")
+        referral = parse(html[html.index("decides on referral") :][:1500], "procedure").text
+        if short not in referral:
+            problems.append("referral: no sector route")
+        allegations = html[html.index('<ol class="allegations"') :]
+        allegations = parse(allegations[: allegations.index("</ol>")], "procedure").text
+        if short not in allegations:
+            problems.append("allegations: no sector route")
+    return problems
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+def test_a_national_bodys_route_only_where_the_organisation_belongs_to_it(path, catalogue):
+    assessment, html = _pack(path)
+    assert sector_problems(catalogue, assessment, html) == []
+
+
+def test_the_corpus_has_sector_routes_and_the_rule_can_fail(catalogue):
+    found = {}
+    for path in CORPUS:
+        assessment, html = _pack(path)
+        if assessment.profile.get("sector") not in (None, "none"):
+            found[path.stem] = assessment.profile["sector"]
+    assert found == {"sports-club-whatsapp": "football", "scouts-teams-video": "scouts"}
+    assessment, html = _pack(ROOT / "tests" / "scenarios" / "scouts-teams-video.yaml")
+    route = catalogue.contacts.sector_routes["scouts"]["northern_ireland"]
+    broken = html.replace(str(escape(route.short)), "the group")
+    assert "referral: no sector route" in sector_problems(catalogue, assessment, broken)
+    assert "allegations: no sector route" in sector_problems(catalogue, assessment, broken)
+    # The FA's route printed for a club that is not affiliated.
+    assessment, html = _pack(ROOT / "tests" / "scenarios" / "gaming-club-roblox-minecraft.yaml")
+    fa = catalogue.contacts.sector_routes["football"]["england"]
+    broken = html.replace("</body>", f"<p>{escape(fa.name)}</p></body>")
+    assert sector_problems(catalogue, assessment, broken)
+
+
+def test_every_sector_route_has_a_source_and_date(catalogue):
+    for value, routes in catalogue.contacts.sector_routes.items():
+        for nation, route in routes.items():
+            assert route.source.startswith("https://") and route.checked, (value, nation)

@@ -250,6 +250,7 @@ class Contacts:
     police_non_emergency: Route | None = None  # 101: a crime that is not an emergency
     harmful_content: Route | None = None  # Report Harmful Content: when a platform has not acted
     concern_help: tuple[ConcernHelp, ...] = ()  # outside help for each kind of concern (contacts.yaml)
+    sector: Route | None = None  # the national body's own safeguarding route (profile.sector), if confirmed
 
 
 @dataclass(frozen=True)
@@ -644,7 +645,7 @@ def _concern_help(catalogue: Catalogue, nation: str, flags: Flags) -> tuple[Conc
     return tuple(out)
 
 
-def _contacts(catalogue: Catalogue, nation: str, flags: Flags) -> Contacts:
+def _contacts(catalogue: Catalogue, nation: str, flags: Flags, sector: str = "") -> Contacts:
     data = catalogue.contacts
     if data is None:
         return Contacts()
@@ -662,6 +663,7 @@ def _contacts(catalogue: Catalogue, nation: str, flags: Flags) -> Contacts:
         police_non_emergency=data.route("police_non_emergency", nation),
         harmful_content=data.route("harmful_content", nation),
         concern_help=_concern_help(catalogue, nation, flags),
+        sector=data.sector_routes.get(sector or "", {}).get(nation),
     )
 
 
@@ -979,7 +981,7 @@ def build_context(
         else (),
         platform=platform,
         facts={k.removeprefix("derived."): v for k, v in derived_facts(catalogue, responses).items()},
-        contacts=_contacts(catalogue, nation_code or "england", flags),
+        contacts=_contacts(catalogue, nation_code or "england", flags, p.get("sector") or ""),
         overall=result.overall.value,
         overall_label=result.overall_label,
         overall_meaning=result.overall_meaning,

@@ -458,6 +458,20 @@ class _CrossCheck:
         for area in self.areas:
             for section in area.model.sections:
                 action_ids.update(q.id for q in section.questions)
+        profile = self.src["profile.yaml"].model
+        incident_kinds = {
+            o.value
+            for s in (profile.sections if profile else [])
+            for q in s.questions
+            if q.id == "profile.incidents"
+            for o in q.options
+            if o.value != "none"
+        }
+        for kind in pres.incidents:
+            if kind not in incident_kinds:
+                self.problems.append(
+                    src.at(("incidents", kind), f"'{kind}' is not an option of profile.incidents", key=True)
+                )
         for key in ("supplied", "not_supplied"):
             for aid in getattr(pres, key):
                 if aid not in action_ids:

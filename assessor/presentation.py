@@ -33,11 +33,24 @@ class Supplied(_Strict):
     when: list[str] = Field(default_factory=list)
 
 
+class Addressed(_Strict):
+    document: str = Field(
+        description="The pack document that must answer the incident (a document id of the pack)."
+    )
+    section: str = Field(description="The data-addresses mark of the passage in that document's template.")
+    covers: str = Field("", description="What the passage does about the incident, for the risk assessment.")
+
+
 class Presentation(_Strict):
     roles: dict[str, OrgRole] = Field(default_factory=dict)
     owners: dict[str, list[str]] = Field(default_factory=dict)
     supplied: dict[str, list[Supplied]] = Field(default_factory=dict)
     not_supplied: dict[str, str] = Field(default_factory=dict)
+    incidents: dict[str, list[Addressed]] = Field(
+        default_factory=dict,
+        description="For each kind of incident (profile.incidents), the passages every pack that reports "
+        "it must hold, in each of those documents the pack has.",
+    )
 
 
 def when_holds(when: list[str], flags: Mapping[str, Any]) -> bool:

@@ -47,6 +47,9 @@ RULES: dict[str, dict[str, str]] = {
     "adult-child-dm": {
         "forbidden": "no one-to-one private messages between an adult (staff, volunteer or member) and a child",
         "allowed": "adults and children may message each other privately (never allowed with under-18s)",
+        "sanctioned-only": "no one-to-one private messages between an adult and a child, except staff through "
+        "the one-to-one channel the organisation runs for it (profile.one_to_one), with its safeguards: a work "
+        "phone or account only, every contact logged, another member of staff aware, working hours only",
     },
     "staff-dm": {
         "transparent": "staff contact members only where another adult can see it (group, copy, parent or carer)",
@@ -83,7 +86,8 @@ RULES: dict[str, dict[str, str]] = {
     "safe-signal": {"use": "the agreed signal for 'I cannot talk safely'"},
     "recording": {"forbidden": "members do not record, screenshot or photograph a session or anyone in it"},
     "host-recording": {
-        "consent-only": "a host records a session only when everyone has been told and agreed"
+        "consent-only": "a host records a session only when everyone has been told and agreed",
+        "never": "sessions are never recorded (profile.session_recording never)",
     },
     "waiting-room": {"required": "people wait in a waiting room until a host lets them in"},
     "two-adults": {"required": "two adults from the organisation in every session with young people"},
@@ -105,6 +109,8 @@ RULES: dict[str, dict[str, str]] = {
     "private-contact": {
         "transparent": "staff contact one member on their own only with another adult copied in",
         "safe-route": "staff contact a member only in the way and at the times the member said are safe",
+        "sanctioned": "staff contact a young person on their own only through the one-to-one channel the "
+        "organisation runs for it (profile.one_to_one), with its safeguards",
         "private": "staff may contact a member privately (never with under-18s, never where staff may not "
         "message members privately, never in a survivors' community)",
     },
@@ -169,6 +175,13 @@ MAY_DM = re.compile(
 )
 CHILD_WORDS = re.compile(
     r"\b(young people|young person|under 18|under-18|Childline|parents? or carers?|trusted adult)\b", re.I
+)
+# Advice written for children (the signs of grooming a child, "tell a trusted adult", school): never in a
+# pack with no under-18s, where members and staff need the signs and wording for adults.
+CHILD_ADVICE = re.compile(
+    r"new online friend nobody( else)? knows|protective of their (device|phone)|guarding (a|their) phone"
+    r"|trusted adult|adult you trust|\bschool or workplace\b|\byour school\b",
+    re.I,
 )
 SUPPORT_GROUP = re.compile(r"\bCN:|\bTW:|\bcontent notes?\b|\btrigger warnings?\b|own way of coping", re.I)
 # A sentence offering to contact one member on their own: it must carry the private-contact rule.
@@ -245,6 +258,7 @@ class Page:
     blocks: list[Block] = field(default_factory=list)
     text: str = ""  # everything printed
     supplies: set[str] = field(default_factory=set)  # data-supplies marks: sections this document holds
+    addresses: set[str] = field(default_factory=set)  # data-addresses marks: passages that answer an incident
 
 
 _VOID = frozenset({"br", "col", "meta", "link", "img", "hr", "input", "source", "wbr"})
@@ -274,6 +288,8 @@ class _Parser(HTMLParser):
         found = dict(attrs)
         if found.get("data-supplies"):
             self.page.supplies.update((found["data-supplies"] or "").split())
+        if found.get("data-addresses"):
+            self.page.addresses.update((found["data-addresses"] or "").split())
         if tag in _SKIP:
             self.skip += 1
             tag = "skip:" + tag
@@ -393,6 +409,27 @@ def parents_by_agreement(known: Mapping[str, Any]) -> bool:
         bool(focus & AGREEMENT_COMMUNITIES)
         or known.get("safety_information.parents_informed") == "not_applicable"
     )
+
+
+def sanctioned_channel(known: Mapping[str, Any]) -> bool:
+    """Whether staff talk with a young person one to one through a channel the organisation runs for
+    it (``profile.one_to_one``: a project phone, call-backs, a named worker), where under-18s take part
+    in a space the organisation runs. The documents then describe that channel and its safeguards
+    (rule ``adult-child-dm:sanctioned-only``) instead of forbidding what the organisation does; any
+    other private contact between an adult and a child stays forbidden."""
+    audience = set(known.get("profile.audience") or [])
+    channels = set(known.get("profile.one_to_one") or []) - {"none"}
+    return known.get("profile.relationship") == "runs" and bool(audience & UNDER_18) and bool(channels)
+
+
+# The safeguards the rule adult-child-dm:sanctioned-only names wherever staff are told how to use the
+# channel (the staff code): a work phone or account, a log, another member of staff aware, set hours.
+CHANNEL_SAFEGUARDS = (r"\bwork (phone|account)", r"\blog", r"another member of staff", r"\bhours\b")
+# A sentence that lets a host record a session on conditions (consent): false where sessions are
+# never recorded.
+MAY_RECORD = re.compile(
+    r"\brecord(s|ed|ing)?\b[^.;]{0,50}\b(only (when|if)|unless)\b[^.;]{0,80}\bagree", re.I
+)
 
 
 def has_shifts(known: Mapping[str, Any], *, runs: bool | None = None) -> bool:
@@ -563,17 +600,56 @@ def _invariants(
                 problems.append(
                     Problem("invariant", mark.doc, f"{token} where under-18s take part", mark.text)
                 )
+        # The no-private-messages rule, or, where the organisation runs a one-to-one channel for
+        # young people, that channel with its safeguards and nothing else: never a rule that forbids
+        # what the organisation does, and never a channel the answers do not report.
+        channel = sanctioned_channel(known)
+        dm_rule = "adult-child-dm:sanctioned-only" if channel else "adult-child-dm:forbidden"
+        wrong = "adult-child-dm:forbidden" if channel else "adult-child-dm:sanctioned-only"
+        for mark in rules.get(wrong, []):
+            problems.append(
+                Problem(
+                    "invariant",
+                    mark.doc,
+                    "forbids the one-to-one channel the organisation runs for young people (profile.one_to_one)"
+                    if channel
+                    else "a one-to-one channel the answers do not report (profile.one_to_one)",
+                    mark.text,
+                )
+            )
         need(
             "staff_code",
-            "adult-child-dm:forbidden",
-            "the staff code always forbids private messages with a child",
+            dm_rule,
+            "the staff code always forbids private messages with a child outside a transparent, "
+            "sanctioned channel",
             r"group",
             r"cop(y|ied)",
             r"parent or carer",
+            *(CHANNEL_SAFEGUARDS if channel else ()),
         )
+        if channel:
+            for mark in rules.get("private-contact:transparent", []):
+                problems.append(
+                    Problem(
+                        "invariant",
+                        mark.doc,
+                        "one-to-one contact by copying in another adult, where the organisation runs its own "
+                        "one-to-one channel (private-contact:sanctioned)",
+                        mark.text,
+                    )
+                )
+        elif rules.get("private-contact:sanctioned"):
+            problems.append(
+                Problem(
+                    "invariant",
+                    rules["private-contact:sanctioned"][0].doc,
+                    "a one-to-one channel the answers do not report (profile.one_to_one)",
+                    rules["private-contact:sanctioned"][0].text,
+                )
+            )
         if adults:
             for doc in ("house_rules", "member_code"):
-                need(doc, "adult-child-dm:forbidden", "adult members and children never message privately")
+                need(doc, dm_rule, "adult members and children never message privately")
         for doc in YOUNG_DOCS:
             for block in pack[doc].blocks if doc in pack else []:
                 if MAY_DM.search(block.text):
@@ -624,6 +700,31 @@ def _invariants(
     for token in ("staff-dm:allowed",):
         for mark in rules.get(token, []):
             problems.append(Problem("invariant", mark.doc, f"{token} is never a rule", mark.text))
+
+    # Where the answers say sessions are never recorded, no document says when one may be.
+    if known.get("profile.session_recording") == "never" and not audit:
+        for mark in rules.get("host-recording:consent-only", []):
+            problems.append(
+                Problem(
+                    "invariant",
+                    mark.doc,
+                    "recording on consent, where sessions are never recorded",
+                    mark.text,
+                )
+            )
+        for doc, page in pack.items():
+            if doc == "risk_report":
+                continue
+            for block in page.blocks:
+                if MAY_RECORD.search(block.text):
+                    problems.append(
+                        Problem(
+                            "invariant",
+                            doc,
+                            "says when a session may be recorded; sessions are never recorded",
+                            block.text,
+                        )
+                    )
 
     # A sexual image of a child is never copied: the procedure says what to do instead, and every
     # step that keeps a screenshot or copy as evidence carries the exception.
@@ -769,6 +870,24 @@ def _invariants(
     for doc in PUBLIC_DOCS & set(pack):
         for code in sorted(set(GUIDANCE_CODE.findall(pack[doc].text)))[:3]:
             problems.append(Problem("register", doc, f"guidance code {code} shown to members or the public"))
+    if not under_18:
+        for doc, page in pack.items():
+            texts = (
+                [m.text for m in page.marks if m.kind == "commitment"]
+                if doc == "risk_report"
+                else [b.text for b in page.blocks]
+            )
+            for text in texts:
+                if m := CHILD_ADVICE.search(text):
+                    problems.append(
+                        Problem(
+                            "register",
+                            doc,
+                            f"advice written for children in a pack with no under-18s: {m[0]!r}",
+                            text,
+                        )
+                    )
+                    break
     for doc in MEMBER_DOCS & set(pack):
         text = pack[doc].text
         if not under_18 and (m := CHILD_WORDS.search(text)):
@@ -988,14 +1107,43 @@ def _consistency(pack: Mapping[str, Page], known: Mapping[str, Any]) -> list[Pro
     return problems
 
 
+def incident_passages(
+    known: Mapping[str, Any], incidents: Mapping[str, Iterable[Any]], docs: Iterable[str]
+) -> list[tuple[str, Any]]:
+    """(incident kind, documents.yaml ``incidents`` entry) for every incident the answers report
+    (profile.incidents) whose document is one of ``docs``."""
+    reported = [k for k in known.get("profile.incidents") or [] if k != "none"]
+    have = set(docs)
+    return [(kind, e) for kind in reported for e in incidents.get(kind, ()) if e.document in have]
+
+
+def check_incidents(
+    pack: Mapping[str, Page], known: Mapping[str, Any], incidents: Mapping[str, Any]
+) -> list[Problem]:
+    """Every incident reported since the last review is answered where readers look: each passage
+    documents.yaml ``incidents`` lists for it is in its document (a ``data-addresses`` mark)."""
+    return [
+        Problem(
+            "incident",
+            entry.document,
+            f"the {kind} incident reported since the last review is not answered: no '{entry.section}' "
+            f"passage ({entry.covers})",
+        )
+        for kind, entry in incident_passages(known, incidents, pack)
+        if entry.section not in pack[entry.document].addresses
+    ]
+
+
 def check_pack(
     pages: Mapping[str, str],
     known: Mapping[str, Any],
     platform_names: Iterable[str] = (),
     not_supplied: Iterable[str] = (),
+    incidents: Mapping[str, Any] | None = None,
 ) -> list[Problem]:
     """Every problem in a pack: ``pages`` maps document id to rendered HTML; ``known`` is ``facts()``;
-    ``not_supplied`` lists the actions that may add to a pack document (documents.yaml)."""
+    ``not_supplied`` lists the actions that may add to a pack document, and ``incidents`` the passages
+    each reported incident needs (documents.yaml)."""
     pack = {doc: parse(html, doc) for doc, html in pages.items()}
     return [
         *check_claims(pack, known),
@@ -1003,6 +1151,7 @@ def check_pack(
         *check_commitments(pack, known, not_supplied),
         *_invariants(pack, known, platform_names),
         *_consistency(pack, known),
+        *check_incidents(pack, known, incidents or {}),
     ]
 
 
@@ -1038,6 +1187,7 @@ def check_assessment(assessment: Any, catalogue: Any) -> list[Problem]:
         facts(assessment, catalogue),
         platform_names(assessment, catalogue),
         catalogue.presentation.not_supplied,
+        catalogue.presentation.incidents,
     )
 
 

@@ -24,6 +24,7 @@ from assessor.documents.claims import (
     in_pack_action,
     pack_contents,
     parents_by_agreement,
+    sanctioned_channel,
     with_parent_condition,
 )
 from assessor.platforms import Platform, derived_facts, platform_of, under_age_groups
@@ -194,6 +195,13 @@ class Flags:
     # an LGBTQ+, young carers' or survivors' community with under-18s, or parents_informed not applicable).
     parents_by_agreement: bool = False
     no_lead: bool = False  # no designated safeguarding lead is named
+    # Staff talk with a young person one to one through a channel the organisation runs for it
+    # (profile.one_to_one: a project phone, call-backs, a named worker), with under-18s: the documents
+    # describe that channel and its safeguards instead of forbidding it (claims.py sanctioned_channel).
+    one_to_one: bool = False
+    # Live sessions are never recorded (profile.session_recording): no document says when a host
+    # may record one.
+    never_recorded: bool = False
     under_age: bool = False  # some audience group is below the platform's minimum age
     audit_undecided: bool = False  # an audit with no trustees' decision recorded
     # profile.community_focus
@@ -227,6 +235,10 @@ class Profile:
     community_focus: tuple[str, ...] = ()  # labels of the ticked options, "None of these" left out
     under_age_groups: tuple[str, ...] = ()  # labels of audience groups below the platform's minimum age
     waiting_room: str = "waiting room"  # the platform's own name for it (Teams: "lobby"), from the registry
+    one_to_one: tuple[str, ...] = ()  # profile.one_to_one values (the sanctioned one-to-one channels)
+    # profile.incidents since the last review ("none" left out): documents.yaml ``incidents`` says
+    # which passages of the pack must answer each.
+    incidents: tuple[str, ...] = ()
 
     @property
     def audience_text(self) -> str:
@@ -358,11 +370,12 @@ class DocumentContext:
     def private_contact(self) -> str:
         """How staff contact one member on their own (checking in, after a disclosure): one answer
         for the whole pack, as the rule ``private-contact`` of claims.py. ``transparent`` (another
-        adult copied in) with under-18s; ``safe-route`` (only in the way and at the times the member
+        adult copied in) with under-18s, or ``sanctioned`` (through the one-to-one channel the
+        organisation runs for it, with its safeguards) where it runs one; ``safe-route`` (only in the way and at the times the member
         said are safe) in a survivors' community; ``transparent`` again where the staff code says
         staff do not message members privately (no staff messages); otherwise ``private``."""
         if self.flags.under_18:
-            return "transparent"
+            return "sanctioned" if self.flags.one_to_one else "transparent"
         if self.flags.abuse_survivors:
             return "safe-route"
         return "private" if self.flags.staff_messages else "transparent"
@@ -555,6 +568,8 @@ def _flags(
         planned=stage == "planned",
         running=stage == "running",
         no_lead=not _contact(profile.get("safeguarding_lead")).named,
+        one_to_one=sanctioned_channel({**{f"profile.{k}": v for k, v in profile.items()}}),
+        never_recorded=not audit and profile.get("session_recording") == "never",
         parents_by_agreement=parents_by_agreement(
             {
                 "profile.audience": list(audience),
@@ -954,6 +969,8 @@ def build_context(
             under_age_groups(platform, list(p.get("audience") or []), hosted=not result.audit),
         ),
         waiting_room=(platform.waiting_room_name if platform else None) or "waiting room",
+        one_to_one=tuple(v for v in p.get("one_to_one") or [] if v != "none") if flags.one_to_one else (),
+        incidents=tuple(v for v in p.get("incidents") or [] if v != "none"),
     )
     meta = assessment.meta
     from assessor import lifecycle

@@ -142,7 +142,11 @@ def main() -> None:
     try:
         if state.draft_id():
             progress_line(current.url_path, steps)
-        sync.show()
+        # One element whatever it holds (no notice, a notice, conflicts to settle): a notice that
+        # came or went moved every element of the page one place while the rerun drew it, so for
+        # a moment a question was shown twice or not at all (tests/test_two_servers.py).
+        with st.container(key="sync-notices"):
+            sync.show()
         current.run()
     except StoreError as exc:
         st.error(str(exc), icon=":material/database:")

@@ -581,5 +581,6 @@ def flash(kind: str, message: str) -> None:
 
 def show_flash() -> None:
     item = st.session_state.pop("flash", None)
-    if item:
-        getattr(st, item[0])(item[1])
+    with st.container(key="flash-slot"):  # one element, shown or not: the page keeps its places
+        if item:
+            getattr(st, item[0])(item[1])

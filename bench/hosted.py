@@ -219,6 +219,13 @@ def saves_per_second(make, threads: int, seconds: float) -> float:
 # -- report ---------------------------------------------------------------------------------------
 
 
+def saves_table(saves: dict) -> list[str]:
+    out = ["| threads | SQLite | PostgreSQL | PostgreSQL ÷ SQLite |", "| ---: | ---: | ---: | ---: |"]
+    for threads, (lite, pgs) in saves.items():
+        out.append(f"| {threads} | {lite:.0f}/s | {pgs:.0f}/s | {pgs / lite:.2f}× |")
+    return out
+
+
 def markdown(rows: list[dict], memory: dict, saves: dict, seconds: float, loads: tuple[float, float]) -> str:
     import platform
 
@@ -273,18 +280,17 @@ def markdown(rows: list[dict], memory: dict, saves: dict, seconds: float, loads:
         "### Saves per second through the store",
         "",
     ]
-    out += ["| threads | SQLite | PostgreSQL | PostgreSQL ÷ SQLite |", "| ---: | ---: | ---: | ---: |"]
-    for threads, (lite, pgs) in saves.items():
-        out.append(f"| {threads} | {lite:.0f}/s | {pgs:.0f}/s | {pgs / lite:.2f}× |")
+    out += saves_table(saves)
     out += [
         "",
         "Each save is `apply` of one answer against the revision last seen, as the app saves: it reads the "
         "head, merges, validates the whole assessment as loading would, and appends a revision. SQLite "
-        "does this inside the app's process; PostgreSQL takes about eight round trips to another process "
-        "(lock the draft, read the head, write the revision and the draft, the audit check, commit), each "
-        "of which waits for the server process to be scheduled: on a busy machine that waiting, not the "
-        "database's work, is most of a save. Both are far above what people answering questions ask for "
-        "(a busy session saves about once a second).",
+        "does this inside the app's process; PostgreSQL takes two round trips to another process, "
+        "outside a transaction: one statement reads the head (and the base), and one writes the draft's "
+        "head, the revision and the audit entry only if the head is still the one read (else the save "
+        "reads and merges again). Each round trip waits for the server process to be scheduled: on a busy "
+        "machine that waiting, not the database's work, is most of a save. Both are far above what people "
+        "answering questions ask for (a busy session saves about once a second).",
         "",
         "### Memory per session",
         "",
@@ -320,6 +326,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--output", default=str(ROOT / "BENCHMARKS.md"), help="file to write the section into"
     )
+    parser.add_argument(
+        "--store-only",
+        action="store_true",
+        help="only saves per second through the store (no browser); prints the table, writes nothing",
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "tests"))  # the tests' helpers: a database per run, app servers
     if not os.environ.get("ASSESSOR_TEST_PG"):
@@ -343,6 +354,10 @@ def main(argv: list[str] | None = None) -> int:
                 pg.drop_database(db)
             saves[threads] = (lite, pgs)
             log(f"  saves/s with {threads} thread(s): SQLite {lite:.0f}, PostgreSQL {pgs:.0f}")
+        if args.store_only:
+            print(f"load average {load0:.1f} at start, {load_average():.1f} at end")
+            print("\n".join(saves_table(saves)))
+            return 0
         sessions = [int(s) for s in re.split(r"[,\s]+", args.sessions) if s]
         rows, memory = click_to_settled("", sessions, args.clicks, Path(tmp))
     seconds, loads = time.perf_counter() - started, (load0, load_average())

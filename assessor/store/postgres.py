@@ -214,48 +214,111 @@ class PostgresStore(SQLStore):
         new: bool,
         rev: int,
     ) -> None:
-        now = _now()
-        args = {"id": draft_id, "now": now, "org": assessment.organisation.name, "p": progress, "rev": rev}
-        if new:
+        if new:  # a new draft has no organisation yet: create() logs it once it has
+            now = _now()
+            args = self._revision_args(draft_id, assessment, progress, author, kind, changed, rev, now)
             self._exec(
                 conn,
                 "INSERT INTO drafts (id, created, updated, organisation, progress, head, code)"
                 " VALUES (:id, :now, :now, :org, :p, :rev, :code)",
                 {**args, "code": self._free_code(conn)},
             )
-        else:
             self._exec(
                 conn,
-                "UPDATE drafts SET updated = :now, organisation = :org, progress = :p, head = :rev"
-                " WHERE id = :id",
+                "INSERT INTO revisions (draft_id, rev, saved, body, author, kind, changed)"
+                " VALUES (:id, :rev, :now, :body, :author, :kind, :changed)",
                 args,
             )
-        self._exec(
-            conn,
-            "INSERT INTO revisions (draft_id, rev, saved, body, author, kind, changed)"
-            " VALUES (:id, :rev, :now, :body, :author, :kind, :changed)",
-            {
-                "id": draft_id,
-                "rev": rev,
-                "now": now,
-                "body": assessment.to_json(),
-                "author": author,
-                "kind": kind,
-                "changed": json.dumps(sorted(changed)),
-            },
-        )
-        if rev > KEEP_REVISIONS:
-            self._exec(
-                conn,
-                # Never one that holds an approved version (see assessor.lifecycle).
-                "DELETE FROM revisions WHERE draft_id = :id AND rev <= :old AND (CASE WHEN body LIKE '{%'"
-                " THEN body::jsonb #>> '{lifecycle,current,status}' END) IS DISTINCT FROM 'approved'",
-                {"id": draft_id, "old": rev - KEEP_REVISIONS},
+            return
+        self._write(conn, draft_id, rev - 1, (assessment, progress, author, kind, changed), [], _now())
+
+    @staticmethod
+    def _revision_args(
+        draft_id: str,
+        assessment: Assessment,
+        progress: float,
+        author: str | None,
+        kind: str,
+        changed: list[str],
+        rev: int,
+        now: dt.datetime,
+    ) -> dict[str, Any]:
+        return {
+            "id": draft_id,
+            "now": now,
+            "org": assessment.organisation.name,
+            "p": progress,
+            "rev": rev,
+            "body": assessment.to_json(),
+            "author": author,
+            "kind": kind,
+            "changed": json.dumps(sorted(changed)),
+        }
+
+    def _write(
+        self,
+        conn: Connection,
+        draft_id: str,
+        head: int,
+        revision: tuple[Assessment, float, str | None, str, list[str]] | None,
+        clashes: list[tuple[str, Any, Any]],
+        now: dt.datetime,
+        author: str | None = None,
+    ) -> list[int] | None:
+        """One statement, so one round trip: if the draft's head is still ``head``, append
+        ``revision`` (assessment, progress, author, kind, fields changed) as the next one (with
+        the draft's row, the revisions past the kept history, and the organisation's audit
+        entry) and keep ``clashes`` as conflicts. Returns the conflicts' ids, or None when
+        another save moved the head first (then nothing was written)."""
+        args: dict[str, Any] = {"id": draft_id, "head": head, "now": now, "author": author}
+        parts = []
+        if revision is not None:
+            assessment, progress, author, kind, changed = revision
+            rev = head + 1
+            args.update(self._revision_args(draft_id, assessment, progress, author, kind, changed, rev, now))
+            parts.append(
+                "draft AS (UPDATE drafts SET updated = :now, organisation = :org, progress = :p, head = :rev"
+                " WHERE id = :id AND head = :head RETURNING org_id)"
             )
-        if not new:  # a new draft has no organisation yet: create() logs it once it has
-            org = self._one(conn, "SELECT org_id FROM drafts WHERE id = :id", {"id": draft_id})
-            if org and org[0]:
-                self._log(conn, org[0], author, kind, draft_id, changed, at=now)
+            parts.append(
+                "revision AS (INSERT INTO revisions (draft_id, rev, saved, body, author, kind, changed)"
+                " SELECT :id, :rev, :now, :body, :author, :kind, :changed FROM draft)"
+            )
+            if rev > KEEP_REVISIONS:
+                # Never one that holds an approved version (see assessor.lifecycle).
+                args["old"] = rev - KEEP_REVISIONS
+                parts.append(
+                    "pruned AS (DELETE FROM revisions WHERE draft_id = :id AND rev <= :old"
+                    " AND EXISTS (SELECT 1 FROM draft) AND (CASE WHEN body LIKE '{%'"
+                    " THEN body::jsonb #>> '{lifecycle,current,status}' END) IS DISTINCT FROM 'approved')"
+                )
+            parts.append(
+                "audit AS (INSERT INTO audit (org_id, at, actor, action, draft_id, fields, detail)"
+                " SELECT org_id, :now, :author, :kind, :id, :changed, '' FROM draft WHERE org_id IS NOT NULL)"
+            )
+        else:  # conflicts only: against the head they were found on, locked while they are kept
+            parts.append("draft AS (SELECT org_id FROM drafts WHERE id = :id AND head = :head FOR UPDATE)")
+        args.update(
+            fields=[c[0] for c in clashes],
+            mine=[dumps(c[1]) for c in clashes],
+            theirs=[dumps(c[2]) for c in clashes],
+        )
+        parts.append(
+            "kept AS (INSERT INTO conflicts (draft_id, field, mine, theirs, author, created)"
+            " SELECT :id, c.f, c.m, c.t, :author, :now FROM draft,"
+            " unnest(CAST(:fields AS text[]), CAST(:mine AS text[]), CAST(:theirs AS text[])) AS c(f, m, t)"
+            " RETURNING id, field)"
+        )
+        row = self._one(
+            conn,
+            f"WITH {', '.join(parts)} SELECT (SELECT count(*) FROM draft),"
+            " (SELECT coalesce(json_agg(json_build_array(field, id)), '[]') FROM kept)",
+            args,
+        )
+        if not row or not row[0]:
+            return None
+        ids = dict(row[1] if isinstance(row[1], list) else json.loads(row[1]))
+        return [ids[c[0]] for c in clashes]
 
     def _lock_draft(self, conn: Connection, draft_id: str) -> tuple | None:
         """The draft's head and progress, with its row locked until the transaction ends."""
@@ -293,6 +356,8 @@ class PostgresStore(SQLStore):
             self._append(conn, draft_id, checked, progress, author, kind, changed, new=row is None, rev=rev)
         return rev
 
+    ATTEMPTS = 1000  # saves that lost the race to another save of the same draft, each retried
+
     def apply(
         self,
         draft_id: str,
@@ -304,56 +369,54 @@ class PostgresStore(SQLStore):
         author: str | None = None,
         kind: str = "edit",
     ) -> SaveResult:
+        """Two round trips, without a transaction held open between them: read the head (and the
+        base) in one statement, merge here, then write in one statement only if the head is still
+        the one read (``_write``); if another save moved it meanwhile, read and merge again."""
         if not is_draft_id(draft_id):
             raise DraftNotFound(draft_id)
-        with self._transaction() as conn:
-            row = self._lock_draft(conn, draft_id)
-            if row is None:
+        for _ in range(self.ATTEMPTS):
+            rows = self._read(
+                "SELECT d.head, d.progress, h.body, b.body FROM drafts d"
+                " LEFT JOIN revisions h ON h.draft_id = d.id AND h.rev = d.head"
+                " LEFT JOIN revisions b ON b.draft_id = d.id AND b.rev = :base"
+                " WHERE d.id = :id",
+                {"id": draft_id, "base": base},
+            )
+            if not rows:
                 raise DraftNotFound(draft_id)
-            head_rev, old_progress = row
-            head = self._fields(conn, draft_id, head_rev) or {}
+            head_rev, old_progress, head_body, base_body = rows[0]
+            head = flatten(json.loads(_as_json(head_body))) if head_body is not None else {}
             # A base older than the kept history counts every field the head has changed as theirs.
-            base_fields = head if base == head_rev else self._fields(conn, draft_id, base)
-            if base_fields is None:
-                base_fields = {}
+            if base == head_rev:
+                base_fields = head
+            else:
+                base_fields = flatten(json.loads(_as_json(base_body))) if base_body is not None else {}
             merged, applied, clashes = merge(base_fields, head, changes)
             others = tuple(sorted(diff(base_fields, head))) if base != head_rev else ()
+            if not applied and not clashes:
+                return SaveResult(head_rev, self._checked(unflatten(head), catalogue), others, (), ())
             now = _now()
-            conflicts = []
-            for path, mine, theirs in clashes:
-                (cid,) = self._one(
-                    conn,
-                    "INSERT INTO conflicts (draft_id, field, mine, theirs, author, created)"
-                    " VALUES (:id, :f, :m, :t, :a, :now) RETURNING id",
-                    {
-                        "id": draft_id,
-                        "f": path,
-                        "m": dumps(mine),
-                        "t": dumps(theirs),
-                        "a": author,
-                        "now": now,
-                    },
-                )
-                conflicts.append(Conflict(cid, path, mine, theirs, author, now))
+            revision = None
             if applied:
                 checked = self._checked(unflatten(merged), catalogue)
                 value = progress(checked) if callable(progress) else progress
+                revision = (checked, old_progress if value is None else value, author, kind, applied)
                 rev = head_rev + 1
-                self._append(
-                    conn,
-                    draft_id,
-                    checked,
-                    old_progress if value is None else value,
-                    author,
-                    kind,
-                    applied,
-                    new=False,
-                    rev=rev,
-                )
             else:
                 checked = self._checked(unflatten(head), catalogue)
                 rev = head_rev
-        return SaveResult(rev, checked, others, tuple(conflicts), tuple(applied))
+            with self._errors("save"), self._engine_().connect() as conn:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                ids = self._write(conn, draft_id, head_rev, revision, clashes, now, author)
+            if ids is not None:
+                conflicts = tuple(
+                    Conflict(cid, path, mine, theirs, author, now)
+                    for cid, (path, mine, theirs) in zip(ids, clashes, strict=True)
+                )
+                return SaveResult(rev, checked, others, conflicts, tuple(applied))
+        raise StoreError(
+            f"{self._where()}: the draft changed {self.ATTEMPTS} times during one save. Try again."
+        )
 
 
 class PostgresRenderCache:

@@ -176,12 +176,6 @@ def box_of(page, qid: str):
     return page.locator(f".st-key-{question_anchor(qid)}")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Issue 14: the 'crossed' failures were the test's record (question read by position "
-    "after the click, while the rerun drew the page); fixed. Stale non-empty widget values: see "
-    "state.save(widget=True). Not yet shown reliable over repeated runs",
-)
 def test_ten_contexts_on_two_servers_lose_nothing_and_see_each_other(browser, servers, database, shots):
     page_id, title = area(8)
     store = open_store(database)

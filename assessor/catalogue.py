@@ -291,6 +291,24 @@ class _CrossCheck:
             for i, line in enumerate(nation.helplines):
                 self._check_guidance(src, (code, "helplines", i, "guidance"), line.guidance)
                 self._check_communities(src, (code, "helplines", i, "communities"), line.communities)
+                kinds = next(
+                    (
+                        q
+                        for s in self.src["profile.yaml"].model.sections
+                        for q in s.questions
+                        if q.id == "profile.incidents"
+                    ),
+                    None,
+                )
+                known = {o.value for o in kinds.options} if kinds else set()
+                for j, value in enumerate(line.incidents):
+                    if value not in known:
+                        self.problems.append(
+                            src.at(
+                                (code, "helplines", i, "incidents", j),
+                                f"'{value}' is not an option of profile.incidents",
+                            )
+                        )
 
     def _check_communities(self, src: _Source, loc: tuple[Any, ...], communities: list[str]) -> None:
         """A helpline's communities are options of profile.community_focus."""

@@ -372,6 +372,13 @@ class Helpline(Strict):
         default_factory=list,
         description="Listed only when profile.community_focus includes one of these; empty for every community.",
     )
+    incidents: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Listed as well (whatever the community) when profile.incidents includes one of these: an "
+            "incident of that kind since the last review."
+        ),
+    )
     source: str | None = Field(None, description="Where the number and purpose were checked (a web address).")
     checked: date | None = Field(None, description="When they were last checked.")
 

@@ -40,11 +40,16 @@ CONCERN_WORDS = {
 
 
 @cache
-def _pack(path: Path):
+def _pages(path: Path):
+    """The assessment and the HTML of each document of a corpus pack (rendered once per run)."""
     catalogue = default_catalogue()
     assessment = load_assessment(path, catalogue)
-    html = render_pages(assessment, catalogue)["procedure"]
-    return assessment, html
+    return assessment, render_pages(assessment, catalogue)
+
+
+def _pack(path: Path):
+    assessment, pages = _pages(path)
+    return assessment, pages["procedure"]
 
 
 def _levels(html: str) -> dict[str, tuple[set[str], str]]:
@@ -112,6 +117,12 @@ def outside_route_problems(catalogue, assessment, html: str) -> list[str]:
         problems.append("referral: no child protection route")
     if adults and (adult.short or adult.name) not in referral:
         problems.append("referral: no adult safeguarding route where adults take part")
+    disclosure = re.search(r"<li[^>]*data-adult-disclosure[^>]*>(.*?)</li>", html, re.S)
+    said = parse(disclosure.group(1), "procedure").text if disclosure else ""
+    if adults and (adult.short or adult.name) not in said:
+        problems.append("disclosure: no step for an adult's disclosure with the adult safeguarding route")
+    if not adults and disclosure:
+        problems.append("disclosure: an adult's step in a pack without adults")
     return problems
 
 
@@ -221,3 +232,40 @@ def test_every_sector_route_has_a_source_and_date(catalogue):
     for value, routes in catalogue.contacts.sector_routes.items():
         for nation, route in routes.items():
             assert route.source.startswith("https://") and route.checked, (value, nation)
+
+
+# -- helplines chosen by this year's incidents ----------------------------------------------------
+
+MEMBERS_DOCS = ("house_rules", "house_rules_young", "member_code")
+PAPYRUS_INCIDENTS = {"behaviour", "triggering_content"}
+
+
+def papyrus_problems(assessment, pages: dict[str, str]) -> list[str]:
+    """After bullying or distressing content (profile.incidents), or in a mental-health community,
+    the members' documents list PAPYRUS; otherwise they do not (it stays a specialist line)."""
+    incidents = set(assessment.profile.get("incidents") or [])
+    focus = set(assessment.profile.get("community_focus") or [])
+    wanted = bool(incidents & PAPYRUS_INCIDENTS) or "mental_health" in focus
+    docs = [d for d in MEMBERS_DOCS if d in pages]
+    listed = [d for d in docs if "PAPYRUS" in parse(pages[d], d).text]
+    if wanted and not listed:
+        return [f"PAPYRUS in none of {docs} after incidents {sorted(incidents)}"]
+    if not wanted and listed:
+        return [f"PAPYRUS in {listed} without such an incident or a mental-health focus"]
+    return []
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+def test_members_get_papyrus_after_bullying_or_distressing_content(path):
+    assessment, pages = _pages(path)
+    assert papyrus_problems(assessment, pages) == []
+
+
+def test_the_papyrus_rule_can_fail():
+    assessment, pages = _pages(ROOT / "tests" / "scenarios" / "anon-qa-app-audit.yaml")
+    assert "behaviour" in assessment.profile["incidents"]
+    broken = {d: html.replace("PAPYRUS", "a helpline") for d, html in pages.items()}
+    assert papyrus_problems(assessment, broken)
+    assessment, pages = _pages(ROOT / "tests" / "scenarios" / "sports-club-whatsapp.yaml")
+    broken = {d: html.replace("</body>", "<p>PAPYRUS</p></body>") for d, html in pages.items()}
+    assert papyrus_problems(assessment, broken)

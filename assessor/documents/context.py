@@ -993,7 +993,12 @@ def build_context(
         content_hash=lifecycle.content_hash(assessment),
         changes=changes,
         emergency=nation.emergency if nation else "999",
-        helplines=tuple(h for h in nation.helplines if _for_audience(h, flags) and _for_community(h, focus))
+        helplines=tuple(
+            h
+            for h in nation.helplines
+            if _for_audience(h, flags)
+            and (_for_community(h, focus) or set(h.incidents) & set(p.get("incidents") or []))
+        )
         if nation
         else (),
         platform=platform,

@@ -38,6 +38,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from assessor.assessment import Assessment, Person
+from assessor.conditions import tests_in
 from assessor.platforms import all_responses
 from assessor.questionnaire import (
     BAND_ORDER,
@@ -269,6 +270,20 @@ def _finding(
 _FINDINGS: dict[tuple, tuple[Question, Catalogue, Finding]] = {}
 
 
+_SHARED: dict[tuple, Any] = {}
+
+
+def _shared(model: type[BaseModel], **fields: Any) -> Any:
+    """A small result object, built once for the same fields and shared (never mutated)."""
+    key = (model, *((k, tuple(v) if isinstance(v, list) else v) for k, v in fields.items()))
+    hit = _SHARED.get(key)
+    if hit is None:
+        if len(_SHARED) > 50_000:
+            _SHARED.clear()
+        hit = _SHARED[key] = model(**fields)
+    return hit
+
+
 _FACTORS: dict[tuple[int, str, str], tuple[Any, Factor]] = {}
 
 
@@ -281,6 +296,50 @@ def _factor(mod: Any, axis: str, change: str) -> Factor:
     factor = Factor(axis=axis, change=change, because=mod.because, guidance=list(mod.guidance))
     _FACTORS[key] = (mod, factor)
     return factor
+
+
+_MEMO: dict[tuple, tuple[Any, Any]] = {}
+_REFS: dict[tuple[str, int], tuple[Any, tuple[str, ...]]] = {}
+
+
+def _refs(kind: str, owner: Any, conditions: list[Any]) -> tuple[str, ...]:
+    """The question ids a set of conditions reads (worked out once per owner)."""
+    cached = _REFS.get((kind, id(owner)))
+    if cached is not None and cached[0] is owner:
+        return cached[1]
+    refs = tuple(sorted({t.q for c in conditions if c is not None for t in tests_in(c)}))
+    _REFS[(kind, id(owner))] = (owner, refs)
+    return refs
+
+
+def _memo(kind: str, owner: Any, refs: tuple[str, ...], responses: dict[str, Any], compute: Any) -> Any:
+    """``compute()`` once for each combination of the answers ``refs`` names: conditions read nothing
+    else, so the result is the same. Answers of other types (a person) are not cached."""
+    values = []
+    for q in refs:
+        v = responses.get(q)
+        if isinstance(v, list):
+            v = tuple(v)
+        elif not (v is None or isinstance(v, (str, bool, int))):
+            return compute()
+        values.append(v)
+    key = (kind, id(owner), *values)
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is owner:
+        return hit[1]
+    if len(_MEMO) > 50_000:
+        _MEMO.clear()
+    value = compute()
+    _MEMO[key] = (owner, value)  # keeps the owner alive with its id
+    return value
+
+
+def _sections_memo(vis: Visibility, area: RiskArea) -> list[tuple[Any, list[Question]]]:
+    """The area's visible sections and questions, once per combination of the answers their
+    ``show_if`` conditions read."""
+    conds = [s.show_if for s in area.sections] + [q.show_if for s in area.sections for q in s.questions]
+    refs = _refs("sections", area, conds)
+    return _memo("sections", area, refs, vis.responses, lambda: vis.sections(area.sections))
 
 
 def _inherent(
@@ -445,7 +504,7 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
 
     shown_areas = vis.areas()
     shown_ids = {a.id for a in shown_areas}
-    visible_sections = {a.id: vis.sections(a.sections) for a in shown_areas}
+    visible_sections = {a.id: _sections_memo(vis, a) for a in shown_areas}
     extra: dict[str, list[tuple[Any, Question]]] = {}
     for area in shown_areas:
         for section, questions in visible_sections[area.id]:
@@ -497,9 +556,14 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                 status = _key_status(catalogue, q, raw, f.strength)
                 name = _key_name(q)
                 keys.append(
-                    KeyControlStatus(
-                        id=q.id, name=name, status=status, answer_label=f.answer_label, guidance=f.guidance
-                    )  # type: ignore[arg-type]
+                    _shared(
+                        KeyControlStatus,
+                        id=q.id,
+                        name=name,
+                        status=status,
+                        answer_label=f.answer_label,
+                        guidance=f.guidance,
+                    )
                 )
                 if status == "missing":
                     cap = q.cap or area.cap or kc_rules.cap
@@ -557,9 +621,10 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
             fl, fi = cap_floor(catalogue, cap, likelihood, impact)
             binding = fl > uncapped[0] or fi > uncapped[1]
             applied.append(
-                AppliedCap(
+                _shared(
+                    AppliedCap,
                     source=source,
-                    kind=kind,  # type: ignore[arg-type]
+                    kind=kind,
                     because=f"{because} this area cannot fall below {_cap_words(catalogue, cap, fl, fi)}.",
                     band=band_of(catalogue, fl, fi),
                     likelihood=fl,

@@ -303,3 +303,16 @@ def test_child_advice_in_an_adult_pack_is_reported():
     )
     found = _problems(broken, known, "advice written for children")
     assert [p.doc for p in found] == ["procedure"], found
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_risk_assessment_says_where_the_pack_answers_each_incident(path):
+    _, pages, known = _rendered(path)
+    reported = [k for k in known.get("profile.incidents") or [] if k != "none"]
+    text = parse(pages["risk_report"], "risk_report").text
+    if not reported:
+        assert "Serious incidents since the last review" not in text
+        return
+    assert "Serious incidents since the last review" in text
+    for kind, entry in incident_passages(known, INCIDENTS, pages):
+        assert entry.covers in text, (kind, entry.covers)

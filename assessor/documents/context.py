@@ -357,6 +357,9 @@ class DocumentContext:
     priority_labels: dict[str, str]
     reduction: dict[str, int]  # the most that full safeguards lower likelihood and impact
     choices: dict[str, str]  # question id -> each answer held as one string (a choice, a control, text)
+    # Each incident reported since the last review: (kind, label, documents.yaml ``incidents`` entries),
+    # so that the risk assessment says where the pack answers it.
+    incidents: tuple[tuple[str, str, tuple[Any, ...]], ...] = ()
 
     def answer(self, question_id: str) -> str:
         """The chosen value of a single-choice or control question, or "" when unanswered."""
@@ -1020,4 +1023,12 @@ def build_context(
         priority_labels={k.value: rule.label for k, rule in catalogue.meta.scoring.priorities.items()},
         reduction=dict(catalogue.meta.scoring.reduction),
         choices=choices,
+        incidents=tuple(
+            (
+                kind,
+                _label(catalogue, "profile.incidents", kind),
+                tuple(catalogue.presentation.incidents.get(kind, ())),
+            )
+            for kind in profile.incidents
+        ),
     )

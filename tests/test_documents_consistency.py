@@ -232,3 +232,10 @@ def test_each_lgbtq_rule_can_fail(lgbtq, doc, old, new, message):
     assert html != pages[doc], f"{old!r} not in {doc}"
     problems = _problems({**pages, doc: html}, known)
     assert any(message in p.message for p in problems), problems
+
+
+def test_an_lgbtq_identity_check_never_goes_through_the_home(lgbtq):
+    pages, _ = lgbtq
+    text = claims.parse(pages["risk_report"]).text
+    assert "never goes through the member's home" in text
+    assert "before acting on what they hear" not in text

@@ -182,6 +182,11 @@ class Flags:
     # Moderators work no set times (profile.moderation_cover answered so): the documents then say
     # that nobody reads at set times, instead of speaking of "moderation hours".
     no_set_hours: bool = False
+    # Moderators read only on some days or at no set times (profile.moderation_cover), or do not
+    # cover round the clock: the procedure then says when reports are read instead of promising
+    # a reply within the response times (reading r5).
+    cover_gaps: bool = False
+    not_round_the_clock: bool = False
     # The organisation runs the service itself (its own forum, app or game server): the Online
     # Safety Act may place duties on it as well as on platform companies.
     own_service: bool = False
@@ -557,6 +562,9 @@ def _flags(
             runs=not audit,
         ),
         no_set_hours=not audit and profile.get("moderation_cover") == "no_set_times",
+        cover_gaps=not audit and profile.get("moderation_cover") in ("some_days", "no_set_times"),
+        not_round_the_clock=not audit
+        and profile.get("moderation_cover") not in (None, "", "round_the_clock"),
         own_service=not audit
         and (
             kind in ("forum", "own_service")

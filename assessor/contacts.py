@@ -60,6 +60,21 @@ class Route(_Strict):
             "phrase: 'the council's out-of-hours emergency duty team'. Leave out where not confirmed."
         ),
     )
+    police: str | None = Field(
+        None,
+        description=(
+            "child_sexual_images only: the police force to report to, as a noun phrase ('the police', "
+            "'Police Scotland'); the route when the content is in a private chat or group the IWF cannot see."
+        ),
+    )
+    test: str | None = Field(
+        None,
+        description=(
+            "adult_safeguarding only: the nation's legal test of an adult at risk, as a noun phrase that "
+            "follows 'If they may be' ('an adult at risk under ...: ...')."
+        ),
+    )
+    test_source: str | None = Field(None, description="Where the test was checked (a web address).")
     note: str | None = Field(None, description="For editors: further sources and caveats (not printed).")
     source: str = Field(description="Where this was checked (a web address).")
     checked: dt.date | None = None

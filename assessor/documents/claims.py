@@ -1070,20 +1070,36 @@ def _consistency(pack: Mapping[str, Page], known: Mapping[str, Any]) -> list[Pro
             problems.append(
                 Problem("records", mark.doc, "shared-log:no-details does not say 'only'", mark.text)
             )
-    # In a live session, harm is stopped before anything else is done.
-    if video and runs:
-        for mark in _rules(pack, "procedure").get("child-images:never-copy", []):
-            remove = re.search(r"remove (access|the person)", mark.text, re.I)
-            report = re.search(r"\breport it\b", mark.text, re.I)
-            if remove and report and remove.start() > report.start():
-                problems.append(
-                    Problem(
-                        "invariant",
-                        "procedure",
-                        "a live session: reports come before removing access",
-                        mark.text,
-                    )
+    # A sexual image of a child: others are stopped from seeing it (hide or remove it, or the person,
+    # as the platform allows) before it is reported to the IWF, the police or CEOP, in every pack, and
+    # where it was is written down first. An IWF link is no route for a private chat the IWF cannot see.
+    for mark in _rules(pack, "procedure").get("child-images:never-copy", []):
+        remove = re.search(r"remove access|remove the person", mark.text, re.I)
+        record = re.search(r"write down where it is", mark.text, re.I)
+        report = re.search(
+            r"\breport (it|the link)[^.;:]*?\bto (the )?(IWF|Internet Watch|police|Police Scotland|PSNI|CEOP)",
+            mark.text,
+            re.I,
+        )
+        if remove and report and remove.start() > report.start():
+            problems.append(
+                Problem(
+                    "invariant",
+                    "procedure",
+                    "reports come before removing access: stop others seeing it first",
+                    mark.text,
                 )
+            )
+        if record and remove and record.start() > remove.start():
+            problems.append(
+                Problem(
+                    "invariant", "procedure", "where it is is written down after it is removed", mark.text
+                )
+            )
+        if re.search(r"the link is all it needs", mark.text, re.I):
+            problems.append(
+                Problem("invariant", "procedure", "an IWF link is not enough for a private chat", mark.text)
+            )
     # LGBTQ+ young people: the young people's rules and the procedure promise not to pass on identity,
     # and the young people's rules forbid screenshots that carry posts outside the space.
     if under_18 and "lgbtq" in focus:

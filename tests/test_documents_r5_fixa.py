@@ -49,7 +49,11 @@ def _never_copy(pages) -> str:
 
 
 def _private_chat(known) -> bool:
-    return bool(known.get("derived.closed_group")) or known.get("profile.platform") == "messaging_group"
+    return (
+        bool(known.get("derived.closed_group"))
+        or known.get("profile.platform") == "messaging_group"
+        or known.get("profile.who_sees_posts") == "members_only"
+    )
 
 
 # -- 1. stop others seeing it before reporting it --------------------------------------------------

@@ -186,6 +186,9 @@ class Flags:
     # cover round the clock: the procedure then says when reports are read instead of promising
     # a reply within the response times (reading r5).
     cover_gaps: bool = False
+    # Only members can see the posts (profile.who_sees_posts: a private or closed group): the IWF
+    # cannot see such content, so a sexual image of a child there goes to the police (reading r5).
+    members_only: bool = False
     not_round_the_clock: bool = False
     # The organisation runs the service itself (its own forum, app or game server): the Online
     # Safety Act may place duties on it as well as on platform companies.
@@ -563,6 +566,7 @@ def _flags(
         ),
         no_set_hours=not audit and profile.get("moderation_cover") == "no_set_times",
         cover_gaps=not audit and profile.get("moderation_cover") in ("some_days", "no_set_times"),
+        members_only=profile.get("who_sees_posts") == "members_only",
         not_round_the_clock=not audit
         and profile.get("moderation_cover") not in (None, "", "round_the_clock"),
         own_service=not audit

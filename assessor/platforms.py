@@ -54,6 +54,7 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "derived.account_privacy": (),
     "derived.closed_group": (),
     "derived.hidden_option": (),
+    "derived.keyword_filter_partial": (),
 }
 
 
@@ -164,6 +165,15 @@ class Platform(_Strict):
             "then go to both."
         ),
     )
+    keyword_filter_covers: str | None = Field(
+        None,
+        description=(
+            "What the keyword filter reads, where it reads only part of the space, as a phrase that "
+            "follows 'covers only' (Instagram: 'comments and message requests'). Documents then say "
+            "what it covers, and that everything else still has to be read."
+        ),
+        max_length=160,
+    )
     messages_minimum_age: int | None = Field(
         None, ge=0, le=21, description="The youngest age the platform lets send or receive private messages."
     )
@@ -251,6 +261,7 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
             "derived.account_privacy": None,
             "derived.closed_group": None,
             "derived.hidden_option": None,
+            "derived.keyword_filter_partial": False,
         }
     return {
         "derived.platform_known": True,
@@ -266,6 +277,9 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
         "derived.account_privacy": platform.account_privacy,
         "derived.closed_group": platform.closed_group,
         "derived.hidden_option": platform.hidden_option,
+        # The platform has a keyword filter that reads only part of the space (keyword_filter_covers).
+        "derived.keyword_filter_partial": platform.has("keyword_filter")
+        and bool(platform.keyword_filter_covers),
     }
 
 

@@ -6,12 +6,22 @@
    and referred back to after that (a list of what staff never ask for is never cut); guidance is cited by code under each risk and listed once, by
    source, in an appendix. Ceilings over the whole corpus (tests/scenarios and examples).
 
+2. Format. Nouns and duties come from the community's format (context.Words and the flags): a
+   pack never uses a word for a format it does not have (``FORMAT_WORDS``): no "in the group" on a
+   forum, a server, a workspace or an audited app; no waiting room, camera or breakout room outside
+   a video session; in an audit no chat to end, no moderators, hosts, shifts or moderation hours of
+   the organisation's own; with no set moderation times no "moderation hours" or "the hours set";
+   without shifts no shift. The risk assessment quotes the questionnaire's own questions (which ask
+   whether there are set hours or shift handovers), so the hours and shift lists are checked in the
+   other documents.
+
 Each rule runs over every pack in the corpus and is shown to fail on the text it forbids.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import pytest
@@ -83,6 +93,93 @@ def test_each_question_and_guidance_source_is_set_out_once(path):
         assert source in text  # listed once in the appendix
 
 
+# -- 2. format words ------------------------------------------------------------------------------
+
+FORMAT_WORDS = {
+    # the space is not a group: a forum, a server, a workspace, a video session, an audited app
+    "not_group": r"\b(?:in|on) the group\b(?! agreement| chat)|\bthe group's\b",
+    "not_video": r"\bwaiting room\b|\bon camera\b|\bbreakout rooms?\b|\bend the call\b",
+    "audit": (
+        r"\b(?:end|close|leave) the chat\b|\bchats in the group\b|\bour moderators\b|"
+        r"\bmoderation hours\b|\bshifts?\b|\bmoderators and hosts\b"
+    ),
+    "no_set_hours": r"\bduring the hours\b|\bmoderation hours\b|\bthe times above\b|\bat the published times\b",
+    "no_shifts": r"\bshifts?\b",
+}
+QUOTES_QUESTIONS = {"no_set_hours", "no_shifts"}  # checked outside the risk assessment
+
+
+def _format_keys(ctx) -> list[str]:
+    f = ctx.flags
+    keys = []
+    if not ctx.words.group and not f.video:
+        keys.append("not_group")
+    if not f.video:
+        keys.append("not_video")
+    if f.audit:
+        keys.append("audit")
+    if f.no_set_hours:
+        keys.append("no_set_hours")
+    if f.runs and not f.shifts:
+        keys.append("no_shifts")
+    return keys
+
+
+def format_problems(ctx, pages: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(rule, document, words) for each word of a format the pack does not have."""
+    found = []
+    for key in _format_keys(ctx):
+        for doc, html in pages.items():
+            if key in QUOTES_QUESTIONS and doc == "risk_report":
+                continue
+            for m in re.finditer(FORMAT_WORDS[key], parse(html, doc).text, re.I):
+                found.append((key, doc, m[0]))
+    return found
+
+
+@functools.cache
+def _context(path: Path):
+    from assessor.documents.context import build_context
+
+    catalogue = default_catalogue()
+    return build_context(load_assessment(path, catalogue), catalogue)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_no_pack_uses_a_word_for_a_format_it_does_not_have(path):
+    assert format_problems(_context(path), _pages(path)) == []
+
+
+def test_the_words_follow_the_format():
+    from assessor.documents.context import format_words
+
+    assert format_words("messaging_group", "whatsapp", False, "WhatsApp").space == "the group"
+    assert format_words("chat_room", "discord", False, "Discord").in_space == "on the server"
+    assert format_words("forum", "self_hosted_forum", False, "x").fit("posts in the group") == (
+        "posts on the forum"
+    )
+    audit = format_words("social_media_group", "other", True, "AskAnon")
+    assert audit.fit("The group's settings; the group agreement") == "AskAnon's settings; the group agreement"
+
+
+@pytest.mark.parametrize(
+    "stem, sentence, rule",
+    [
+        ("anon-qa-app-audit", "Keep chats in the group. End the chat at once.", "not_group"),
+        ("anon-qa-app-audit", "If someone makes you uncomfortable, end the chat at once.", "audit"),
+        ("survivors-forum", "Admit people from the waiting room.", "not_video"),
+        ("sports-club-whatsapp", "Reply only during the hours the organisation has set.", "no_set_hours"),
+        ("sports-club-whatsapp", "Hand over at the end of every shift.", "no_shifts"),
+    ],
+)
+def test_a_word_for_another_format_is_caught(stem, sentence, rule):
+    """Shown failing: the sentences the readers found, put back into a pack of that format."""
+    path = ROOT / "tests" / "scenarios" / f"{stem}.yaml"
+    pages = dict(_pages(path))
+    pages["house_rules"] = pages["house_rules"].replace("</body>", f"<p>{sentence}</p></body>")
+    assert rule in {key for key, _, _ in format_problems(_context(path), pages)}
+
+
 def test_the_gist_keeps_the_opening_clause_and_marks_the_cut():
     assert gist("Members know how to report.") == "Members know how to report."
     long = (
@@ -103,3 +200,75 @@ def test_the_ceiling_fails_on_a_report_that_sets_every_question_out_in_full(monk
     path = ROOT / "tests" / "scenarios" / "sports-club-whatsapp.yaml"
     pages = render_pages(load_assessment(path, catalogue), catalogue)
     assert len(parse(pages["risk_report"], "risk_report").text.split()) > RISK_REPORT_CEILING
+
+
+# -- 4. a keyword filter's scope ------------------------------------------------------------------
+
+
+# Platforms whose keyword filter reads only part of what members see (sourced in platforms.yaml).
+PARTIAL_FILTERS = {"Instagram", "TikTok", "Facebook Groups", "Discord"}
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_filter_that_reads_only_part_of_the_platform_is_never_advised_as_if_it_read_everything(path):
+    """Instagram's Hidden Words reads comments and message requests, not accepted chats; TikTok's,
+    comments on the account's own videos (platforms.yaml keyword_filter_covers, sourced): the
+    procedure says what it covers, and no action asks simply to switch the filter on."""
+    ctx = _context(path)
+    name = ctx.platform.name if ctx.platform else ""
+    covers = ctx.platform.keyword_filter_covers if ctx.platform else None
+    if name not in PARTIAL_FILTERS and not covers:
+        pytest.skip("no keyword filter with a partial scope")
+    assert covers and ctx.platform.has("keyword_filter"), name
+    pages = _pages(path)
+    assert f"It covers only {covers}" in _text(path, "procedure")
+    for doc in pages:
+        assert "Switch on the platform's word filter or flagging tool" not in _text(path, doc), doc
+
+
+def test_instagrams_filter_scope_is_sourced():
+    platform = default_catalogue().platforms["instagram"]
+    assert "comments and message requests" in platform.keyword_filter_covers
+    assert any("idownloadblog" in s.url for s in platform.sources)
+    assert str(platform.checked) == "2026-11-30"
+
+
+# -- 3. owners the organisation has, fit for the task ----------------------------------------------
+
+ADMIN_ROLES = {"Group admins", "Moderators", "Session hosts"}
+ACCOUNT_TASK = re.compile(r"\borganisation (?:account|device)s?\b|\bdevices and Wi-Fi\b", re.I)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_organisations_own_accounts_and_devices_are_never_left_to_group_admins(path):
+    """Admins of a group may be parents or members: accounts, phones and devices (who has one, what
+    it costs, how it is secured) are the trustees' (catalogue owner accounts_lead, documents.yaml)."""
+    for action in _context(path).actions:
+        if ACCOUNT_TASK.search(action.headline):
+            assert action.owner not in ADMIN_ROLES, (action.number, action.headline, action.owner)
+
+
+# -- 5. languages ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_where_members_use_other_languages_the_rules_say_how_moderation_and_reporting_work(path):
+    """profile.languages (a question of its own, not a note): the house rules say the rules are the
+    same in every language and reports are taken in each; the policy statement and (in a space the
+    organisation runs) the procedure say how posts in those languages are moderated."""
+    ctx = _context(path)
+    pages = _pages(path)
+    marks = {doc: {r for b in parse(html, doc).blocks for r in b.rules} for doc, html in pages.items()}
+    if not ctx.profile.languages:
+        assert not any(r.startswith("language-") for rules in marks.values() for r in rules)
+        return
+    assert {"language-rules:same", "language-reports:any"} <= marks["house_rules"]
+    assert "language-moderation:translated" in marks["policy_statement"]
+    if ctx.flags.runs and not ctx.flags.video:
+        assert "language-moderation:translated" in marks["procedure"]
+    assert ctx.profile.languages in _text(path, "house_rules")
+
+
+def test_the_refugee_group_answers_its_languages():
+    ctx = _context(ROOT / "tests" / "scenarios" / "refugee-community-facebook.yaml")
+    assert ctx.profile.languages == "Arabic, Tigrinya and Farsi"

@@ -83,6 +83,12 @@ RULES: dict[str, dict[str, str]] = {
         "gender identity without their agreement"
     },
     "quick-exit": {"advice": "how to leave quickly and browse safely"},
+    # profile.languages: members use languages other than English
+    "language-rules": {"same": "the rules are the same in every language members use"},
+    "language-reports": {"any": "reports and requests for help are taken in any language members use"},
+    "language-moderation": {
+        "translated": "posts in every language are moderated, translated before any decision, safety first"
+    },
     "safe-signal": {"use": "the agreed signal for 'I cannot talk safely'"},
     "recording": {"forbidden": "members do not record, screenshot or photograph a session or anyone in it"},
     "host-recording": {

@@ -247,6 +247,7 @@ class Profile:
     # profile.incidents since the last review ("none" left out): documents.yaml ``incidents`` says
     # which passages of the pack must answer each.
     incidents: tuple[str, ...] = ()
+    languages: str = ""  # profile.languages: the languages other than English members use, as answered
 
     @property
     def audience_text(self) -> str:
@@ -327,6 +328,69 @@ def _version_rows(assessment: Assessment) -> tuple[VersionRow, ...]:
     )
 
 
+# The words for the community's format: what the space is called, and where things happen in it.
+# Platform ids the registry knows that call their space something other than their kind does.
+_SPACE_BY_PLATFORM = {
+    "discord": ("the server", "on the server"),
+    "minecraft": ("the server", "on the server"),
+    "roblox": ("the game", "in the game"),
+    "slack": ("the workspace", "in the workspace"),
+}
+_SPACE_BY_KIND = {
+    "messaging_group": ("the group", "in the group"),
+    "social_media_group": ("the group", "in the group"),
+    "chat_room": ("the chat room", "in the chat room"),
+    "forum": ("the forum", "on the forum"),
+    "game": ("the game", "in the game"),
+    "video": ("the session", "in the session"),
+    "own_service": ("our online community", "in our online community"),
+}
+_GROUP_PHRASE = re.compile(r"\b(in|on) the group\b(?! agreement| chat)|\b[Tt]he group\b(?! agreement| chat)")
+
+
+@dataclass(frozen=True)
+class Words:
+    """Nouns for the community's format (profile.platform, or the registry's kind, and the platform):
+    a WhatsApp or Facebook group is "the group", a Discord or Minecraft server "the server", a forum
+    "the forum", a video call "the session"; in an audit the platform is called by its name, since
+    the organisation has no group there. Templates print these instead of a format's own nouns, and
+    catalogue wording written for a group (``fit``) is put into them."""
+
+    space: str = "the group"  # the space as a noun phrase
+    in_space: str = "in the group"  # where things happen in it
+    group: bool = True  # the space is a group its members are in
+
+    def fit(self, text: str) -> str:
+        """Catalogue wording written for a group, in this format's words ("in the group" becomes
+        "on the forum"; "the group's settings" becomes "AskAnon's settings" in an audit)."""
+        if self.group or not text:
+            return text
+
+        def swap(m: re.Match[str]) -> str:
+            if m.group(1):
+                return self.in_space
+            word = self.space
+            return word[:1].upper() + word[1:] if m[0][0] == "T" else word
+
+        return _GROUP_PHRASE.sub(swap, text)
+
+
+def format_words(kind: str, platform_id: str, audit: bool, name: str) -> Words:
+    """The words for this format (see ``Words``)."""
+    if audit:
+        named = name or "the platform"
+        return Words(space=named, in_space=f"on {named}", group=False)
+    space, in_space = (
+        _SPACE_BY_PLATFORM.get(platform_id)
+        or _SPACE_BY_KIND.get(kind)
+        or (
+            "our online community",
+            "in our online community",
+        )
+    )
+    return Words(space=space, in_space=in_space, group=space == "the group")
+
+
 @dataclass(frozen=True)
 class DocumentContext:
     org: Organisation
@@ -368,6 +432,7 @@ class DocumentContext:
     # Each incident reported since the last review: (kind, label, documents.yaml ``incidents`` entries),
     # so that the risk assessment says where the pack answers it.
     incidents: tuple[tuple[str, str, tuple[Any, ...]], ...] = ()
+    words: Words = Words()  # the nouns for the community's format
 
     def answer(self, question_id: str) -> str:
         """The chosen value of a single-choice or control question, or "" when unanswered."""
@@ -795,13 +860,14 @@ def supplied_by(
     return None
 
 
-def _commitment(number: int, action: PlannedAction, owner: str) -> Commitment:
+def _commitment(number: int, action: PlannedAction, owner: str, words: Words | None = None) -> Commitment:
+    text = (words or Words()).fit(action.text.strip())
     return Commitment(
         number=number,
         id=action.id,
-        text=action.text.strip(),
-        headline=first_sentence(action.text).rstrip(".") + ".",
-        what=commitment_wording(action.text),
+        text=text,
+        headline=first_sentence(text).rstrip(".") + ".",
+        what=commitment_wording(text),
         priority=action.priority.value,
         priority_label=action.priority_label,
         immediate=action.priority == Priority.critical,
@@ -855,7 +921,11 @@ def _adopt(
 
 
 def plan(
-    result: Result, catalogue: Catalogue, flags: Flags, org: Organisation | None = None
+    result: Result,
+    catalogue: Catalogue,
+    flags: Flags,
+    org: Organisation | None = None,
+    words: Words | None = None,
 ) -> tuple[Commitment, ...]:
     """The action plan as the documents print it.
 
@@ -889,7 +959,7 @@ def plan(
         if kind == "doc":
             out.append(_adopt(n, item, groups[item], procedure, flags.parents_by_agreement))
         else:
-            out.append(_commitment(n, *item))
+            out.append(_commitment(n, *item, words=words))
     return tuple(out)
 
 
@@ -943,7 +1013,13 @@ def build_context(
     flags = _flags(p, result.audit, nation_code is not None, platform, choices)
     focus = set(p.get("community_focus") or [])
 
-    actions = plan(result, catalogue, flags, assessment.organisation)
+    words = format_words(
+        p.get("platform") or (platform.kind if platform else "") or "",
+        p.get("platform_id") or "",
+        result.audit,
+        re.sub(r"\s*\([^()]*\)$", "", _text(p.get("platform_name"))) or product,
+    )
+    actions = plan(result, catalogue, flags, assessment.organisation, words)
     # Guidance is cited only for the platforms and formats it is about (guidance.yaml `applies_when`).
     cited = applicable_guidance(catalogue, responses)
     risks = _refer_back(
@@ -986,6 +1062,7 @@ def build_context(
         waiting_room=(platform.waiting_room_name if platform else None) or "waiting room",
         one_to_one=tuple(v for v in p.get("one_to_one") or [] if v != "none") if flags.one_to_one else (),
         incidents=tuple(v for v in p.get("incidents") or [] if v != "none"),
+        languages=_text(p.get("languages")).rstrip("."),
     )
     meta = assessment.meta
     from assessor import lifecycle
@@ -1043,4 +1120,5 @@ def build_context(
             )
             for kind in profile.incidents
         ),
+        words=words,
     )

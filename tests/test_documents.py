@@ -277,7 +277,11 @@ def test_an_audit_follows_the_recorded_decision(catalogue):
     assert (
         "We have not yet decided whether to use, recommend or advise against it" in open_["policy_statement"]
     )
-    assert "unless the designated safeguarding lead has agreed" in open_["staff_code"]
+    # Undecided is not a licence: staff never contact young people through SpinChat, and the club
+    # does not direct members to it, whoever agrees (reading r6).
+    assert "unless the designated safeguarding lead has agreed" not in open_["staff_code"]
+    assert "Never use SpinChat to contact" in open_["staff_code"]
+    assert "does not direct members to it" in open_["staff_code"]
 
 
 def test_a_clause_that_describes_a_safeguard_needs_it_in_place(catalogue):

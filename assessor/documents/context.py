@@ -443,6 +443,15 @@ class DocumentContext:
         return self.answer(question_id) == ControlAnswer.in_place.value
 
     @property
+    def overheard_at_home(self) -> bool:
+        """Someone at home may be listening (a young carers' or survivors' community, or an agreed
+        "I can't talk safely" signal in place): the documents never ask members to join from a
+        shared room, but from a private place where they can talk safely."""
+        return (
+            self.flags.young_carers or self.flags.abuse_survivors or self.in_place("disclosure.safe_signal")
+        )
+
+    @property
     def private_contact(self) -> str:
         """How staff contact one member on their own (checking in, after a disclosure): one answer
         for the whole pack, as the rule ``private-contact`` of claims.py. ``transparent`` (another

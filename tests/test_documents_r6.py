@@ -1,0 +1,89 @@
+"""Reading r6, over the whole corpus (tests/scenarios and examples):
+
+* in an audit of a platform the organisation does not run, the staff code never lets staff contact
+  young people through it on anyone's agreement ("unless ... has agreed that it is safe enough"),
+  and the risk summary never says members may be directed to it once the critical actions are done;
+* where someone at home may be listening (young carers, survivors, an agreed "I can't talk safely"
+  signal), the house rules never ask members to join from a shared room, but from a private place,
+  and point to the agreed code word or sign;
+* the procedure never asks staff to reply "with a second member of staff copied in, never a group
+  conversation", which cannot be done where adding a person makes a group (WhatsApp, Messenger): the
+  reply goes in a conversation that includes a second named member of staff and no one else.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assessor.assessment import load_assessment
+from assessor.documents.claims import parse, render_pages
+from assessor.documents.context import build_context
+
+SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+CORPUS = sorted(p for p in SCENARIOS.glob("*.yaml") if p.stem != "expectations") + sorted(
+    EXAMPLES.glob("*.yaml")
+)
+HOUSE_RULES = ("house_rules", "house_rules_young", "house_rules_easy_read")
+
+
+def _texts(assessment, catalogue) -> dict[str, str]:
+    return {name: parse(html).text for name, html in render_pages(assessment, catalogue).items()}
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+def test_an_audited_platform_is_never_a_contact_route_or_endorsed(path, catalogue):
+    assessment = load_assessment(path, catalogue)
+    texts = _texts(assessment, catalogue)
+    if assessment.profile.get("relationship") == "runs":
+        return
+    everything = " ".join(texts.values())
+    assert "Do not direct them to it until" not in everything, path.stem
+    if build_context(assessment, catalogue).flags.under_18:
+        assert "has agreed that it is safe enough" not in texts["staff_code"], path.stem
+
+
+def test_the_anonymous_app_audit_forbids_contact_and_says_we_do_not_direct_members(catalogue):
+    assessment = load_assessment(SCENARIOS / "anon-qa-app-audit.yaml", catalogue)
+    texts = _texts(assessment, catalogue)
+    assert "Never use AskAnon to contact" in texts["staff_code"]
+    assert "does not direct members to it" in texts["staff_code"]
+    assert "does not direct or encourage members to use it" in texts["risk_report"]
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+def test_members_who_may_be_overheard_are_not_sent_to_a_shared_room(path, catalogue):
+    assessment = load_assessment(path, catalogue)
+    context = build_context(assessment, catalogue)
+    texts = _texts(assessment, catalogue)
+    if not context.overheard_at_home:
+        return
+    for name in HOUSE_RULES:
+        if name in texts:
+            assert "shared room" not in texts[name], (path.stem, name)
+
+
+def test_young_carers_join_from_a_private_place_and_use_their_code_phrase(catalogue):
+    assessment = load_assessment(SCENARIOS / "young-carers-zoom.yaml", catalogue)
+    assert build_context(assessment, catalogue).overheard_at_home
+    texts = _texts(assessment, catalogue)
+    for name in ("house_rules", "house_rules_young"):
+        assert "private place" in texts[name], name
+        assert "use the code word or sign we agreed with you" in texts[name], name
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+def test_a_reply_after_a_disclosure_never_needs_a_copied_in_adult(path, catalogue):
+    assessment = load_assessment(path, catalogue)
+    proc = _texts(assessment, catalogue)["procedure"]
+    assert "copied in, never a group conversation" not in proc, path.stem
+
+
+@pytest.mark.parametrize("stem", ["sports-club-whatsapp", "refugee-community-facebook"])
+def test_on_whatsapp_and_messenger_the_reply_includes_a_second_adult_and_no_one_else(stem, catalogue):
+    assessment = load_assessment(SCENARIOS / f"{stem}.yaml", catalogue)
+    proc = _texts(assessment, catalogue)["procedure"]
+    assert "a conversation that includes a second named member of staff" in proc
+    assert "and no one else" in proc

@@ -30,12 +30,9 @@ from assessor.assessment import load_assessment
 from assessor.catalogue import default_catalogue
 from assessor.documents.claims import NEVER_ASK, parse, render_pages
 from assessor.documents.html import gist
+from tests.corpus import CORPUS, IDS
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = sorted(
-    p for p in (ROOT / "tests" / "scenarios").glob("*.yaml") if p.stem != "expectations"
-) + sorted((ROOT / "examples").glob("*.yaml"))
-IDS = [p.stem for p in CORPUS]
 
 # Words a trustee reads in the risk assessment: the whole document, and everything but the action
 # plan (whose length follows the number of gaps). Before this change the corpus ran to 5,349-10,122

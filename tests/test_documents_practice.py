@@ -38,12 +38,9 @@ from assessor.documents.claims import (
     parse,
     render_pages,
 )
+from tests.corpus import CORPUS, IDS
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = sorted(
-    p for p in (ROOT / "tests" / "scenarios").glob("*.yaml") if p.stem != "expectations"
-) + sorted((ROOT / "examples").glob("*.yaml"))
-IDS = [p.stem for p in CORPUS]
 YOUNG_CARERS = ROOT / "tests" / "scenarios" / "young-carers-zoom.yaml"
 SPORTS_CLUB = ROOT / "tests" / "scenarios" / "sports-club-whatsapp.yaml"
 

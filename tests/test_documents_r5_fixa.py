@@ -23,12 +23,9 @@ import pytest
 from assessor.assessment import load_assessment
 from assessor.catalogue import default_catalogue
 from assessor.documents.claims import check_pack, facts, parse, render_pages
+from tests.corpus import CORPUS, IDS
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = sorted(
-    p for p in (ROOT / "tests" / "scenarios").glob("*.yaml") if p.stem != "expectations"
-) + sorted((ROOT / "examples").glob("*.yaml"))
-IDS = [p.stem for p in CORPUS]
 NATIONS = ("england", "wales", "scotland", "northern_ireland")
 
 

@@ -53,6 +53,7 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "derived.admins_see_private_messages": (),
     "derived.account_privacy": (),
     "derived.closed_group": (),
+    "derived.own_software": (),
     "derived.hidden_option": (),
     "derived.keyword_filter_partial": (),
 }
@@ -148,6 +149,14 @@ class Platform(_Strict):
     closed_group: bool | None = Field(
         None,
         description="Only people in the group can ever see its messages and its members (WhatsApp).",
+    )
+    own_software: bool | None = Field(
+        None,
+        description=(
+            "The organisation runs the software itself (a Minecraft server with its plugins, a "
+            "self-hosted forum), so keeping it updated and its host secure is its job; false where "
+            "the company runs it and the organisation only has accounts on it."
+        ),
     )
     hidden_option: bool | None = Field(
         None,
@@ -260,6 +269,7 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
             "derived.admins_see_private_messages": None,
             "derived.account_privacy": None,
             "derived.closed_group": None,
+            "derived.own_software": None,
             "derived.hidden_option": None,
             "derived.keyword_filter_partial": False,
         }
@@ -276,6 +286,7 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
         "derived.admins_see_private_messages": platform.admins_see_private_messages,
         "derived.account_privacy": platform.account_privacy,
         "derived.closed_group": platform.closed_group,
+        "derived.own_software": platform.own_software,
         "derived.hidden_option": platform.hidden_option,
         # The platform has a keyword filter that reads only part of the space (keyword_filter_covers).
         "derived.keyword_filter_partial": platform.has("keyword_filter")

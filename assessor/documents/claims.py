@@ -83,8 +83,21 @@ RULES: dict[str, dict[str, str]] = {
         "gender identity without their agreement"
     },
     "quick-exit": {"advice": "how to leave quickly and browse safely"},
+    # profile.community_focus refugees: refugees, asylum seekers or migrants
+    "case-papers": {
+        "private": "never post case reference numbers, official letters or details of family abroad"
+    },
+    "immigration-advice": {
+        "regulated-only": "advice on a member's own immigration or asylum case comes only from a regulated adviser"
+    },
+    "immigration-fear": {
+        "explain": "before sharing a concern, explain who is told and why, never promising an outcome"
+    },
     # profile.languages: members use languages other than English
-    "language-rules": {"same": "the rules are the same in every language members use"},
+    "language-rules": {"same": "the rules apply in the same way whatever language a member writes in"},
+    "rules-translation": {
+        "promised": "the rules, safety advice and sources of help are to be translated into every language members use"
+    },
     "language-reports": {"any": "reports and requests for help are taken in any language members use"},
     "language-moderation": {
         "translated": "posts in every language are moderated, translated before any decision, safety first"

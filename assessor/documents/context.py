@@ -43,7 +43,7 @@ SCAM_INCIDENTS = frozenset({"fake_profiles"})
 SIGNPOST_SUPPORT = "003.K7"
 COMMUNITIES = (
     "mental_health", "abuse_survivors", "addiction_recovery", "lgbtq",
-    "learning_disability", "young_carers", "bereavement",
+    "learning_disability", "young_carers", "bereavement", "refugees",
 )  # fmt: skip
 
 
@@ -220,6 +220,7 @@ class Flags:
     learning_disability: bool = False
     young_carers: bool = False
     bereavement: bool = False
+    refugees: bool = False  # refugees, asylum seekers or migrants (immigration advice, case papers)
     hard_subject: bool = False  # any of mental health, abuse survivors, addiction recovery, bereavement
 
 
@@ -489,11 +490,13 @@ class DocumentContext:
         """Lines members can turn to themselves, for the members' documents: those chosen for this
         community (``communities``), and crisis and support lines open to anyone in distress, which
         helplines.yaml marks with the signposting guidance (003.K7) and no ``communities``.
-        Samaritans and Childline are left out: the documents print them with their own wording."""
+        Samaritans and Childline are left out: the documents print them with their own wording, and so
+        is a body with no phone, web or email address to give (the OISC: the documents name its role)."""
         return tuple(
             h
             for h in self.helplines
             if (h.communities or SIGNPOST_SUPPORT in h.guidance)
+            and (h.phone or h.web or h.email)
             and h.name != "Samaritans"
             and not h.name.startswith("Childline")
         )

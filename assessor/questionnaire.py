@@ -541,6 +541,24 @@ class Scoring(Strict):
             "`max_raise` above its own priority; `rank_by: incident` first puts it first within its priority."
         ),
     )
+    incident_answer_max_raise: int | None = Field(
+        None,
+        ge=0,
+        le=2,
+        description=(
+            "How far above its own priority the first answer to an incident recorded this year (a "
+            "question's `answers_incident`) may rise; defaults to `max_raise`. An action whose own "
+            "priority is low still never becomes critical (at most `max_raise` + 1 below it)."
+        ),
+    )
+    incident_answer_band: bool = Field(
+        False,
+        description=(
+            "When true, the first answer to an incident recorded this year takes its priority from the "
+            "more serious of its own area's residual band and that of the area where the incident "
+            "happened (the area whose id is the incident kind)."
+        ),
+    )
     critical_at_most: int | None = Field(
         None, ge=0, description="At most this many critical actions; the least harmful beyond it become high."
     )

@@ -771,7 +771,11 @@ def _priority_steps(
     if (urgent or answers) and rules.incident_raise:
         # Acted on first: one step up, never more than max_raise above its own priority.
         stepped = PRIORITY_ORDER[max(0, _URGENCY[priority] - rules.incident_raise)]
-        priority = _raised(own, stepped, rules.max_raise)
+        limit = rules.max_raise
+        if answers and rules.incident_answer_max_raise is not None:
+            # The first answer to this year's incident may go further (never low to critical: le=2).
+            limit = rules.incident_answer_max_raise
+        priority = _raised(own, stepped, limit)
     at_most = rules.priority_at_most_by_band.get(band)
     if at_most is not None and not key and not answers:
         # An answer to this year's incident is not an improvement to make one day.
@@ -788,7 +792,7 @@ def _priority_steps(
 def _why(
     rules: Any, harm_rule: Any, incidents: set[str], incident_labels: dict[str, str], key: bool, urgent: bool,
     answers: bool, kinds: tuple[str, ...], title: str, label: str, priority: Priority,
-    before_incident: Priority, held_back: bool, lowered_to: Priority | None, cls: str,
+    before_incident: Priority, held_back: bool, lowered_to: Priority | None, cls: str, lifted: str = "",
 ) -> str:  # fmt: skip
     """Why a gap's action has its priority, in a sentence or two."""
     if key:
@@ -802,6 +806,7 @@ def _why(
         raised_to = rules.priorities[priority].label.lower()
         why += (
             f" It is the first answer to an incident since the last review ({named.lower()}):"
+            + lifted
             + (f" raised one step to {raised_to}," if priority != before_incident else "")
             + " not held back by the area's band, and ranked first within its priority."
         )
@@ -913,8 +918,23 @@ def _plan(
                 continue
             key = status == "missing"
             answers = bool(kinds) and not incidents.isdisjoint(kinds)
-            crit_ok = crit_classes is None or cls in crit_classes
-            pkey = (own_idx, band, key, urgent, answers, crit_ok, ceilings.get(cls))
+            # The first answer to this year's incident may be critical whatever its harm class.
+            crit_ok = (
+                crit_classes is None
+                or cls in crit_classes
+                or (answers and rules.incident_answer_max_raise is not None)
+            )
+            gap_band, lifted = band, ""
+            if answers and rules.incident_answer_band:
+                # As urgent as the area where this year's incident happened.
+                for k in kinds:
+                    other = bands[k].residual.band if k in incidents and k in bands else gap_band
+                    if BAND_ORDER.index(other) > BAND_ORDER.index(gap_band):
+                        gap_band = other
+                        lifted = (
+                            f" as urgent as {bands[k].title}, where it happened ({rules.bands[other].label}),"
+                        )
+            pkey = (own_idx, gap_band, key, urgent, answers, crit_ok, ceilings.get(cls))
             steps = prio_memo.get(pkey)
             if steps is None:
                 steps = prio_memo[pkey] = _priority_steps(rules, action.priority, *pkey[1:])
@@ -936,7 +956,7 @@ def _plan(
             )
             harm = (0, *pick(feats), rank_area)
             why = (key, urgent, answers, kinds, result.title, label, priority, before_incident, held_back,
-                   lowered_to, cls)  # fmt: skip
+                   lowered_to, cls, lifted)  # fmt: skip
             unknown = finding.answer in (None, ControlAnswer.dont_know.value)
             add(action, aid, priority, result.id, q.id, unknown, harm, key, why, base.id)
             eligible[aid] = eligible.get(aid, False) or (own_idx <= rules.max_raise and crit_ok)

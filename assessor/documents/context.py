@@ -376,6 +376,17 @@ class Words:
         return _GROUP_PHRASE.sub(swap, text)
 
 
+def short_platform_name(answered: str, product: str) -> str:
+    """The platform's name for repeated use ("our online community on X", "X allows ..."): the answer
+    without a trailing "(...)" description. An answer that is itself a description rather than a name
+    (it goes on in lower-case words: "Minecraft Java Edition server run by the club") reads wrongly
+    after "on", so the registry's product name is used instead where there is one."""
+    short = re.sub(r"\s*\([^()]*\)$", "", answered) or answered
+    if product and re.search(r"\s[a-z]", short.strip()):
+        return product
+    return short or product
+
+
 def format_words(kind: str, platform_id: str, audit: bool, name: str) -> Words:
     """The words for this format (see ``Words``)."""
     if audit:
@@ -1045,9 +1056,7 @@ def build_context(
         purpose=_text(p.get("purpose")),
         platform_kind=_label(catalogue, "profile.platform", p.get("platform")),
         platform_name=_text(p.get("platform_name")),
-        platform_short=re.sub(r"\s*\([^()]*\)$", "", _text(p.get("platform_name")))
-        or _text(p.get("platform_name"))
-        or product,
+        platform_short=short_platform_name(_text(p.get("platform_name")), product),
         audience=_labels(catalogue, "profile.audience", list(p.get("audience") or [])),
         size=_label(catalogue, "profile.size", p.get("size")),
         moderation_label=_label(catalogue, "profile.moderation", p.get("moderation")),

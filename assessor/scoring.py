@@ -292,7 +292,7 @@ _SHARED: dict[tuple, Any] = {}
 
 def _shared(model: type[BaseModel], **fields: Any) -> Any:
     """A small result object, built once for the same fields and shared (never mutated)."""
-    key = (model, *((k, tuple(v) if isinstance(v, list) else v) for k, v in fields.items()))
+    key = (model, *fields, *[tuple(v) if v.__class__ is list else v for v in fields.values()])
     hit = _SHARED.get(key)
     if hit is None:
         if len(_SHARED) > 50_000:
@@ -359,6 +359,34 @@ def _sections_memo(vis: Visibility, area: RiskArea) -> list[tuple[Any, list[Ques
     return _memo("sections", area, refs, vis.responses, lambda: vis.sections(area.sections))
 
 
+_AXES: dict[int, tuple[RiskArea, tuple]] = {}
+
+
+def _axes(area: RiskArea) -> tuple:
+    """Per area, not per assessment: each axis's base and its modifiers as (holds, add, at_least,
+    the factor it gives), in the YAML's order."""
+    cached = _AXES.get(id(area))
+    if cached is not None and cached[0] is area:
+        return cached[1]
+    axes = []
+    for axis in ("likelihood", "impact"):
+        spec = getattr(area.inherent, axis)
+        mods = tuple(
+            (
+                m.when.holds,
+                m.add,
+                m.at_least,
+                _factor(m, axis, f"{m.add:+d}" if m.add is not None else f"at least {m.at_least}"),
+            )
+            for m in spec.modifiers
+        )
+        axes.append((axis, spec.base, mods))
+    if len(_AXES) > 10_000:
+        _AXES.clear()
+    _AXES[id(area)] = (area, tuple(axes))  # keeps the area alive with its id
+    return _AXES[id(area)][1]
+
+
 def _inherent(
     catalogue: Catalogue, area: RiskArea, responses: dict[str, Any]
 ) -> tuple[int, int, list[Factor], list[str]]:
@@ -369,23 +397,23 @@ def _inherent(
     """
     factors: list[Factor] = []
     capped: list[str] = []
-    values = {}
-    for axis in ("likelihood", "impact"):
-        spec = getattr(area.inherent, axis)
-        matching = [m for m in spec.modifiers if m.when.holds(responses)]
-        raw = spec.base + sum(m.add for m in matching if m.add is not None)
+    values = []
+    for axis, base, mods in _axes(area):
+        matching = [m for m in mods if m[0](responses)]
+        raw = base
+        for _, add, _, factor in matching:
+            if add is not None:
+                raw += add
+                factors.append(factor)
         v = _clamp(raw)
         if v != raw:
             capped.append(axis)
-        for mod in matching:
-            if mod.add is not None:
-                factors.append(_factor(mod, axis, f"{mod.add:+d}"))
-        for mod in matching:
-            if mod.at_least is not None:
-                v = max(v, mod.at_least)
-                factors.append(_factor(mod, axis, f"at least {mod.at_least}"))
-        values[axis] = v
-    return values["likelihood"], values["impact"], factors, capped
+        for _, _, at_least, factor in matching:
+            if at_least is not None:
+                v = max(v, at_least)
+                factors.append(factor)
+        values.append(v)
+    return values[0], values[1], factors, capped
 
 
 def responses_for(assessment: Assessment, catalogue: Catalogue) -> dict[str, Any]:
@@ -475,6 +503,25 @@ def cap_floor(catalogue: Catalogue, cap: Cap, li: int, ii: int) -> tuple[int, in
         return 1, 1
     red = catalogue.meta.scoring.reduction
     return _cap_floor(_matrix(catalogue), (red["likelihood"], red["impact"]), cap, li, ii)
+
+
+_CAP_AT: dict[tuple[int, int, int], tuple[Cap, Catalogue, tuple[bool, int, int, Band, str]]] = {}
+
+
+def _cap_at(catalogue: Catalogue, cap: Cap, li: int, ii: int) -> tuple[bool, int, int, Band, str]:
+    """Whether a cap applies at inherent (li, ii), its floor, the floor's band and the floor in words:
+    worked out once per cap and inherent risk (it does not depend on the answers)."""
+    key = (id(cap), li, ii)
+    hit = _CAP_AT.get(key)
+    if hit is not None and hit[0] is cap and hit[1] is catalogue:
+        return hit[2]
+    applies = cap_applies(catalogue, cap, li, ii)
+    fl, fi = cap_floor(catalogue, cap, li, ii)
+    value = (applies, fl, fi, band_of(catalogue, fl, fi), _cap_words(catalogue, cap, fl, fi))
+    if len(_CAP_AT) > 10_000:
+        _CAP_AT.clear()
+    _CAP_AT[key] = (cap, catalogue, value)  # keeps the cap and the catalogue alive with their ids
+    return value
 
 
 def _cap_words(catalogue: Catalogue, cap: Cap, fl: int, fi: int) -> str:
@@ -633,17 +680,17 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
         uncapped = (res_l, res_i)
         applied: list[AppliedCap] = []
         for source, kind, cap, because, cap_guidance in caps:
-            if not cap_applies(catalogue, cap, likelihood, impact):
+            applies, fl, fi, floor_band, floor_words = _cap_at(catalogue, cap, likelihood, impact)
+            if not applies:
                 continue
-            fl, fi = cap_floor(catalogue, cap, likelihood, impact)
             binding = fl > uncapped[0] or fi > uncapped[1]
             applied.append(
                 _shared(
                     AppliedCap,
                     source=source,
                     kind=kind,
-                    because=f"{because} this area cannot fall below {_cap_words(catalogue, cap, fl, fi)}.",
-                    band=band_of(catalogue, fl, fi),
+                    because=f"{because} this area cannot fall below {floor_words}.",
+                    band=floor_band,
                     likelihood=fl,
                     impact=fi,
                     binding=binding,
@@ -985,21 +1032,24 @@ def _plan(
             e["why"] = _why(rules, harm_rule, incidents, incident_labels, *e["why"])
 
     planned = []
+    adults = adults_only(assessment)
     for e in by_id.values():
         action = e["action"]
-        given = next((v for v in action.given if v.when.holds(responses)), None)
+        given = next((v for v in action.given if v.when.holds(responses)), None) if action.given else None
         text, owner, guidance = (given or action).text, action.owner, list(action.guidance)
-        variant = next((v for v in action.platform if v.when.holds(responses)), None)
+        variant = (
+            next((v for v in action.platform if v.when.holds(responses)), None) if action.platform else None
+        )
         if audit and action.audit is not None:
             text = action.audit.text
             owner = action.audit.owner or owner
             guidance += [g for g in action.audit.guidance if g not in guidance]
         elif variant is not None and not audit:
             # The platform cannot do what the action's own text asks (platforms.yaml).
-            text = variant.adults if variant.adults and adults_only(assessment) else variant.text
-        elif action.adults and adults_only(assessment) and given is None:
+            text = variant.adults if variant.adults and adults else variant.text
+        elif action.adults and adults and given is None:
             text = action.adults
-        elif given is not None and given.adults and adults_only(assessment):
+        elif given is not None and given.adults and adults:
             text = given.adults
         e["owner"], e["text"], e["guidance"] = owner, text, guidance
 
@@ -1052,6 +1102,9 @@ def _plan(
     at_once = rules.at_once
     fallbacks = {role: fb for role, fb in rules.role_fallbacks.items() if fb.when.holds(responses)}
     planned_now = at_once is not None and (at_once.when is None or at_once.when.holds(responses))
+    roles = catalogue.meta.roles
+    assessed_on = assessment.meta.assessed_on
+    due_by_days: dict[int, dt.date] = {}
     for aid in ranked:
         e = by_id[aid]
         action = e["action"]
@@ -1063,10 +1116,13 @@ def _plan(
             elif action.immediate:
                 days, window = 0, at_once.immediate_due or at_once.due
         owner = e["owner"]
-        owner_label = catalogue.meta.roles[owner]
+        owner_label = roles[owner]
         fallback = fallbacks.get(owner)
         if fallback is not None:
             owner, owner_label = fallback.owner, fallback.label
+        due = due_by_days.get(days)
+        if due is None:
+            due = due_by_days[days] = assessed_on + dt.timedelta(days=days)
         override = assessment.plan.get(aid)
         custom_owner = bool(override and override.owner)
         planned.append(
@@ -1080,9 +1136,7 @@ def _plan(
                 owner_label=override.owner if custom_owner else owner_label,  # type: ignore[union-attr]
                 owner_is_custom=custom_owner,
                 due_window=window,
-                due_date=override.due
-                if override and override.due
-                else assessment.meta.assessed_on + dt.timedelta(days=days),
+                due_date=override.due if override and override.due else due,
                 areas=e["areas"],
                 sources=e["sources"],
                 find_out_first=e["unknown"],

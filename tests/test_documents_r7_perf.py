@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
+from assessor import scoring
 from assessor.assessment import load_assessment
 from assessor.catalogue import load_catalogue
 from assessor.scoring import Result, score
@@ -53,9 +54,26 @@ def test_result_objects_are_what_validation_would_build(catalogue, path):
     assert Result.model_validate_json(result.model_dump_json()).model_dump_json() == result.model_dump_json()
 
 
-def test_scoring_order_does_not_change_results(catalogue):
-    """Shared caches: scoring the corpus forwards and backwards gives the same results."""
+def _clear_caches() -> None:
+    """Empty every cache the scorer keeps between assessments."""
+    for value in list(vars(scoring).values()):
+        if isinstance(value, dict) and value is not vars(scoring):
+            if value and all(isinstance(k, (tuple, int)) for k in value):
+                value.clear()
+        elif hasattr(value, "cache_clear"):
+            value.cache_clear()
+
+
+def test_caches_do_not_change_results(catalogue):
+    """Each corpus file scored with every cache empty gives the same JSON as scored after all the
+    others (caches full), forwards and backwards: no cache key leaves out something the value depends on."""
     items = [load_assessment(p, catalogue) for p in CORPUS]
+    cold = []
+    for a in items:
+        _clear_caches()
+        cold.append(score(a, catalogue).model_dump_json())
+    _clear_caches()
     forwards = [score(a, catalogue).model_dump_json() for a in items]
     backwards = [score(a, catalogue).model_dump_json() for a in reversed(items)][::-1]
-    assert forwards == backwards
+    for path, c, f, b in zip(CORPUS, cold, forwards, backwards, strict=True):
+        assert c == f == b, path.stem

@@ -139,7 +139,7 @@ def test_a_service_with_a_project_phone_describes_it_and_its_safeguards():
     ]
     assert len(rule) == 1
     for words in ("work phone", "never from a personal phone", "contact log", "another member of staff",
-                  "working hours", "copied in", "parent or carer"):  # fmt: skip
+                  "working hours", "and no one else", "parent or carer"):  # fmt: skip
         assert words in rule[0].text, (words, rule[0].text)
     for doc in ("house_rules", "house_rules_young", "behaviour_code", "policy_statement"):
         assert any(

@@ -126,7 +126,8 @@ RULES: dict[str, dict[str, str]] = {
     },
     "add-members": {"admins-only": "only admins add people to the group"},
     "private-contact": {
-        "transparent": "staff contact one member on their own only with another adult copied in",
+        "transparent": "staff contact one member on their own only in a conversation that includes another adult "
+        "and no one else",
         "safe-route": "staff contact a member only in the way and at the times the member said are safe",
         "sanctioned": "staff contact a young person on their own only through the one-to-one channel the "
         "organisation runs for it (profile.one_to_one), with its safeguards",
@@ -206,7 +207,7 @@ SUPPORT_GROUP = re.compile(r"\bCN:|\bTW:|\bcontent notes?\b|\btrigger warnings?\
 # A sentence offering to contact one member on their own: it must carry the private-contact rule.
 PRIVATE_OFFER = re.compile(
     r"\b(check in with (you|them)|(contact|contacted|contacting) (you|them|the member)?)\b[^.;]{0,40}?"
-    r"\b(privately|copied in|are safe)\b",
+    r"\b(privately|copied in|no one else|are safe)\b",
     re.I,
 )
 # Roles an organisation may well not have: documents name the safeguarding lead, the deputy, the
@@ -642,7 +643,9 @@ def _invariants(
             "the staff code always forbids private messages with a child outside a transparent, "
             "sanctioned channel",
             r"group",
-            r"cop(y|ied)",
+            # a second adult in the conversation: "a conversation that includes a second adult ... and no
+            # one else" (reading r6: "copied in" cannot be done where adding a person makes a group)
+            r"second adult\b[^.;]{0,120}\bno one else|cop(y|ied) in",
             r"parent or carer",
             *(CHANNEL_SAFEGUARDS if channel else ()),
         )

@@ -464,6 +464,16 @@ class DocumentContext:
         )
 
     @property
+    def worries_to_lead(self) -> bool:
+        """Under-18s take part in a space the organisation runs and not every moderator or host has
+        been through safer recruitment (staff_conduct.safer_recruitment not in place): members take
+        a worry to the safeguarding lead (the trustees until one is named), in every document, and
+        never to "a moderator" in one sentence and "not a moderator" in the next (reading r6)."""
+        return (
+            self.flags.runs and self.flags.under_18 and not self.in_place("staff_conduct.safer_recruitment")
+        )
+
+    @property
     def private_contact(self) -> str:
         """How staff contact one member on their own (checking in, after a disclosure): one answer
         for the whole pack, as the rule ``private-contact`` of claims.py. ``transparent`` (another

@@ -1,0 +1,161 @@
+"""Reading r6, contact fixes (who to tell, private contact, adult and child wording), over the whole
+scenario corpus (tests/corpus.py):
+
+* no document asks for "another adult copied in": where adding a person to a chat makes a group
+  (WhatsApp, Messenger) that cannot be done; the transparent route is "a conversation that includes a
+  second adult ... and no one else", and the parent-or-carer condition sits in brackets right after
+  the parent or carer, so that it cannot be read as qualifying the group (SC 12, RF 18, GC 5);
+* where the platform may have no such conversation (a game server, or an unknown platform), the
+  procedure gives a compliant reply: acknowledge briefly with no details, and the lead decides how to
+  reach the young person (GC 6);
+* in young people's documents of a community with adult members, the ban on adults messaging a young
+  person excepts the young person's own family, as the adult documents except "their own child"
+  (RF 13, RF 14), and the friend-request line names who it is about;
+* no self-defeating "only if the child agrees" for a child who cannot decide, and where a parent's
+  consent is required but the young person will not let a parent be asked, no image is taken (YC 8, YC 9).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+
+from assessor.assessment import load_assessment
+from assessor.catalogue import default_catalogue
+from assessor.documents.claims import parse, render_pages
+from assessor.documents.context import build_context
+from tests.corpus import CORPUS, IDS
+
+YOUNG = ("house_rules_young", "behaviour_code")
+
+
+@cache
+def _pack(path):
+    catalogue = default_catalogue()
+    assessment = load_assessment(path, catalogue)
+    pages = render_pages(assessment, catalogue)
+    return build_context(assessment, catalogue), pages, {k: parse(v, k) for k, v in pages.items()}
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_no_document_asks_for_an_adult_copied_in(path):
+    _, _, parsed = _pack(path)
+    for doc, page in parsed.items():
+        assert "copied in" not in page.text, doc
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_transparent_routes_name_a_second_adult_and_bracket_the_parent_condition(path):
+    context, _, parsed = _pack(path)
+    if not context.flags.under_18 or not context.flags.runs:
+        return
+    for doc, page in parsed.items():
+        for block in page.blocks:
+            # the rules that list the ways staff talk with young people (not the member code's rule
+            # for adult members)
+            if not any(r.startswith("adult-child-dm:") for r in block.rules) or not re.search(
+                r"can see|talk with young people", block.text
+            ):
+                continue
+            assert re.search(r"second adult\b[^.;]{0,120}\band no one else", block.text), (doc, block.text)
+            if "parent or carer" in block.text:
+                # the condition belongs to the parent or carer, never to the whole list
+                assert re.search(r"parents? or carers? \((unless|only if)", block.text), (doc, block.text)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_where_the_platform_may_have_no_such_conversation_the_reply_is_still_possible(path):
+    context, _, parsed = _pack(path)
+    if not (context.flags.runs and context.flags.under_18):
+        return
+    proc = parsed["procedure"].text
+    maybe_none = context.platform is None or context.platform.kind == "game"
+    said = "never reply there one to one" in proc
+    assert said == maybe_none, path.stem
+    if said:
+        assert "with no details" in proc and "decides how to reach them" in proc
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_young_peoples_documents_except_the_young_persons_own_family(path):
+    context, _, parsed = _pack(path)
+    if not (context.flags.under_18 and context.flags.adults and context.flags.runs):
+        return
+    for doc in YOUNG:
+        if doc not in parsed:
+            continue
+        for block in parsed[doc].blocks:
+            if re.search(r"(members )?aged 18 or over\b", block.text) and "message you" in block.text:
+                assert "your own family" in block.text, (doc, block.text)
+        text = parsed[doc].text
+        assert not re.search(r"\bThey (don’t|will not) send you friend requests", text), doc
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_no_self_defeating_agreement_for_a_child_who_cannot_decide(path):
+    context, _, parsed = _pack(path)
+    everything = " ".join(p.text for p in parsed.values())
+    assert "only if the child agrees to them being asked" not in everything
+    if context.flags.parents_by_agreement and context.flags.under_18:
+        staff = parsed["staff_code"].text
+        if "images policy requires it" in staff:
+            assert "the image is not taken" in staff
+
+
+MEMBER_DOCS = ("house_rules", "house_rules_young", "house_rules_easy_read", "behaviour_code")
+# Any of these in a members' document sends a worry to an adult who may be unchecked, or forbids it
+ANOTHER_ROUTE = re.compile(
+    r"\btell (a|the) (moderator|group admin|host)s?\b|\bnot (a|the) (moderator|group admin)\b|"
+    r"take it privately to|any adult from",
+    re.I,
+)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_one_route_for_a_worry_where_moderators_are_not_all_checked(path):
+    """LG 11, RF 9, RF 12, SC 10, SC 11: where under-18s take part and safer recruitment is not in
+    place, every members' document sends a worry to the lead (the trustees until one is named), and
+    none says "tell a moderator" in one sentence and "not a moderator" in the next."""
+    context, _, parsed = _pack(path)
+    if not context.worries_to_lead:
+        return
+    for doc in MEMBER_DOCS:
+        if doc in parsed:
+            found = ANOTHER_ROUTE.search(parsed[doc].text)
+            assert not found, (doc, found and found[0])
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_members_are_told_how_to_reach_the_lead(path):
+    """LG 12: the young people's documents give a way to reach the lead, not only a name."""
+    context, _, parsed = _pack(path)
+    lead = context.profile.lead
+    if not (context.flags.runs and lead.named and lead.email) or context.flags.video:
+        return
+    for doc in ("house_rules", "house_rules_young"):
+        if doc in parsed:
+            assert lead.email in parsed[doc].text, doc
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_bans_on_private_contact_are_aimed_at_adults_and_strangers(path):
+    """RF 8, RF 10, LG 13, SC 8, SC 9: the bans protect young people from adults and from people
+    known only from the community; they do not stop teammates, families or adults contacting each
+    other, and adults are not told to "tell a trusted adult"."""
+    context, _, parsed = _pack(path)
+    f = context.flags
+    if not (f.runs and f.under_18):
+        return
+    for doc in ("house_rules", "house_rules_young"):
+        if doc in parsed:
+            text = parsed[doc].text
+            assert not re.search(r"private chats with people you met here", text), doc
+            assert "another member’s number to contact them" not in text, doc
+            assert "someone else’s number to contact them" not in text, doc
+    if f.adults and "house_rules" in parsed:
+        text = parsed["house_rules"].text
+        if f.member_messages:
+            assert "Adults may message other adults privately" in text
+        assert "If you are 18 or over, never arrange to meet anyone under 18" in text

@@ -237,11 +237,11 @@ class _CrossCheck:
                     self.problems.append(
                         meta.at((*loc, "critical", j), f"harm class '{cls}' is not in this entry's order")
                     )
-            for cls in h.at_most:
+            for cls in [*h.at_most, *h.at_least]:
                 if cls not in seen:
                     self.problems.append(
                         meta.at(
-                            (*loc, "at_most", cls),
+                            (*loc, "at_most" if cls in h.at_most else "at_least", cls),
                             f"harm class '{cls}' is not in this entry's order",
                             key=True,
                         )

@@ -481,6 +481,15 @@ class HarmOrder(Strict):
             "example data: medium, where a record-keeping gap is an improvement, never a first action)."
         ),
     )
+    at_least: dict[str, Priority] = Field(
+        default_factory=dict,
+        description=(
+            "By harm class: the least urgent priority a gap of that class can have in this case, "
+            "still never more than `max_raise` above the action's own priority and never above "
+            "`priority_at_most_by_band` (for example vetting: critical with children, where people "
+            "without checks can reach them now)."
+        ),
+    )
 
 
 class RankBy(StrEnum):

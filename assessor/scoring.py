@@ -827,7 +827,7 @@ def _question_plan(catalogue: Catalogue, q: Question, area: RiskArea | None, aud
 
 def _priority_steps(
     rules: Any, own: Priority, band: Band, key: bool, urgent: bool, answers: bool, crit_ok: bool,
-    ceiling: Priority | None,
+    ceiling: Priority | None, floor: Priority | None = None,
 ) -> tuple[Priority, Priority, bool, Priority | None]:  # fmt: skip
     """A gap's priority: (priority, before the incident step, held back from critical, lowered to)."""
     key_map = rules.priority_by_band_key or rules.priority_by_band
@@ -842,6 +842,9 @@ def _priority_steps(
             # The first answer to this year's incident may go further (never low to critical: le=2).
             limit = rules.incident_answer_max_raise
         priority = _raised(own, stepped, limit)
+    if floor is not None:
+        # A gap of this class is at least this urgent here, never more than max_raise above its own.
+        priority = _more_urgent(priority, _raised(own, floor, rules.max_raise))
     at_most = rules.priority_at_most_by_band.get(band)
     if at_most is not None and not key and not answers:
         # An answer to this year's incident is not an improvement to make one day.
@@ -858,7 +861,7 @@ def _priority_steps(
 def _why(
     rules: Any, harm_rule: Any, incidents: set[str], incident_labels: dict[str, str], key: bool, urgent: bool,
     answers: bool, kinds: tuple[str, ...], title: str, label: str, priority: Priority,
-    before_incident: Priority, held_back: bool, lowered_to: Priority | None, cls: str, lifted: str = "",
+    before_incident: Priority, held_back: bool, lowered_to: Priority | None, cls: str, lifted: str = "", floor_note: str = "",
 ) -> str:  # fmt: skip
     """Why a gap's action has its priority, in a sentence or two."""
     if key:
@@ -885,6 +888,7 @@ def _why(
         ) + " and ranked first within its priority."
     if held_back:
         why += f" Critical is kept for {', '.join(harm_rule.critical)} harm here, so this one is high."
+    why += floor_note
     if lowered_to is not None:
         label_to = rules.priorities[lowered_to].label.lower()
         why += f" A gap of this kind ({cls}) is at most {label_to} here."
@@ -967,6 +971,7 @@ def _plan(
     info, prio_memo = _plan_tables(catalogue)
     crit_classes = harm_rule.critical if harm_rule is not None else None
     ceilings = harm_rule.at_most if harm_rule is not None else {}
+    floors = harm_rule.at_least if harm_rule is not None else {}
     n_classes = len(harm_classes)
     for result in areas:
         band = result.residual.band
@@ -1000,11 +1005,17 @@ def _plan(
                         lifted = (
                             f" as urgent as {bands[k].title}, where it happened ({rules.bands[other].label}),"
                         )
-            pkey = (own_idx, gap_band, key, urgent, answers, crit_ok, ceilings.get(cls))
+            pkey = (own_idx, gap_band, key, urgent, answers, crit_ok, ceilings.get(cls), floors.get(cls))
             steps = prio_memo.get(pkey)
             if steps is None:
                 steps = prio_memo[pkey] = _priority_steps(rules, action.priority, *pkey[1:])
             priority, before_incident, held_back, lowered_to = steps
+            floor = floors.get(cls)
+            floor_note = (
+                f" A gap of this kind ({cls}) is at least {rules.priorities[floor].label.lower()} here."
+                if floor is not None and _URGENCY[priority] <= _URGENCY[floor]
+                else ""
+            )
             strength = finding.strength or 0.0
             feats = (
                 1 if answers else 0,  # answers_incident: the first answer to an incident this year
@@ -1022,7 +1033,7 @@ def _plan(
             )
             harm = (0, *pick(feats), rank_area)
             why = (key, urgent, answers, kinds, result.title, label, priority, before_incident, held_back,
-                   lowered_to, cls, lifted)  # fmt: skip
+                   lowered_to, cls, lifted, floor_note)  # fmt: skip
             unknown = finding.answer in (None, ControlAnswer.dont_know.value)
             add(action, aid, priority, result.id, q.id, unknown, harm, key, why, base.id)
             eligible[aid] = eligible.get(aid, False) or (own_idx <= rules.max_raise and crit_ok)

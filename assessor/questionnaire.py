@@ -455,6 +455,25 @@ class AtOnce(Strict):
     immediate_due: str | None = Field(None, description="Due window of an immediate action otherwise.")
 
 
+class Phasing(Strict):
+    """How many actions may fall due together: later ones, in plan order, are due in later phases."""
+
+    at_most: int = Field(ge=1, description="At most this many non-critical actions fall due in each phase.")
+    every_days: int = Field(ge=1, description="The length of a phase, in days.")
+    due: str = Field(
+        description=(
+            "Due window of an action moved to a later phase: {phase} is its number (2 or more), "
+            "{weeks} the weeks from the assessment date to its due date."
+        )
+    )
+    explain: str = Field(
+        description=(
+            "The sentence the action plan adds when any action is moved to a later phase: {at_most} "
+            "and {weeks} (the length of a phase) are filled in."
+        )
+    )
+
+
 class RoleFallback(Strict):
     """Actions for a role nobody holds yet go to another role until someone does."""
 
@@ -597,6 +616,14 @@ class Scoring(Strict):
     )
     priorities: dict[Priority, PriorityRule]
     at_once: AtOnce | None = None
+    phasing: Phasing | None = Field(
+        None,
+        description=(
+            "Spreads the non-critical actions over phases, in plan order, so that no more than "
+            "`at_most` fall due in any one phase: an action keeps its priority and is never due "
+            "before its priority's window."
+        ),
+    )
     audit_when: Condition = Field(
         description="When this holds the organisation is auditing a platform it does not run."
     )

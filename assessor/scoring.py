@@ -150,6 +150,7 @@ class PlannedAction(BaseModel):
     key: bool = False  # closes a key control that is missing (or a key condition of the profile)
     why: str = ""  # why it has this priority, in a sentence
     merged_from: list[str] = []  # action ids whose gaps this one action also closes
+    phase: int = 1  # 2 or more: moved to a later phase so that fewer actions fall due together
 
 
 class Result(BaseModel):
@@ -1116,16 +1117,29 @@ def _plan(
     roles = catalogue.meta.roles
     assessed_on = assessment.meta.assessed_on
     due_by_days: dict[int, dt.date] = {}
+    phasing, per_phase, last_phase, last_days = rules.phasing, {}, 1, 0
     for aid in ranked:
         e = by_id[aid]
         action = e["action"]
         rule = rules.priorities[e["priority"]]
-        days, window = rule.days, rule.due
+        days, window, phased = rule.days, rule.due, 1
         if at_once is not None and e["priority"] in at_once.priorities:
             if planned_now:
                 days, window = 0, at_once.due
             elif action.immediate:
                 days, window = 0, at_once.immediate_due or at_once.due
+        elif phasing is not None and e["priority"] != Priority.critical and not assessment.plan.get(aid):
+            # No more than `at_most` actions fall due in any one phase: in plan order, each takes the
+            # first phase from its own window on (and not before the one before it) with room left.
+            every = phasing.every_days
+            phase = max(-(-days // every), last_phase)
+            while per_phase.get(phase, 0) >= phasing.at_most:
+                phase += 1
+            per_phase[phase] = per_phase.get(phase, 0) + 1
+            if phase * every > days and (phase > -(-days // every) or last_days > days):
+                days, phased = phase * every, phase
+                window = phasing.due.format(phase=phase, weeks=days // 7)
+            last_phase, last_days = phase, days
         owner = e["owner"]
         owner_label = roles[owner]
         fallback = fallbacks.get(owner)
@@ -1155,6 +1169,7 @@ def _plan(
                 key=e["key"],
                 why=e["why"],
                 merged_from=e["merged"],
+                phase=phased,
             )
         )
     return planned

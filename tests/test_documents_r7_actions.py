@@ -131,3 +131,39 @@ def test_the_corpus_exercises_each_rule(catalogue):
             if marker in texts:
                 seen.add(marker)
     assert len(seen) == 10, seen
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_plan_is_phased_so_that_few_actions_fall_due_together(path, catalogue):
+    """SC 6: no more than `phasing.at_most` non-critical actions fall due in any one phase, due dates
+    never go back down the plan's order, and no action is due before its own priority's window."""
+    phasing = catalogue.meta.scoring.phasing
+    assert phasing is not None
+    assessment, _responses, result = _plan(path, catalogue)
+    assessed = assessment.meta.assessed_on
+    overridden = set(assessment.plan)
+    rest = [a for a in result.actions if a.priority != "critical" and a.id not in overridden]
+    per_date: dict = {}
+    for a in rest:
+        days = (a.due_date - assessed).days
+        phase = -(-days // phasing.every_days)  # the phase whose window holds the due date
+        per_date[phase] = per_date.get(phase, 0) + 1
+        own = catalogue.meta.scoring.priorities[a.priority].days
+        assert (a.due_date - assessed).days >= own or a.due_window.startswith("Before"), (path.stem, a.id)
+        if a.phase > 1:
+            assert a.due_window == phasing.due.format(phase=a.phase, weeks=(a.due_date - assessed).days // 7)
+    assert all(n <= phasing.at_most for n in per_date.values()), (path.stem, per_date)
+    dates = [a.due_date for a in rest]
+    assert dates == sorted(dates), path.stem
+
+
+def test_a_long_plan_is_phased_and_says_so(catalogue):
+    from assessor.documents.claims import parse, render_pages
+
+    path = next(p for p in CORPUS if p.stem == "sports-club-whatsapp")
+    assessment = load_assessment(path, catalogue)
+    result = score(assessment, catalogue)
+    assert any(a.phase > 1 for a in result.actions)
+    report = parse(render_pages(assessment, catalogue)["risk_report"]).text
+    assert "later ones are due in later phases" in report
+    assert "Phase 2: within 12 weeks" in report

@@ -89,6 +89,7 @@ class Commitment:
     # (documents.yaml ``supplied``), merged into "adopt that document".
     ids: tuple[str, ...] = ()
     supplies: tuple[str, ...] = ()  # "document#section" marks this action adopts, if any
+    phase: int = 1  # 2 or more: due in a later phase (catalogue scoring.phasing)
 
 
 @dataclass(frozen=True)
@@ -445,6 +446,7 @@ class DocumentContext:
     # so that the risk assessment says where the pack answers it.
     incidents: tuple[tuple[str, str, tuple[Any, ...]], ...] = ()
     words: Words = Words()  # the nouns for the community's format
+    phasing_note: str = ""  # how later actions are phased, when any is (catalogue scoring.phasing)
 
     def answer(self, question_id: str) -> str:
         """The chosen value of a single-choice or control question, or "" when unanswered."""
@@ -907,12 +909,21 @@ def _commitment(number: int, action: PlannedAction, owner: str, words: Words | N
         owner=owner,
         due=action.due_date,
         due_window=action.due_window,
+        phase=action.phase,
         find_out_first=action.find_out_first,
         areas=tuple(action.areas),
         guidance=tuple(action.guidance),
         sources=tuple(action.sources),
         ids=(action.id,),
     )
+
+
+def _phasing_note(catalogue: Catalogue, actions: tuple[Commitment, ...]) -> str:
+    """The plan's sentence on phasing, when any action is due in a later phase."""
+    phasing = catalogue.meta.scoring.phasing
+    if phasing is None or not any(a.phase > 1 for a in actions):
+        return ""
+    return phasing.explain.format(at_most=phasing.at_most, weeks=phasing.every_days // 7)
 
 
 def _join(items: list[str]) -> str:
@@ -1152,4 +1163,5 @@ def build_context(
             for kind in profile.incidents
         ),
         words=words,
+        phasing_note=_phasing_note(catalogue, actions),
     )

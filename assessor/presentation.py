@@ -41,6 +41,12 @@ class Addressed(_Strict):
     covers: str = Field("", description="What the passage does about the incident, for the risk assessment.")
 
 
+class AppWords(_Strict):
+    words: str = Field(description="The plural noun phrase, e.g. 'anonymous messaging apps'.")
+    kinds: list[str] = Field(default_factory=list, description="profile.platform values (any); empty: any.")
+    features: list[str] = Field(default_factory=list, description="profile.features that must all be ticked.")
+
+
 class Presentation(_Strict):
     roles: dict[str, OrgRole] = Field(default_factory=dict)
     owners: dict[str, list[str]] = Field(default_factory=dict)
@@ -51,6 +57,23 @@ class Presentation(_Strict):
         description="For each kind of incident (profile.incidents), the passages every pack that reports "
         "it must hold, in each of those documents the pack has.",
     )
+    audit_kinds: dict[str, str] = Field(
+        default_factory=dict,
+        description="In an audit, how the documents name each kind of platform (profile.platform): "
+        "the profile's labels describe a group the organisation runs, and in an audit it runs none.",
+    )
+    audit_apps: list[AppWords] = Field(
+        default_factory=list,
+        description="In an audit, how the young people's leaflet names the kind of app it is about, "
+        "without naming the platform: the first entry whose kinds and features hold.",
+    )
+
+    def apps_words(self, kind: str, features: set[str]) -> str:
+        """The first ``audit_apps`` phrase for this kind of platform and these features."""
+        for entry in self.audit_apps:
+            if (not entry.kinds or kind in entry.kinds) and set(entry.features) <= features:
+                return entry.words
+        return ""
 
 
 def when_holds(when: list[str], flags: Mapping[str, Any]) -> bool:

@@ -60,7 +60,9 @@ def test_the_procedure_says_never_copy_record_where_report_and_remove_access(pat
     rule = [
         b
         for b in _blocks(pages, "procedure")
-        if "child-images:never-copy" in b.rules and "remove access" in b.text
+        if "child-images:never-copy" in b.rules
+        # in an audit nobody from the organisation can remove anything, and the rule says so (r7 audit)
+        and ("remove access" in b.text or "cannot take it down ourselves" in b.text)
     ]
     assert len(rule) == 1, "the procedure has one never-copy rule with what to do instead"
     text = rule[0].text
@@ -69,9 +71,9 @@ def test_the_procedure_says_never_copy_record_where_report_and_remove_access(pat
         "the link",
         "time",
         "who posted",
-        "Report it",
+        "report it",
     ):
-        assert words in text, (words, text)
+        assert words.lower() in text.lower(), (words, text)
     # the reporting route is the nation's, from contacts.yaml (source and date checked)
     route = default_catalogue().contacts.route(
         "child_sexual_images", known.get("profile.nation") or "england"
@@ -116,7 +118,9 @@ def test_a_procedure_without_the_never_copy_rule_is_reported():
     )
     found = _problems({"procedure": _page(old)}, {}, "child-images:never-copy")
     missing = {p.message.split("mention ", 1)[-1] for p in found}
-    assert {"'\\\\blink\\\\b'", "'who posted'", "'remove access'"} <= missing, missing
+    assert {"'\\\\blink\\\\b'", "'who posted'", "'remove access|cannot take it down ourselves'"} <= missing, (
+        missing
+    )
     assert _problems({"procedure": _page("<p>Nothing.</p>")}, {}, "missing rule child-images:never-copy")
 
 

@@ -250,6 +250,8 @@ class Profile:
     # which passages of the pack must answer each.
     incidents: tuple[str, ...] = ()
     languages: str = ""  # profile.languages: the languages other than English members use, as answered
+    # In an audit, the kind of app the young people's leaflet is about (documents.yaml audit_apps).
+    audit_apps: str = ""
 
     @property
     def audience_text(self) -> str:
@@ -936,13 +938,15 @@ def _adopt(
     group: list[tuple[PlannedAction, Supplied, str]],
     procedure: str,
     by_agreement: bool = False,
+    audit: bool = False,
 ) -> Commitment:
     """One "adopt this document" action for every planned action a pack document supplies: the most
     urgent priority and earliest due date among them, the owner of the most urgent."""
     first = min(group, key=lambda g: (_PRIORITY_RANK[g[0].priority.value], g[0].due_date))
     action, _, owner = first
     covers = list(dict.fromkeys(s.covers for _, s, _ in group if s.covers))
-    text = with_parent_condition(IN_PACK[document].format(procedure=procedure), by_agreement)
+    wording = IN_PACK.get(f"{document}:audit", IN_PACK[document]) if audit else IN_PACK[document]
+    text = with_parent_condition(wording.format(procedure=procedure), by_agreement)
     if covers:
         text = text.rstrip(".") + ". It covers " + _join(covers) + "."
     merged = action.model_copy(update={"text": text})
@@ -1001,7 +1005,7 @@ def plan(
     out = []
     for n, (kind, item) in enumerate(order, 1):
         if kind == "doc":
-            out.append(_adopt(n, item, groups[item], procedure, flags.parents_by_agreement))
+            out.append(_adopt(n, item, groups[item], procedure, flags.parents_by_agreement, flags.audit))
         else:
             out.append(_commitment(n, *item, words=words))
     return tuple(out)
@@ -1075,7 +1079,8 @@ def build_context(
     titles = {a.id: a.title for a in catalogue.areas}
     profile = Profile(
         purpose=_text(p.get("purpose")),
-        platform_kind=_label(catalogue, "profile.platform", p.get("platform")),
+        platform_kind=(result.audit and catalogue.presentation.audit_kinds.get(p.get("platform") or ""))
+        or _label(catalogue, "profile.platform", p.get("platform")),
         platform_name=_text(p.get("platform_name")),
         platform_short=short_platform_name(_text(p.get("platform_name")), product),
         audience=_labels(catalogue, "profile.audience", list(p.get("audience") or [])),
@@ -1088,6 +1093,9 @@ def build_context(
         lead=_contact(p.get("safeguarding_lead")),
         deputy=_contact(p.get("deputy_lead")),
         features=_labels(catalogue, "profile.features", list(p.get("features") or [])),
+        audit_apps=catalogue.presentation.apps_words(
+            p.get("platform") or (platform.kind if platform else "") or "", set(p.get("features") or [])
+        ),
         platform_product=product
         or re.sub(r"\s*\([^()]*\)$", "", _text(p.get("platform_name")))
         or "the platform",

@@ -1,0 +1,151 @@
+"""Reading r6, audit packs (the organisation does not run the platform), over the whole corpus
+(tests/scenarios and examples). Finding numbers are those of /work/reading/r6/anon-qa-app-audit.
+
+* AQ 1: an audit names the kind of platform (documents.yaml `audit_kinds`), never a profile label for
+  a group or page the organisation would run;
+* AQ 5, 7, 8, 9, 25: no audit action asks for what an organisation that runs nothing there cannot
+  do: activities on the platform, reporting accounts staff never see, reading policies that may
+  not exist, a session that avoids the platform's name, "arguments" for abuse;
+* AQ 6: the house rules are a group agreement nobody can make every user of the platform accept;
+* AQ 12, 15: an audit's statement and agreement are for our members who use the platform, and a
+  concern audit never frames the platform as used "in connection with our activities";
+* AQ 13: a statement never says concerns are handled by a procedure the plan adopts only later,
+  without saying so;
+* AQ 14: no pack says "nobody needs an account" (a member who receives messages may need one);
+* AQ 16: the young people's leaflet in an audit names the kind of app it is about (documents.yaml
+  `audit_apps`), not the platform;
+* AQ 19, 20, 21: no moderators, hosts or removals in an audit's staff code and procedure; a sexual
+  image of a child on a platform we do not run goes to the police before the platform.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+
+from assessor.assessment import load_assessment
+from assessor.catalogue import default_catalogue
+from assessor.documents.claims import parse, render_pages
+from assessor.documents.context import build_context
+from tests.corpus import CORPUS, IDS
+
+
+@cache
+def _pack(path):
+    catalogue = default_catalogue()
+    assessment = load_assessment(path, catalogue)
+    context = build_context(assessment, catalogue)
+    texts = {name: parse(html).text for name, html in render_pages(assessment, catalogue).items()}
+    return assessment, context, texts
+
+
+AUDITS = [p for p in CORPUS if load_assessment(p, default_catalogue()).profile.get("relationship") != "runs"]
+
+
+def test_the_corpus_holds_audits():
+    assert len(AUDITS) >= 2
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_an_audit_names_the_kind_of_platform_not_a_group(path, catalogue):
+    assessment, context, texts = _pack(path)
+    kind = assessment.profile.get("platform") or ""
+    group_label = next(o.label for o in catalogue.index["profile.platform"].options if o.value == kind)
+    if not context.flags.audit:
+        assert context.profile.platform_kind == group_label
+        return
+    audit_label = catalogue.presentation.audit_kinds[kind]
+    assert context.profile.platform_kind == audit_label, path.stem
+    assert audit_label in texts["risk_report"], path.stem
+    if group_label != audit_label:
+        assert group_label not in texts["risk_report"], path.stem
+
+
+# What an organisation that does not run the platform cannot be asked to do.
+AUDIT_ACTION_FAULTS = (
+    r"start of each activity",
+    r"report accounts that break",
+    r"without naming or promoting",
+    r"sort out arguments",
+    r"^Read the platform's published policies",
+    r"make sure every member has agreed",
+)
+
+
+@pytest.mark.parametrize("path", AUDITS, ids=lambda p: p.stem)
+def test_audit_actions_ask_only_what_the_organisation_can_do(path):
+    _, context, texts = _pack(path)
+    for action in context.actions:
+        for fault in AUDIT_ACTION_FAULTS:
+            assert not re.search(fault, action.text), (path.stem, action.number, action.text)
+    plan = texts["risk_report"]
+    for fault in AUDIT_ACTION_FAULTS:
+        assert not re.search(fault.lstrip("^"), plan), (path.stem, fault)
+
+
+@pytest.mark.parametrize("path", AUDITS, ids=lambda p: p.stem)
+def test_an_audit_is_for_our_members_who_use_the_platform(path):
+    _, context, texts = _pack(path)
+    space = context.profile.platform_short
+    assert f"everyone who takes part in {space}" not in texts["policy_statement"], path.stem
+    assert f"our members who use {space}" in texts["policy_statement"], path.stem
+    if context.flags.audit_concern:
+        for name in ("policy_statement", "house_rules"):
+            assert "in connection with our activities" not in texts[name], (path.stem, name)
+            assert "in connection with " + context.org.name not in texts[name], (path.stem, name)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_statement_never_follows_a_procedure_it_adopts_later_without_saying_so(path):
+    _, context, texts = _pack(path)
+    later = [a for a in context.actions if a.supplies and a.supplies[0].startswith("procedure#")]
+    sentence = re.search(r"We respond to every concern by following the [^.]*\.", texts["policy_statement"])
+    assert sentence, path.stem
+    if later:
+        assert "until we adopt it in full" in sentence.group(0), (path.stem, sentence.group(0))
+    else:
+        assert "until we adopt" not in sentence.group(0), path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_no_pack_says_nobody_needs_an_account(path):
+    _, _, texts = _pack(path)
+    for name, text in texts.items():
+        assert "Nobody needs an account" not in text, (path.stem, name)
+
+
+@pytest.mark.parametrize("path", AUDITS, ids=lambda p: p.stem)
+def test_the_young_peoples_leaflet_names_the_kind_of_app_not_the_platform(path, catalogue):
+    assessment, context, texts = _pack(path)
+    if "house_rules_young" not in texts:
+        return
+    expected = catalogue.presentation.apps_words(
+        assessment.profile.get("platform") or "", set(assessment.profile.get("features") or [])
+    )
+    assert expected and context.profile.audit_apps == expected, path.stem
+    assert f"Staying safe on {expected}" in texts["house_rules_young"], path.stem
+    assert context.profile.platform_short not in texts["house_rules_young"], path.stem
+
+
+def test_the_anonymous_app_leaflet_is_about_anonymous_messaging_apps():
+    path = next(p for p in AUDITS if p.stem == "anon-qa-app-audit")
+    _, context, texts = _pack(path)
+    assert context.profile.audit_apps == "anonymous messaging apps"
+    assert "chat and video apps" not in texts["house_rules_young"]
+
+
+@pytest.mark.parametrize("path", AUDITS, ids=lambda p: p.stem)
+def test_an_audit_has_no_moderators_or_removals_and_puts_the_police_first(path):
+    _, context, texts = _pack(path)
+    assert "who moderates or hosts has their own" not in texts["staff_code"], path.stem
+    procedure = texts["procedure"]
+    assert "People who are removed" not in procedure, path.stem
+    rule = re.search(r"If something is, or may be, a sexual image or video of a child:[^\n]*", procedure)
+    assert rule, path.stem
+    text = rule.group(0)
+    assert "remove access" not in text and "so that it is taken down" not in text, (path.stem, text)
+    police = text.find("report it at once to")
+    platform = text.find(f"report it to {context.profile.platform_product}")
+    assert 0 <= police < platform, (path.stem, text)

@@ -256,7 +256,10 @@ def documents_page() -> None:
     )
 
     st.header("Choose documents")
+    # Two lists, each under its own line, so that "PDF" and "Word" do not read as two more documents.
+    st.markdown(":small[**Documents**]")
     chosen = [s for s in specs if st.checkbox(s.title, value=True, key=f"doc|{s.id}")]
+    st.markdown(":small[**Formats**]")
     formats = [f for f, label in FORMAT_LABELS.items() if st.checkbox(label, value=True, key=f"fmt|{f}")]
 
     _sign_off()

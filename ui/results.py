@@ -43,8 +43,10 @@ def review_page() -> None:
             value = answer_value(a, q.id)
             shown = answer_label(cat, q, value) or ""
             note = a.answers[q.id].note if q.id in a.answers else None
-            cols = st.columns([6, 3, 1], vertical_alignment="center")
-            cols[0].markdown(q.text)
+            # A summary list: the question in bold, its answer beside it (below it on a phone, where
+            # the columns stack), both from the top of the row however long the answer is.
+            cols = st.columns([5, 4, 1], vertical_alignment="top")
+            cols[0].markdown(f"**{q.text}**")
             if shown:
                 cols[1].text(shown)
             else:
@@ -154,6 +156,9 @@ def _chart_spec(result: Result) -> dict:
                 "type": "quantitative",
                 "title": "Risk score (likelihood × impact)",
                 "scale": {"domain": [0, 25]},
+                # Right-aligned under the axis, the title runs back under the area names on a phone
+                # instead of past the chart's right edge.
+                "axis": {"titleAnchor": "end", "titleAlign": "right"},
             },
             "color": {
                 "field": "When",
@@ -161,7 +166,8 @@ def _chart_spec(result: Result) -> dict:
                 "sort": ["Before safeguards", "Now"],
                 "title": None,
                 "scale": {"range": ["#9aa5b1", "#1f5f8b"]},
-                "legend": {"orient": "bottom"},
+                # One key under the other: side by side, the second ran off a phone's screen.
+                "legend": {"orient": "bottom", "direction": "vertical"},
             },
         },
     }

@@ -479,6 +479,10 @@ def follow_go(pages: dict) -> None:
 STYLE = """<style>
 [class*="st-key-q-"] [data-testid="stWidgetLabel"] p { font-weight: 600; }
 [class*="st-key-q-"] [class*="-note"] [data-testid="stWidgetLabel"] p { font-weight: 400; }
+/* A tick-all-that-apply question: the question line is bold, its options are not, and they sit as
+   close together as a radio group's (Streamlit's gap between elements is 1rem). */
+[class*="st-key-q-"] [data-testid="stCheckbox"] [data-testid="stWidgetLabel"] p { font-weight: 400; }
+[class*="st-key-group-"] { gap: 0.375rem; }
 [data-testid="stSidebarNavLink"] { height: auto; min-height: 28px; }
 .st-key-rev-holder, .st-key-browser-memory, .st-key-page-helpers { display: none; }
 .visually-hidden {

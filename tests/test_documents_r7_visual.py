@@ -5,13 +5,18 @@
    box, so "Version 84cf03a0 · Issued 20 November" stood on one line and "2026" on the next, on
    every page. The version line and the page number no longer wrap (templates/assets/pack.css);
    the draft mark between them may.
+2. The line closing the summary's list of urgent actions ("The action plan (section 5) sets out
+   the other ...") stays on the page of the list's last item: it stood alone at the top of page 2,
+   above the sign-off (class ``follows``: ``break-before: avoid``).
 
-Shown failing without ``white-space: nowrap`` on the page's bottom-left box.
+Rule 1 shown failing without ``white-space: nowrap`` on the page's bottom-left box.
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -47,16 +52,30 @@ def _footer_lines(pdf: bytes) -> list[list[tuple[float, str]]]:
     return pages
 
 
-@pytest.mark.parametrize(("stem", "doc_id"), CASES, ids=[f"{s}-{d}" for s, d in CASES])
-def test_the_footer_keeps_the_version_and_date_on_one_line(stem, doc_id):
+@functools.cache
+def _pdf(stem: str, doc_id: str) -> tuple[bytes, str]:
+    """The document's PDF, and its issue date as the footer prints it."""
     cat = default_catalogue()
     assessment = load_assessment(ROOT / "tests" / "scenarios" / f"{stem}.yaml", cat)
     specs = _specs_of(assessment, cat)
     ctx = build_context(assessment, cat)
-    pdf = html_to_pdf(_html(_find(specs, doc_id), ctx, specs))
-    issued = f"Issued {long_date(ctx.issued)}"
+    return html_to_pdf(_html(_find(specs, doc_id), ctx, specs)), f"Issued {long_date(ctx.issued)}"
+
+
+@pytest.mark.parametrize(("stem", "doc_id"), CASES, ids=[f"{s}-{d}" for s, d in CASES])
+def test_the_footer_keeps_the_version_and_date_on_one_line(stem, doc_id):
+    pdf, issued = _pdf(stem, doc_id)
     pages = _footer_lines(pdf)
     assert len(pages) >= 2
     for number, pieces in enumerate(pages, 1):
         assert any(issued in text for _, text in pieces), (number, issued, pieces)
         assert any(text == f"Page {number} of {len(pages)}" for _, text in pieces), (number, pieces)
+
+
+def test_the_summarys_closing_line_stays_with_the_last_urgent_action():
+    pdf, _ = _pdf(*CASES[0])
+    texts = [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+    closing = "The action plan (section 5) sets out the other"
+    (page,) = [t for t in texts if closing in t]
+    before = page.split(closing)[0]
+    assert re.search(r"action \d+\)\s*$", before), before[-300:]

@@ -39,6 +39,11 @@ class Addressed(_Strict):
     )
     section: str = Field(description="The data-addresses mark of the passage in that document's template.")
     covers: str = Field("", description="What the passage does about the incident, for the risk assessment.")
+    communities: list[str] = Field(
+        default_factory=list,
+        description="Only where profile.community_focus includes one of these (an outing answers bullying in an "
+        "LGBTQ+ community); empty for every community.",
+    )
 
 
 class AppWords(_Strict):

@@ -9,7 +9,17 @@
   modern-slavery, asylum and domestic abuse lines of its nation (RF 17). No other community gets them;
 * where members use other languages (profile.languages), the house rules never claim the rules are
   "the same in every language" (they exist only in English until translated) and promise the
-  translation instead, as does the policy statement (RF 6, RF 7).
+  translation instead, as does the policy statement (RF 6, RF 7);
+* where cover for the lead is not in place (responding.lead_cover), the procedure tells staff to go
+  straight to the statutory route or the police when neither lead nor deputy answers (YC 6);
+* a young carers' community gets young-carer triage (caring that is too much, a crisis of the person
+  cared for, a young person who stops coming) and the route back to the referring service, and the
+  Carers Trust among the sources of help (YC 11, YC 17);
+* an upper age for the adults (profile.oldest_age) gives "young people aged 13 to 25", never
+  "13 to 17 and adults" (LG 10);
+* a rule the organisation already has is kept in the adult house rules: content notes
+  (triggering_content.content_warnings) and no screenshots (privacy_data.no_recording) (LG 14, 15);
+* an incident in an LGBTQ+ community is answered by the outing passages as well (LG 1).
 """
 
 from __future__ import annotations
@@ -18,8 +28,8 @@ import copy
 
 import pytest
 
-from assessor.assessment import load_assessment
-from assessor.documents.claims import parse, render_pages
+from assessor.assessment import Answer, load_assessment
+from assessor.documents.claims import check_incidents, facts, parse, render_pages
 from assessor.documents.context import build_context
 from tests.corpus import CORPUS, IDS
 
@@ -93,3 +103,83 @@ def test_rules_in_other_languages_are_promised_never_claimed(path, catalogue):
         assert variant.profile["languages"].rstrip(".") in promise.text, path.stem
         if "policy_statement" in pages:
             assert "translated into each of them" in pages["policy_statement"].text, path.stem
+
+
+def _with_answer(assessment, qid: str, value: str):
+    variant = copy.deepcopy(assessment)
+    variant.answers[qid] = Answer(value=value)
+    return variant
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_without_cover_for_the_lead_high_risk_goes_straight_to_the_statutory_route(path, catalogue):
+    assessment = load_assessment(path, catalogue)
+    for value in ("in_place", "not_in_place"):
+        variant = _with_answer(assessment, "responding.lead_cover", value)
+        context = build_context(variant, catalogue)
+        procedure = _pages(variant, catalogue)["procedure"]
+        expected = value != "in_place" and not context.flags.no_lead
+        marks = [m for m in procedure.marks if "lead-unreachable:go-straight" in m.tokens]
+        assert bool(marks) == expected, (path.stem, value)
+        if expected:
+            assert any("do not wait" in m.text and context.emergency in m.text for m in marks), path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_young_carers_get_their_triage_route_back_and_carers_trust(path, catalogue):
+    assessment = load_assessment(path, catalogue)
+    focus = list(assessment.profile.get("community_focus") or [])
+    for variant, expected in (
+        (assessment, "young_carers" in focus),
+        (_with_focus(assessment, [*[f for f in focus if f != "general"], "young_carers"]), True),
+    ):
+        pages = _pages(variant, catalogue)
+        procedure = pages["procedure"]
+        assert ("young-carers:route-back" in _rules(procedure)) == expected, path.stem
+        assert ("For a young carer: caring that is too much" in procedure.text) == expected, path.stem
+        assert ("Carers Trust" in pages["house_rules"].text) == expected, path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_an_upper_age_for_adults_names_the_age_range(path, catalogue):
+    assessment = load_assessment(path, catalogue)
+    audience = set(assessment.profile.get("audience") or [])
+    if not {"age_13_17", "adults"} <= audience:
+        return
+    variant = copy.deepcopy(assessment)
+    variant.profile["oldest_age"] = variant.profile.get("oldest_age") or "21"
+    oldest = variant.profile["oldest_age"]
+    pages = _pages(variant, catalogue)
+    rules = pages["house_rules"].text
+    assert f"young people aged 13 to {oldest}" in rules, path.stem
+    assert "13 to 17 and adults" not in " ".join(p.text for p in pages.values()), path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_rules_the_organisation_already_has_are_kept_in_the_house_rules(path, catalogue):
+    assessment = load_assessment(path, catalogue)
+    if assessment.profile.get("relationship") != "runs" or assessment.profile.get("platform") == "video":
+        return
+    for qid, rule in (
+        ("triggering_content.content_warnings", "content-notes:required"),
+        ("privacy_data.no_recording", "forward-messages:forbidden"),
+    ):
+        for value in ("in_place", "partly"):
+            variant = _with_answer(assessment, qid, value)
+            house_rules = _pages(variant, catalogue)["house_rules"]
+            assert rule in _rules(house_rules), (path.stem, qid, value)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_bullying_in_an_lgbtq_community_is_answered_by_the_outing_rules(path, catalogue):
+    assessment = load_assessment(path, catalogue)
+    focus = list(assessment.profile.get("community_focus") or [])
+    variant = _with_focus(assessment, [*[f for f in focus if f != "general"], "lgbtq"])
+    variant.profile["incidents"] = ["behaviour"]
+    pages = _pages(variant, catalogue)
+    known = facts(variant, catalogue)
+    assert not check_incidents(pages, known, catalogue.presentation.incidents), path.stem
+    context = build_context(variant, catalogue)
+    (_, _, passages) = context.incidents[0]
+    assert "outing" in {e.section for e in passages}, path.stem
+    assert "never out anyone" in pages["risk_report"].text, path.stem

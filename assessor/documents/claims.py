@@ -83,6 +83,11 @@ RULES: dict[str, dict[str, str]] = {
         "gender identity without their agreement"
     },
     "quick-exit": {"advice": "how to leave quickly and browse safely"},
+    # profile.community_focus young_carers
+    "young-carers": {
+        "route-back": "a young carer whose caring is too much, or who stops coming, is followed up and the "
+        "service that referred them told, where that is safe"
+    },
     # profile.community_focus refugees: refugees, asylum seekers or migrants
     "case-papers": {
         "private": "never post case reference numbers, official letters or details of family abroad"
@@ -111,6 +116,10 @@ RULES: dict[str, dict[str, str]] = {
     "waiting-room": {"required": "people wait in a waiting room until a host lets them in"},
     "two-adults": {"required": "two adults from the organisation in every session with young people"},
     "secrets": {"never-promise": "never promise to keep a concern secret"},
+    "lead-unreachable": {
+        "go-straight": "where cover for the lead is not in place, a high-risk concern goes straight to the "
+        "statutory route or the police when neither lead nor deputy answers"
+    },
     "forward-messages": {"forbidden": "do not forward or screenshot the group's messages outside it"},
     "records": {
         "lead-only": "safeguarding records (concern records, what was disclosed) are read only by the lead "
@@ -889,7 +898,8 @@ def _invariants(
     problems.extend(_checked_after_issue(pack))
 
     # Register: no guidance codes for members and the public; no child wording in adult packs;
-    # no support-group material where the community is not about a hard subject.
+    # no support-group material where the community is not about a hard subject (unless it asks for
+    # content notes already).
     for doc in PUBLIC_DOCS & set(pack):
         for code in sorted(set(GUIDANCE_CODE.findall(pack[doc].text)))[:3]:
             problems.append(Problem("register", doc, f"guidance code {code} shown to members or the public"))
@@ -915,7 +925,9 @@ def _invariants(
         text = pack[doc].text
         if not under_18 and (m := CHILD_WORDS.search(text)):
             problems.append(Problem("register", doc, f"child wording in an adult pack: {m[0]!r}"))
-        if not focus & HARD_SUBJECTS and (m := SUPPORT_GROUP.search(text)):
+        # A community that already asks for content notes keeps its rule (context.Flags.content_notes).
+        asks_notes = known.get("triggering_content.content_warnings") in ("in_place", "partly")
+        if not focus & HARD_SUBJECTS and not asks_notes and (m := SUPPORT_GROUP.search(text)):
             problems.append(
                 Problem(
                     "register",
@@ -1153,7 +1165,13 @@ def incident_passages(
     (profile.incidents) whose document is one of ``docs``."""
     reported = [k for k in known.get("profile.incidents") or [] if k != "none"]
     have = set(docs)
-    return [(kind, e) for kind in reported for e in incidents.get(kind, ()) if e.document in have]
+    focus = set(known.get("profile.community_focus") or [])
+    return [
+        (kind, e)
+        for kind in reported
+        for e in incidents.get(kind, ())
+        if e.document in have and (not e.communities or focus & set(e.communities))
+    ]
 
 
 def check_incidents(

@@ -223,6 +223,12 @@ class Flags:
     bereavement: bool = False
     refugees: bool = False  # refugees, asylum seekers or migrants (immigration advice, case papers)
     hard_subject: bool = False  # any of mental health, abuse survivors, addiction recovery, bereavement
+    # The house rules carry content notes: a community about a hard subject, or one that already asks
+    # for them (triggering_content.content_warnings in place or partly): a rule it has is never dropped.
+    content_notes: bool = False
+    # The house rules forbid passing on members' posts and pictures: the organisation already has such
+    # a rule (privacy_data.no_recording in place or partly), or its members could be outed or harmed.
+    no_screenshots: bool = False
 
 
 @dataclass(frozen=True)
@@ -607,6 +613,23 @@ def commitment_wording(text: str) -> str:
     return what
 
 
+def _audience_labels(catalogue: Catalogue, values: list[str], oldest: Any) -> tuple[str, ...]:
+    """The audience labels; where young people and adults take part up to an upper age
+    (profile.oldest_age), the young people's label runs to that age and "Adults" is left out:
+    "young people aged 13 to 25", not "young people aged 13 to 17 and adults"."""
+    upper = isinstance(oldest, str) and oldest.isdigit() and {"age_13_17", "adults"} <= set(values)
+    labels = []
+    for value in values:
+        label = _label(catalogue, "profile.audience", value)
+        if upper and value == "adults":
+            continue
+        if upper and value == "age_13_17":
+            label = re.sub(r"\b17\b", str(oldest), label)
+        if label:
+            labels.append(label)
+    return tuple(labels)
+
+
 def audience_phrase(audience: tuple[str, ...] | list[str]) -> str:
     """The audience labels as one natural phrase, lower case: "adults, including adults who may be
     at risk", "young people aged 13 to 17 and adults"."""
@@ -699,6 +722,11 @@ def _flags(
         under_age=bool(under_age_groups(platform, list(audience), hosted=not audit)),
         audit_undecided=audit and decision in ("", "undecided"),
         hard_subject=bool(focus & HARD_SUBJECTS),
+        content_notes=bool(focus & HARD_SUBJECTS)
+        or (choices or {}).get("triggering_content.content_warnings") in ("in_place", "partly"),
+        no_screenshots=bool(focus & (HARD_SUBJECTS | {"lgbtq"}))
+        or bool(audience & {"under_13", "age_13_17"})
+        or (choices or {}).get("privacy_data.no_recording") in ("in_place", "partly"),
         **{name: name in focus for name in COMMUNITIES},
         runs=not audit,
         audit=audit,
@@ -1083,7 +1111,7 @@ def build_context(
         or _label(catalogue, "profile.platform", p.get("platform")),
         platform_name=_text(p.get("platform_name")),
         platform_short=short_platform_name(_text(p.get("platform_name")), product),
-        audience=_labels(catalogue, "profile.audience", list(p.get("audience") or [])),
+        audience=_audience_labels(catalogue, list(p.get("audience") or []), p.get("oldest_age")),
         size=_label(catalogue, "profile.size", p.get("size")),
         moderation_label=_label(catalogue, "profile.moderation", p.get("moderation")),
         moderation_hours=_text(p.get("moderation_hours")),
@@ -1166,7 +1194,11 @@ def build_context(
             (
                 kind,
                 _label(catalogue, "profile.incidents", kind),
-                tuple(catalogue.presentation.incidents.get(kind, ())),
+                tuple(
+                    e
+                    for e in catalogue.presentation.incidents.get(kind, ())
+                    if not e.communities or set(p.get("community_focus") or []) & set(e.communities)
+                ),
             )
             for kind in profile.incidents
         ),

@@ -172,6 +172,15 @@ class _CrossCheck:
             self._check_condition(src, ("urgent_when",), area.urgent_when, profile_only=True)
             for i, rule in enumerate(area.strength_rules):
                 self._check_condition(src, ("strength_rules", i, "when"), rule.when, profile_only=True)
+                for j, qid in enumerate(rule.unless_in_place):
+                    q = self._question(qid)
+                    if q is None or q.kind != Kind.control:
+                        self.problems.append(
+                            src.at(
+                                ("strength_rules", i, "unless_in_place", j),
+                                f"'{qid}' is not a control question",
+                            )
+                        )
             self._check_harm(src, ("harm",), area.harm)
             for axis in ("likelihood", "impact"):
                 for i, mod in enumerate(getattr(area.inherent, axis).modifiers):

@@ -305,6 +305,13 @@ class StrengthRule(Strict):
     when: Condition | None = Field(None, description="Profile condition; leave out to apply always.")
     below: float = Field(ge=0, le=1, description="Control strength under which the cap applies.")
     cap: Cap
+    unless_in_place: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Control question ids: the rule lifts once every one of them is answered in place (so "
+            "improving an answer can only lift it), for example out-of-hours signposting."
+        ),
+    )
     because: str = Field(
         description="The explanation's wording, ending so that '... this area cannot fall below' follows."
     )

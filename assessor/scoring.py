@@ -674,7 +674,10 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
             if weak is not None and s < weak.below:
                 caps.append(("weak_controls", "weak", weak.cap, weak.because, list(area.guidance)))
         for rule in area.strength_rules:
-            if s < rule.below and (rule.when is None or rule.when.holds(responses)):
+            lifted = bool(rule.unless_in_place) and all(
+                responses.get(q) == ControlAnswer.in_place.value for q in rule.unless_in_place
+            )
+            if s < rule.below and not lifted and (rule.when is None or rule.when.holds(responses)):
                 caps.append((f"{area.id}.strength_rule", "weak", rule.cap, rule.because, list(area.guidance)))
         res_l = max(1, likelihood - round_half_up(s * rules.reduction["likelihood"]))
         res_i = max(1, impact - round_half_up(s * rules.reduction["impact"]))

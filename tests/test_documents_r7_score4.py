@@ -11,6 +11,13 @@
 * SC 1: the action for staff contacting members from personal accounts says what stops now before
   it asks for accounts to be set up; and (RF 3) organisation devices are never critical while that
   action is still open: stopping the contact comes before buying phones.
+* GC 1: the risk assessment never states a floor ("impact at least 5") that the safeguards then
+  break without saying so: the factor reads "impact at least 5 before safeguards", and the line
+  that lowers the impact says why (harm found and stopped sooner, not less serious).
+* GC 2, LG 5: responding to concerns is never rated rare (likelihood 1) where a slow response can
+  cost a child's safety or a life (inherent impact 5), moderation covers only some days or no set
+  times, and members are not told when nobody is reading; the responding area's ``strength_rules``
+  keep the likelihood at 2 until that signposting (or every safeguard there) is in place.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import pytest
 
 from assessor.assessment import load_assessment
 from assessor.catalogue import default_catalogue
+from assessor.documents.claims import parse, render_pages
 from assessor.questionnaire import Priority
 from assessor.scoring import score
 from tests.corpus import CORPUS, IDS
@@ -94,3 +102,36 @@ def test_personal_account_contact_stops_now_and_before_devices(path):
         assert text.startswith("stop") and text.index("now") < text.index("set up"), (path.stem, text)
     if accounts is not None and devices is not None:
         assert devices.priority != Priority.critical, (path.stem, "devices critical before accounts")
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_an_impact_floor_is_never_contradicted_without_a_word(path):
+    catalogue, assessment, result = _scored(path)
+    lowered = [
+        a
+        for a in result.areas
+        if any(f.axis == "impact" and f.change.startswith("at least") for f in a.raised_by)
+    ]
+    if not any(a.residual.impact < a.inherent.impact for a in lowered):
+        return
+    text = parse(render_pages(assessment, catalogue)["risk_report"]).text
+    assert "impact at least" in text, path.stem
+    for chunk in text.split("impact at least")[1:]:
+        assert chunk.split(";")[0].split(")")[0].strip().endswith("before safeguards"), (
+            path.stem,
+            chunk[:80],
+        )
+    assert "stopped sooner" in text, path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_response_is_not_rare_while_days_go_unwatched(path):
+    _, assessment, result = _scored(path)
+    if assessment.profile.get("moderation_cover") not in ("some_days", "no_set_times"):
+        return
+    answer = assessment.answers.get("moderation.out_of_hours")
+    if getattr(answer, "value", answer) == "in_place":
+        return
+    for a in result.areas:
+        if a.id == "responding" and a.inherent.impact == 5 and a.control_strength < 1:
+            assert a.residual.likelihood >= 2, (path.stem, a.residual)

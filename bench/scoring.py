@@ -9,6 +9,9 @@ of its passes. Runs alternate base and head, so a change in the machine's load h
 report gives each pair's ratio (head ÷ base), their median and their spread.
 
     python -m bench.scoring --base ff6e3cf --pairs 10 --count 300 --passes 5
+
+With ``--distinct`` every pass scores assessments the process has not scored before, so results the
+scorer shares between assessments (findings, caps, visible sections) are found again less often.
 """
 
 from __future__ import annotations
@@ -36,13 +39,18 @@ from assessor.catalogue import load_catalogue
 from assessor.scoring import score
 from bench.generate import assessment
 from pathlib import Path
-count, passes = int(sys.argv[2]), int(sys.argv[3])
+count, passes, distinct = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1"
 catalogue = load_catalogue(Path(sys.argv[1]) / "questionnaires")
-items = [assessment(catalogue, n, seed=7) for n in range(count)]
-for a in items[:20]:  # warm up caches
+if distinct:  # every pass scores assessments not scored before, after 20 others as a warm-up
+    warm = [assessment(catalogue, n, seed=7) for n in range(20)]
+    runs = [[assessment(catalogue, 20 + p * count + n, seed=7) for n in range(count)] for p in range(passes)]
+else:  # the same assessments in every pass (the first 20 are the warm-up)
+    items = [assessment(catalogue, n, seed=7) for n in range(count)]
+    warm, runs = items[:20], [items] * passes
+for a in warm:
     score(a, catalogue)
 rates = []
-for _ in range(passes):
+for items in runs:
     t0 = time.process_time()
     for a in items:
         score(a, catalogue)
@@ -51,10 +59,10 @@ print(json.dumps({"rate": statistics.median(rates), "rates": rates}))
 """
 
 
-def _run(tree: Path, count: int, passes: int) -> float:
+def _run(tree: Path, count: int, passes: int, distinct: bool = False) -> float:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(tree), str(count), str(passes)],
+        [sys.executable, "-c", CHILD, str(tree), str(count), str(passes), "1" if distinct else "0"],
         cwd=tree,
         env=env,
         capture_output=True,
@@ -73,6 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs", type=int, default=10, help="paired runs, alternating which goes first")
     parser.add_argument("--count", type=int, default=300, help="generated assessments per run")
     parser.add_argument("--passes", type=int, default=5, help="timed passes per run (median taken)")
+    parser.add_argument(
+        "--distinct",
+        action="store_true",
+        help="each pass scores assessments not scored before (caches shared between assessments help less)",
+    )
     args = parser.parse_args(argv)
     # Stopped with SIGTERM, still remove the base tree (the finally below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -110,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
                 order = [("base", base_tree), ("head", head_tree)]
                 if i % 2:
                     order.reverse()
-                got = {name: _run(tree, args.count, args.passes) for name, tree in order}
+                got = {name: _run(tree, args.count, args.passes, args.distinct) for name, tree in order}
                 base_rates.append(got["base"])
                 head_rates.append(got["head"])
                 ratios.append(got["head"] / got["base"])
@@ -122,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
             q = statistics.quantiles(ratios, n=4) if len(ratios) >= 2 else [ratios[0]] * 3
             print(
                 f"base {args.base}, head {head_rev}{' (uncommitted changes)' if dirty else ''}; "
-                f"{args.count} assessments x {args.passes} passes per run, {args.pairs} pairs\n"
+                f"{args.count} assessments x {args.passes} passes per run"
+                f"{' (distinct assessments in every pass)' if args.distinct else ''}, {args.pairs} pairs\n"
                 f"base median {statistics.median(base_rates):.1f}/s "
                 f"(range {min(base_rates):.1f}-{max(base_rates):.1f}); "
                 f"head median {statistics.median(head_rates):.1f}/s "

@@ -169,6 +169,7 @@ class Result(BaseModel):
     key_missing: list[str] = []  # key conditions of the profile that hold (e.g. appoint_lead)
 
 
+_DONT_KNOW = ControlAnswer.dont_know.value  # read once, not through the enum for every answer
 _new = object.__new__
 _set = object.__setattr__
 
@@ -265,7 +266,8 @@ def _finding(
         if hit is not None and hit[0] is q and hit[1] is catalogue:
             return hit[2]
     strength = _strength(catalogue, q, value) if q.scored else None
-    finding = Finding(
+    finding = _built(
+        Finding,
         question_id=q.id,
         text=q.text_adults if q.text_adults and adults else q.text,
         section=section,
@@ -606,9 +608,9 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                     unanswered.append(f)
                 else:
                     answered += 1
-                if f.answer == ControlAnswer.dont_know.value:
+                if f.answer == _DONT_KNOW:
                     to_find_out.append(f)
-            if not q.scored or f.strength is None:
+            if f.strength is None:  # not applicable (q is scored: unscored questions continued above)
                 continue
             counted += 1
             total_w += q.weight or 0
@@ -1038,7 +1040,7 @@ def _plan(
             harm = (0, *pick(feats), rank_area)
             why = (key, urgent, answers, kinds, result.title, label, priority, before_incident, held_back,
                    lowered_to, cls, lifted, floor_note)  # fmt: skip
-            unknown = finding.answer in (None, ControlAnswer.dont_know.value)
+            unknown = finding.answer is None or finding.answer == _DONT_KNOW
             add(action, aid, priority, result.id, q.id, unknown, harm, key, why, base.id)
             eligible[aid] = eligible.get(aid, False) or (own_idx <= rules.max_raise and crit_ok)
 
@@ -1052,8 +1054,10 @@ def _plan(
         action = e["action"]
         given = next((v for v in action.given if v.when.holds(responses)), None) if action.given else None
         text, owner, guidance = (given or action).text, action.owner, list(action.guidance)
-        variant = (
-            next((v for v in action.platform if v.when.holds(responses)), None) if action.platform else None
+        variant = (  # only read outside an audit
+            next((v for v in action.platform if v.when.holds(responses)), None)
+            if action.platform and not audit
+            else None
         )
         if audit and action.audit is not None:
             text = action.audit.text

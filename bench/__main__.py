@@ -249,13 +249,16 @@ def markdown(rows: list[Row], notes: dict[str, list[str]], quick: bool, seconds:
 
 
 def _hosted_section(path: Path) -> str:
-    """The section ``python -m bench.hosted`` wrote (it needs PostgreSQL), kept as it was."""
-    from bench.hosted import END, START
+    """The sections ``python -m bench.scoring`` and ``python -m bench.hosted`` wrote (by hand: paired
+    runs against an older commit, and PostgreSQL), kept as they were."""
+    from bench import hosted, scoring
 
     old = path.read_text() if path.exists() else ""
-    if START in old and END in old:
-        return "\n" + old[old.index(START) : old.index(END) + len(END)] + "\n"
-    return ""
+    kept = ""
+    for start, end in ((scoring.START, scoring.END), (hosted.START, hosted.END)):
+        if start in old and end in old:
+            kept += "\n" + old[old.index(start) : old.index(end) + len(end)] + "\n"
+    return kept
 
 
 def main(argv: list[str] | None = None) -> int:

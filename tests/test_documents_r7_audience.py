@@ -183,3 +183,22 @@ def test_bullying_in_an_lgbtq_community_is_answered_by_the_outing_rules(path, ca
     (_, _, passages) = context.incidents[0]
     assert "outing" in {e.section for e in passages}, path.stem
     assert "never out anyone" in pages["risk_report"].text, path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_credited_procedure_of_its_own_is_brought_under_the_two_adult_rule(path, catalogue):
+    """YC 10: the risk assessment credits the organisation's own disclosure procedure (its note: the
+    second host talks with the young person alone); in a video session with young people the pack's
+    two-adult rule governs, and the risk assessment says to bring the procedure into line."""
+    assessment = load_assessment(path, catalogue)
+    variant = copy.deepcopy(assessment)
+    variant.answers["disclosure.group_procedure"] = Answer(
+        value="in_place", note="Our procedure: one host talks with the young person after the session."
+    )
+    context = build_context(variant, catalogue)
+    risk_report = _pages(variant, catalogue)["risk_report"]
+    expected = context.flags.runs and context.flags.video and context.flags.under_18
+    marks = [
+        m for m in risk_report.marks if "two-adults:required" in m.tokens and "bring it into line" in m.text
+    ]
+    assert bool(marks) == expected, path.stem

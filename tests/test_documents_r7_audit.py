@@ -14,6 +14,15 @@
 * AQ 14: no pack says "nobody needs an account" (a member who receives messages may need one);
 * AQ 16: the young people's leaflet in an audit names the kind of app it is about (documents.yaml
   `audit_apps`), not the platform;
+* AQ 11 (any pack): the procedure's high-risk steps say what follows for the person harmed
+  (wellbeing and a safety plan, the police non-emergency route where it may be a crime, the
+  anti-bullying policy and the school where those responsible may be other young people), and a
+  pack reporting a bullying incident cites that passage (documents.yaml incidents);
+* AQ 17: where anyone can message members without a name, the audit's rules (and the young
+  people's leaflet) say not to post the link publicly, to screenshot abuse (never a sexual image)
+  and, where the platform cannot block, that it cannot;
+* AQ 24: an audit offers no service on the platform, so "a group is the right way to offer this
+  service" never raises its risk;
 * AQ 19, 20, 21: no moderators, hosts or removals in an audit's staff code and procedure; a sexual
   image of a child on a platform we do not run goes to the police before the platform.
 """
@@ -149,3 +158,43 @@ def test_an_audit_has_no_moderators_or_removals_and_puts_the_police_first(path):
     police = text.find("report it at once to")
     platform = text.find(f"report it to {context.profile.platform_product}")
     assert 0 <= police < platform, (path.stem, text)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_procedure_says_what_follows_for_the_person_harmed(path):
+    _, context, texts = _pack(path)
+    step = re.search(r"Once nobody is in immediate danger[^\n]*", texts["procedure"])
+    assert step, path.stem
+    text = step.group(0)
+    assert "wellbeing of the person who was harmed" in text and "plan to keep them safe" in text
+    police = context.contacts.police_non_emergency
+    assert police is not None and police.short in text, (path.stem, text)
+    assert ("young people at the same school" in text) == context.flags.under_18, path.stem
+    if "behaviour" in context.profile.incidents:
+        assert "reporting to the police on 101 where it may be a crime" in texts["risk_report"], path.stem
+
+
+@pytest.mark.parametrize("path", AUDITS, ids=lambda p: p.stem)
+def test_anonymous_messages_get_link_and_screenshot_advice(path):
+    _, context, texts = _pack(path)
+    f = context.flags
+    anonymous = f.pseudonyms and f.stranger_discovery and f.member_messages and not f.random_pairing
+    rules = texts["house_rules"]
+    assert ("Do not post your link or username" in rules) == anonymous, path.stem
+    if anonymous:
+        assert "never screenshot or keep it" in rules
+        assert ("you cannot block the person who sent it" in rules) == (not f.blocking)
+        if "house_rules_young" in texts:
+            assert "Don’t post your link or username" in texts["house_rules_young"], path.stem
+
+
+@pytest.mark.parametrize("path", AUDITS, ids=lambda p: p.stem)
+def test_an_audit_is_not_told_to_check_a_group_is_the_right_format(path):
+    _, _, texts = _pack(path)
+    assert "right way to offer this service" not in texts["risk_report"], path.stem
+
+
+def test_the_anonymous_app_audit_gets_the_anonymous_message_advice():
+    path = next(p for p in AUDITS if p.stem == "anon-qa-app-audit")
+    _, _, texts = _pack(path)
+    assert "Do not post your link or username for AskAnon" in texts["house_rules"]

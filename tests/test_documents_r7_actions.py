@@ -8,7 +8,7 @@ Each rule is driven by the answers, the profile or the platform registry, never 
   agreement, where an abuser may be a member too (SC 5, RF 5);
 * moderators' supervision is in proportion to what they see, not monthly for every volunteer (SC 4);
 * a safe contact is recorded for the members the organisation works with directly, not for every
-  member of a large community; where one is already held, only the follow-up is asked for
+  member of a large community or of one whose sign-up asks for the minimum; where one is already held, only the follow-up is asked for
   (RF 21, LG 4, YC 5);
 * a large community approves joiners by join questions and a pending period, never a call to each
   one (RF 2);
@@ -67,8 +67,9 @@ def test_action_wordings_fit_the_organisation(path, catalogue):
     # RF 21, LG 4, YC 5: no "for every member" in a large community, nor a record already held.
     large = responses.get("profile.size") in ("large", "very_large")
     held = responses.get("disclosure.direct_contact") == "in_place"
+    minimal = responses.get("privacy_data.minimal_sign_up") == "in_place"
     for t in texts:
-        if large or held:
+        if large or held or minimal:
             assert "for every member" not in t, (name, t)
     if held:
         for q in ("disclosure.missing_member", "anonymity.reach_member"):
@@ -170,3 +171,21 @@ def test_a_long_plan_is_phased_and_says_so(catalogue):
     report = parse(render_pages(assessment, catalogue)["risk_report"]).text
     assert "later ones are due in later phases" in report
     assert "Phase 2: within 12 weeks" in report
+
+
+def test_a_small_pseudonymous_community_records_contacts_only_for_members_it_works_with(catalogue, tmp_path):
+    """LG 4: a sign-up that asks for the minimum (privacy_data.minimal_sign_up in place) is not
+    undone by a list of every member's contact details, however small the community."""
+    import yaml
+
+    data = yaml.safe_load((CORPUS[0].parent / "lgbtq-youth-discord.yaml").read_text(encoding="utf-8"))
+    data["profile"]["size"] = "small"
+    assert data["answers"]["privacy_data.minimal_sign_up"]["value"] == "in_place"
+    assert data["answers"]["disclosure.direct_contact"]["value"] != "in_place"
+    path = tmp_path / "small.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = _plan(path, catalogue)[2]
+    texts = _from(result, "disclosure.missing_member") + _from(result, "disclosure.direct_contact")
+    assert texts and all("for every member" not in t and "each member you work with" in t for t in texts), (
+        texts
+    )

@@ -129,7 +129,7 @@ def test_the_same_service_that_records_with_consent_says_so():
 
 def test_a_service_with_a_project_phone_describes_it_and_its_safeguards():
     _, pages, known = _rendered(YOUNG_CARERS)
-    assert known.get("profile.one_to_one") == ["project_phone", "call_back"]
+    assert known.get("profile.one_to_one") == ["project_phone", "call_back", "session_chat"]
     forbids = [f"[{b.doc}] {b.text}" for b in _blocks(pages) if FORBIDS_ONE_TO_ONE.search(b.text)]
     assert not forbids, forbids
     rule = [

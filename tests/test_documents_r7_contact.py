@@ -159,3 +159,60 @@ def test_bans_on_private_contact_are_aimed_at_adults_and_strangers(path):
         if f.member_messages:
             assert "Adults may message other adults privately" in text
         assert "If you are 18 or over, never arrange to meet anyone under 18" in text
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_organisations_own_reporting_route_is_named_where_answered(path):
+    """LG 12, GC 9: profile.report_route (a ModMail bot, a /report command) is in the house rules and
+    the young people's rules, on a line of its own; the report button's paragraph says whose rules it
+    is for, never "its rules"."""
+    context, _, parsed = _pack(path)
+    route = context.profile.report_route
+    for page in parsed.values():
+        assert "Use it for anything that breaks its rules" not in page.text
+    if not (route and context.flags.runs):
+        return
+    for doc in ("house_rules", "house_rules_young"):
+        if doc in parsed:
+            assert route in parsed[doc].text, doc
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_private_chat_with_a_host_answered_as_a_channel_is_allowed_everywhere(path):
+    """YC 1: where a private chat with a host in a session is one of the organisation's one-to-one
+    channels (profile.one_to_one session_chat), every document that states the one-to-one rule names
+    it, and the house rules tell young people they can use it."""
+    context, _, parsed = _pack(path)
+    if "session_chat" not in context.profile.one_to_one:
+        return
+    named = "a private chat with a host during a session"
+    for doc, page in parsed.items():
+        for block in page.blocks:
+            if "adult-child-dm:sanctioned-only" in block.rules and "only through" in block.text:
+                assert named in block.text, (doc, block.text)
+    assert "in a private chat to a host during the session" in parsed["house_rules"].text
+    assert "in a private chat during the session" in parsed["house_rules_young"].text
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_lead_is_phoned_before_the_reply_step(path):
+    """YC 7: after immediate safety, listen (thank them, no leading questions, no secrets), then phone
+    the lead at once, and only then the long step on how any reply goes."""
+    context, _, parsed = _pack(path)
+    if not context.flags.runs:
+        return
+    items = [b.text for b in parsed["procedure"].blocks if b.tag == "li"]
+    phone = next(i for i, t in enumerate(items) if t.startswith("Phone ") and "at once" in t)
+    reply = next(i for i, t in enumerate(items) if t.startswith("Reply to the "))
+    thanks = next(i for i, t in enumerate(items) if t.startswith("Thank them for telling you"))
+    assert thanks < phone < reply, (thanks, phone, reply)
+
+
+def test_admins_acting_through_personal_profiles_are_told_how_to_contact_a_member():
+    """RF 15: where admins act through their own profiles, the staff code says which route they use
+    to contact a member on their own, not only that they never use their profile."""
+    path = next(p for p in CORPUS if p.stem == "refugee-community-facebook")
+    _, _, parsed = _pack(path)
+    text = parsed["staff_code"].text
+    assert "never use your profile to contact" in text
+    assert "When you need to contact a member on their own" in text

@@ -258,6 +258,9 @@ class Profile:
     languages: str = ""  # profile.languages: the languages other than English members use, as answered
     # In an audit, the kind of app the young people's leaflet is about (documents.yaml audit_apps).
     audit_apps: str = ""
+    # profile.report_route: how members report a worry straight to the team (a ModMail bot, a /report
+    # command), as an instruction; the rules print it on a line of its own, never mid-sentence.
+    report_route: str = ""
 
     @property
     def audience_text(self) -> str:
@@ -1141,6 +1144,7 @@ def build_context(
         one_to_one=tuple(v for v in p.get("one_to_one") or [] if v != "none") if flags.one_to_one else (),
         incidents=tuple(v for v in p.get("incidents") or [] if v != "none"),
         languages=_text(p.get("languages")).rstrip("."),
+        report_route=_text(p.get("report_route")).rstrip("."),
     )
     meta = assessment.meta
     from assessor import lifecycle

@@ -374,6 +374,9 @@ class Helpline(Strict):
     phone: str | None = None
     email: str | None = None
     web: str | None = None
+    how: str | None = Field(
+        None, description="How to reach it when no phone, email or web address is given (a national body)."
+    )
     guidance: GuidanceIds = Field(default_factory=list)
     communities: list[str] = Field(
         default_factory=list,

@@ -82,6 +82,9 @@ def test_refugee_rules_appear_for_refugee_communities_and_only_there(path, catal
             for line in context.helplines:
                 if "refugees" in line.communities:
                     assert line.source and line.checked, line.name
+            # A national body with no contact to give says how to find it, not "look up the area's".
+            if "procedure" in pages:
+                assert 'Search for the OISC and its "Find an Adviser" register' in pages["procedure"].text
             # A body with no contact to give is named in the rules, not listed as a line to call.
             assert all(h.phone or h.web or h.email for h in context.support_lines), path.stem
 

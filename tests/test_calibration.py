@@ -122,7 +122,11 @@ def test_no_two_actions_ask_for_the_same_thing(name):
         " order gives a 13th. Misses: addiction-recovery (the open join link is high in a Medium area,"
         " below five critical moderation and response gaps), gaming-club (a partly in place staff-accounts"
         " control ranks first by harm class, and signposting out of hours is an information gap),"
-        " refugee (staff_never_ask is at most high, own priority medium, below five critical gaps),"
+        " refugee (since incident_answer_band and incident_answer_max_raise, staff_never_ask is critical"
+        " and second, but catfishing_awareness, the other answer to the scam, is first; reading r6's"
+        " rules (a)-(d) -- personal-account contact before devices, the incident's answer first,"
+        " vetting at least critical with children, adults only on duty in young members' spaces -- were"
+        " each tried and keep 12),"
         " slack (oversight and four response gaps come before harassment and published hours)"
     ),
     strict=False,

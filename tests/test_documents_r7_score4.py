@@ -18,6 +18,9 @@
   cost a child's safety or a life (inherent impact 5), moderation covers only some days or no set
   times, and members are not told when nobody is reading; the responding area's ``strength_rules``
   keep the likelihood at 2 until that signposting (or every safeguard there) is in place.
+* GC 3: where young members do not have their own spaces, the action that separates them (near the
+  top of a children's plan) also says staff and volunteers are there only on duty and never play
+  or chat with young members outside that time.
 """
 
 from __future__ import annotations
@@ -135,3 +138,14 @@ def test_a_response_is_not_rare_while_days_go_unwatched(path):
     for a in result.areas:
         if a.id == "responding" and a.inherent.impact == 5 and a.control_strength < 1:
             assert a.residual.likelihood >= 2, (path.stem, a.residual)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_adults_are_in_young_members_spaces_only_on_duty(path):
+    _, assessment, result = _scored(path)
+    audience = set(assessment.profile.get("audience") or ())
+    if not CHILDREN & audience or "adults" in audience:
+        return
+    for a in result.actions:
+        if "grooming.age_spaces" in a.sources and a.text.startswith("Give each age group"):
+            assert "only when on duty" in a.text and "outside that time" in a.text, (path.stem, a.text)

@@ -9,6 +9,10 @@
    the other ...") stays on the page of the list's last item: it stood alone at the top of page 2,
    above the sign-off (class ``follows``: ``break-before: avoid``).
 
+3. A signature table is never split across two pages, nor parted from its heading: the sports
+   club's policy statement had "11. Sign-off" and the chair's row at the foot of page 6 and the
+   lead's row alone on page 7.
+
 Rule 1 shown failing without ``white-space: nowrap`` on the page's bottom-left box.
 """
 
@@ -79,3 +83,11 @@ def test_the_summarys_closing_line_stays_with_the_last_urgent_action():
     (page,) = [t for t in texts if closing in t]
     before = page.split(closing)[0]
     assert re.search(r"action \d+\)\s*$", before), before[-300:]
+
+
+def test_the_signatures_stay_on_one_page_with_their_heading():
+    pdf, _ = _pdf("sports-club-whatsapp", "policy_statement")
+    texts = [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+    (page,) = [t for t in texts if re.search(r"\d+\. Sign-off", t)]
+    after = page.split("Sign-off", 1)[1]
+    assert "Chair of trustees (or equivalent)" in after and "Designated safeguarding lead" in after, after

@@ -13,6 +13,11 @@
    club's policy statement had "11. Sign-off" and the chair's row at the foot of page 6 and the
    lead's row alone on page 7.
 
+4. A table split across two pages leaves at least two of its rows on each side of the break: the
+   risk assessment's action plan ended with one action alone on its last page, and helpline tables
+   began with one row under their caption at the foot of a page, or ended with one row overleaf.
+   Read from WeasyPrint's layout of the pages (the version pinned in requirements.txt).
+
 Rule 1 shown failing without ``white-space: nowrap`` on the page's bottom-left box.
 """
 
@@ -91,3 +96,63 @@ def test_the_signatures_stay_on_one_page_with_their_heading():
     (page,) = [t for t in texts if re.search(r"\d+\. Sign-off", t)]
     after = page.split("Sign-off", 1)[1]
     assert "Chair of trustees (or equivalent)" in after and "Designated safeguarding lead" in after, after
+
+
+# Packs where a table was split with one row on one side (before rule 4), and their documents.
+SPLIT = [
+    ("anon-qa-app-audit", "policy_statement"),
+    ("anon-qa-app-audit", "procedure"),
+    ("learning-disability-whatsapp", "policy_statement"),
+    ("refugee-community-facebook", "risk_report"),
+    ("refugee-community-facebook", "policy_statement"),
+]
+
+
+def _rows_per_page(stem: str, doc_id: str) -> dict[str, dict[int, int]]:
+    """Each table's body rows on each page, as laid out for the PDF."""
+    from weasyprint import HTML
+
+    from assessor.documents.fetcher import AssetFetcher
+    from assessor.documents.html import TEMPLATES_DIR
+    from assessor.documents.pdf import avoid_inline_break_bug
+
+    cat = default_catalogue()
+    assessment = load_assessment(ROOT / "tests" / "scenarios" / f"{stem}.yaml", cat)
+    specs = _specs_of(assessment, cat)
+    html = _html(_find(specs, doc_id), build_context(assessment, cat), specs)
+    document = HTML(
+        string=avoid_inline_break_bug(html), base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=AssetFetcher()
+    ).render()
+    rows: dict[str, dict[int, int]] = {}
+
+    def body_rows(box) -> int:
+        n = 0
+        for child in getattr(box, "children", None) or []:
+            if type(child).__name__ == "TableRowBox":
+                n += 1
+            elif type(child).__name__ == "TableRowGroupBox" and child.element_tag != "thead":
+                n += body_rows(child)
+        return n
+
+    def walk(box, page: int) -> None:
+        if type(box).__name__ == "TableBox":
+            caption = box.element.find("caption")
+            name = f"{box.element.get('class')} {id(box.element)} " + (
+                "".join(caption.itertext()) if caption is not None else ""
+            )
+            rows.setdefault(name, {})[page] = rows.get(name, {}).get(page, 0) + body_rows(box)
+            return
+        for child in getattr(box, "children", None) or []:
+            walk(child, page)
+
+    for number, page in enumerate(document.pages, 1):
+        walk(page._page_box, number)
+    return rows
+
+
+@pytest.mark.parametrize(("stem", "doc_id"), SPLIT, ids=[f"{s}-{d}" for s, d in SPLIT])
+def test_a_split_table_leaves_two_rows_on_each_page(stem, doc_id):
+    rows = _rows_per_page(stem, doc_id)
+    assert rows
+    lonely = {name: pages for name, pages in rows.items() if len(pages) > 1 and min(pages.values()) < 2}
+    assert not lonely, lonely

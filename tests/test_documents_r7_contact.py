@@ -216,3 +216,16 @@ def test_admins_acting_through_personal_profiles_are_told_how_to_contact_a_membe
     text = parsed["staff_code"].text
     assert "never use your profile to contact" in text
     assert "When you need to contact a member on their own" in text
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_an_adult_who_discloses_in_a_mixed_community_has_a_reply_step(path):
+    """RF 18: where adults and under-18s take part, the reply step covers an adult who discloses
+    high-risk harm too, by the pack's private-contact route."""
+    context, _, parsed = _pack(path)
+    f = context.flags
+    if not (f.runs and f.under_18 and f.adults):
+        return
+    proc = parsed["procedure"].text
+    assert "If the person who told you is an adult, reply to them" in proc
+    assert "ask what they would like to happen and whether they are safe now" in proc

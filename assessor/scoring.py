@@ -259,8 +259,11 @@ def _finding(
         value, note = (answer.value, answer.note) if answer else (None, None)
     if adults is None:
         adults = adults_only(assessment)
-    cacheable = value is None or isinstance(value, str)
-    if cacheable:  # most answers are one of a few values: the same finding is built once and shared
+    # Most answers are one of a few values: the same finding is built once and shared. Not with a note:
+    # each note is its own, and kept findings that are never found again cost the garbage collector
+    # more than building them (scoring new assessments: a tenth of the time went in full collections).
+    cacheable = note is None and (value is None or isinstance(value, str))
+    if cacheable:
         key = (id(q), section, area, value, note, adults, id(catalogue))
         hit = _FINDINGS.get(key)
         if hit is not None and hit[0] is q and hit[1] is catalogue:

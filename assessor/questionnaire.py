@@ -489,9 +489,7 @@ class RoleFallback(Strict):
 
     when: Condition
     owner: str = Field(description="A role id.")
-    label: str = Field(
-        description="Owner label shown, such as 'Trustees (until a safeguarding lead is named)'."
-    )
+    label: str = Field(description="Owner label shown, such as 'Trustees (acting lead)'.")
 
 
 class HarmOrder(Strict):

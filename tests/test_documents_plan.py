@@ -50,7 +50,7 @@ def _roles_the_organisation_has(ctx, assessment) -> set[str]:
     """Worked out from the profile, independently of documents.yaml."""
     f = ctx.flags
     roles = {"Trustees"}
-    roles.add("Trustees (until a safeguarding lead is named)" if f.no_lead else "Safeguarding lead")
+    roles.add("Trustees (acting lead)" if f.no_lead else "Safeguarding lead")
     if f.runs and f.messaging:
         roles.add("Group admins")
     if f.runs and f.video:

@@ -223,10 +223,8 @@ def test_profile_key_conditions_top_the_plan_and_owners_fall_back(catalogue):
     assert r.key_missing == ["appoint_lead"]
     assert r.actions[0].id == "appoint_lead" and r.actions[0].priority == "critical"
     assert _area(r, "responding").residual.band == "red"
-    lead_owned = [x for x in r.actions if x.owner == "trustees" and "until" in x.owner_label]
-    assert lead_owned and all(
-        x.owner_label == "Trustees (until a safeguarding lead is named)" for x in lead_owned
-    )
+    lead_owned = [x for x in r.actions if x.owner == "trustees" and "acting lead" in x.owner_label]
+    assert lead_owned and all(x.owner_label == "Trustees (acting lead)" for x in lead_owned)
 
 
 def test_platform_under_age_is_a_key_condition(catalogue):

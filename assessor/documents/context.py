@@ -910,7 +910,7 @@ def owner_label(
     if action.owner_is_custom:
         return action.owner_label
     if roles.get(action.owner) not in (None, action.owner_label):
-        return action.owner_label  # a fallback, e.g. "Trustees (until a safeguarding lead is named)"
+        return action.owner_label  # a fallback, e.g. "Trustees (acting lead)"
     for role_id in presentation.owners.get(action.owner, []):
         role = presentation.roles.get(role_id)
         if role is not None and when_holds(role.when, flags):

@@ -179,9 +179,18 @@ class Platform(_Strict):
         description=(
             "What the keyword filter reads, where it reads only part of the space, as a phrase that "
             "follows 'covers only' (Instagram: 'comments and message requests'). Documents then say "
-            "what it covers, and that everything else still has to be read."
+            "what it covers."
         ),
         max_length=160,
+    )
+    media_auto_download: bool | None = Field(
+        None,
+        description=(
+            "By default the app downloads photos (and other media) sent in a chat to each member's "
+            "phone as they arrive (WhatsApp). Deleting a message for everyone may then leave a copy on "
+            "members' phones: the procedure says what members and admins do about their own copy, and "
+            "to turn media auto-download off in the group's phones."
+        ),
     )
     messages_minimum_age: int | None = Field(
         None, ge=0, le=21, description="The youngest age the platform lets send or receive private messages."

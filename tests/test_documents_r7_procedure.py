@@ -102,3 +102,80 @@ def test_a_described_platform_is_not_pasted_after_on(path, catalogue):
         return
     for name, text in texts.items():
         assert f"on {short}" not in text, (path.stem, name)
+
+
+# --- second batch: platform facts in the procedure, message-reading times, private-message rule ---
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_evidence_uses_the_platforms_own_identifiers_and_no_tracing_it_cannot_do(path, catalogue):
+    """SC 13, RF 19: no usernames on an app that shows phone numbers or on social media, where
+    people have names and profiles; VPNs and tracing only where technical records are kept."""
+    _, context, texts = _pack(path, catalogue)
+    procedure = texts["procedure"]
+    social = context.platform is not None and context.platform.kind == "social_media_group"
+    if context.flags.runs and (context.facts.get("phone_numbers_visible") or social):
+        assert "username" not in procedure.lower(), path.stem
+    if "VPN" in procedure:
+        assert context.answer("privacy_data.logs_kept") in ("in_place", "partly", "dont_know"), path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_media_downloaded_to_phones_is_dealt_with_on_each_phone(path, catalogue):
+    """SC 14: where the registry says the app downloads media to members' phones, deleting the
+    message is not the end: members do not open, forward or keep their copy; auto-download off."""
+    _, context, texts = _pack(path, catalogue)
+    if not (context.flags.runs and context.platform and context.platform.media_auto_download):
+        assert "media auto-download" not in texts["procedure"], path.stem
+        return
+    assert "not to open, forward or keep their copy" in texts["procedure"], path.stem
+    assert "turn off media auto-download" in texts["procedure"], path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_message_reading_times_are_the_answered_ones(path, catalogue):
+    """YC 2, YC 3: a video community whose work phone is watched between sessions never says that
+    nobody reads messages between sessions; no document points to 'the times above'."""
+    _, context, texts = _pack(path, catalogue)
+    for name, text in texts.items():
+        assert "at the times above" not in text, (path.stem, name)
+    watched = context.flags.video and "project_phone" in context.profile.one_to_one
+    if watched and context.in_place("disclosure.routes_watched"):
+        assert "we read messages only" not in texts["house_rules"], path.stem
+        assert "that nobody is watching at other times" not in texts["procedure"], path.stem
+        assert "read messages sent to our work phone" in texts["house_rules"], path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_members_are_told_the_private_message_rule_and_moderators_use_it(path, catalogue):
+    """GC 7, GC 8: where the organisation has a rule on reading private messages (in place), members
+    are told it; where it can read them (its own server or forum software, or the registry says
+    admins see them), moderators read the message rather than asking the member to show it."""
+    _, context, texts = _pack(path, catalogue)
+    rule = context.flags.runs and context.in_place("moderation.private_message_rule")
+    told = "may read it to protect someone from serious harm" in texts["house_rules"]
+    if "private message" in texts["house_rules"] and not context.flags.audit:
+        assert told == bool(rule), path.stem
+    platform = context.platform
+    can_read = platform is not None and (platform.admins_see_private_messages or platform.own_software)
+    if "Treat every report about a private message" in texts["procedure"]:
+        reads = "read the message yourself, under our rule" in texts["procedure"]
+        assert reads == bool(rule and can_read), path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_someone_online_out_of_hours_is_not_said_to_be_moderating(path, catalogue):
+    """GC 4: members may see a moderator online outside moderation hours; the rules say nobody is
+    on duty then, rather than that nobody is there."""
+    _, _, texts = _pack(path, catalogue)
+    assert "Outside moderation hours nobody is reading messages." not in texts["house_rules"], path.stem
+    young = texts.get("house_rules_young", "")
+    assert "At other times nobody is reading messages" not in young, path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_house_rules_take_a_plural_pronoun(path, catalogue):
+    """AQ 6: "adopt the house rules ... They cover", never "It covers"."""
+    _, _, texts = _pack(path, catalogue)
+    for name, text in texts.items():
+        assert not re.search(r"house rules in this pack[^.]*\.\s*It covers", text), (path.stem, name)

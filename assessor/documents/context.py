@@ -959,6 +959,10 @@ def _phasing_note(catalogue: Catalogue, actions: tuple[Commitment, ...]) -> str:
     return phasing.explain.format(at_most=phasing.at_most, weeks=phasing.every_days // 7)
 
 
+# Pack documents named by a plural noun ("the house rules"), which take "they".
+_PLURAL_DOCUMENTS = frozenset({"house_rules"})
+
+
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else "; ".join(items[:-1]) + "; and " + items[-1]
 
@@ -979,7 +983,9 @@ def _adopt(
     wording = IN_PACK.get(f"{document}:audit", IN_PACK[document]) if audit else IN_PACK[document]
     text = with_parent_condition(wording.format(procedure=procedure), by_agreement)
     if covers:
-        text = text.rstrip(".") + ". It covers " + _join(covers) + "."
+        # "the house rules ... They cover", "the code ... It covers"
+        pronoun = "They cover " if document in _PLURAL_DOCUMENTS else "It covers "
+        text = text.rstrip(".") + ". " + pronoun + _join(covers) + "."
     merged = action.model_copy(update={"text": text})
     c = _commitment(number, merged, owner)
 

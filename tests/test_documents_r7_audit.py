@@ -23,6 +23,8 @@
   and, where the platform cannot block, that it cannot;
 * AQ 24: an audit offers no service on the platform, so "a group is the right way to offer this
   service" never raises its risk;
+* AQ 19 (the same class in the plan and allegations route): no audit action trains "everyone
+  who moderates" or "hosts", and the allegations route names no moderator or host;
 * AQ 19, 20, 21: no moderators, hosts or removals in an audit's staff code and procedure; a sexual
   image of a child on a platform we do not run goes to the police before the platform.
 """
@@ -198,3 +200,13 @@ def test_the_anonymous_app_audit_gets_the_anonymous_message_advice():
     path = next(p for p in AUDITS if p.stem == "anon-qa-app-audit")
     _, _, texts = _pack(path)
     assert "Do not post your link or username for AskAnon" in texts["house_rules"]
+
+
+@pytest.mark.parametrize("path", AUDITS, ids=lambda p: p.stem)
+def test_an_audit_trains_and_routes_no_moderators_or_hosts(path):
+    _, context, texts = _pack(path)
+    for action in context.actions:
+        assert not re.search(r"who moderates|moderates, hosts", action.text), (path.stem, action.text)
+    for name, text in texts.items():
+        if name != "risk_report":  # its appendix quotes the questions asked, as asked
+            assert "a moderator or host" not in text, (path.stem, name)

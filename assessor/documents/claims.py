@@ -1265,6 +1265,9 @@ IN_PACK: dict[str, str] = {
     "person and their parent or carer, unless contacting them would put the young person at risk; record why.",
     "procedure": "Adopt the {procedure} in this pack, fill in anything it leaves to you, "
     "and train everyone who moderates or works with members on it.",
+    # In an audit nobody from the organisation moderates the platform.
+    "procedure:audit": "Adopt the {procedure} in this pack, fill in anything it leaves to you, "
+    "and train all staff and volunteers who work with members on it.",
     "procedure:handover": "Use the shift handover record in the {procedure} in this pack "
     "at the end of every shift, and train moderators on it.",
     # Where moderators work no set times there is no shift to hand over: the concerns log in the

@@ -131,14 +131,15 @@ def test_every_format_of_every_document_is_written(packs):
 def test_private_message_rules_only_with_member_messages(youth, adult):
     assert "Private messages" in youth.text["house_rules"]
     # Under-18s take part: never "you can message anyone", and no fictional "approved contacts"
-    # (no organisation has an approval system): keep chats in the group, start no private chats.
-    assert "Do not start private chats with people you met here" in youth.text["house_rules"]
+    # (no organisation has an approval system): keep chats in the group; no adult starts a private
+    # chat with a child, and a child starts none with adults or with people known only from here.
+    assert "No adult may start a private chat with anyone under 18 here" in youth.text["house_rules"]
     # (The sign-off wording, "not yet approved by the trustees" and the version table's "Approved
     # by", is about the document, not a rule.)
     rules = re.sub(r"[Nn]ot yet approved( by the trustees)?|Approved by", "", youth.text["house_rules"])
     assert "approved" not in rules and "said are OK" not in youth.text["house_rules_young"]
     assert "You can send other members private messages" not in youth.text["house_rules"]
-    assert "Don’t start private chats with people you met" in youth.text["house_rules_young"]
+    assert "Don’t start private chats with adults here" in youth.text["house_rules_young"]
     assert "You can send other members private messages" not in adult.text["house_rules"]
     assert "private message" not in adult.text["house_rules"].lower()
     assert "members cannot message each other privately" in adult.text["policy_statement"]

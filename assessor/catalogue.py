@@ -575,6 +575,12 @@ class _CrossCheck:
         for i, area in enumerate(q.also_counts_in):
             self._check_area_ref(src, (*loc, "also_counts_in", i), area)
         self._check_harm(src, (*loc, "harm"), q.harm)
+        for i, qid in enumerate(q.mostly_in_place_with):
+            other = self._question(qid)
+            if other is None or other.kind != Kind.control:
+                self.problems.append(
+                    src.at((*loc, "mostly_in_place_with", i), f"'{qid}' is not a control question")
+                )
         if q.answers_incident:
             incidents = self.seen.get("profile.incidents")
             kinds = {o.value for o in incidents.options} - {"none"} if incidents is not None else set()

@@ -225,6 +225,14 @@ class Question(Strict):
         None,
         description="The kind of harm a gap here lets through (a class in catalogue.yaml `harm_order`); defaults to the area's.",
     )
+    mostly_in_place_with: list[str] = Field(
+        default_factory=list,
+        description=(
+            "With key: true, control question ids: while every one of them is answered in place, this "
+            "control answered 'partly' is mostly in place, so the action plan treats its gap like any "
+            "control partly in place (`partly_at_most_by_band`), not as a key gap. The rating is unchanged."
+        ),
+    )
     answers_incident: list[str] = Field(
         default_factory=list,
         description=(
@@ -254,8 +262,13 @@ class Question(Strict):
             raise ValueError("a scored single-choice question needs a weight")
         if self.weight is not None and not (self.kind == Kind.control or scored_options):
             raise ValueError("only control and scored single-choice questions take a weight")
-        if (self.key_if is not None or self.cap is not None or self.partly_cap is not None) and not self.key:
-            raise ValueError("key_if, cap and partly_cap go with key: true")
+        if (
+            self.key_if is not None
+            or self.cap is not None
+            or self.partly_cap is not None
+            or self.mostly_in_place_with
+        ) and not self.key:
+            raise ValueError("key_if, cap, partly_cap and mostly_in_place_with go with key: true")
         if (self.key or self.also_counts_in) and not self.scored:
             raise ValueError("only scored questions can be key controls or count in other areas")
         return self
@@ -610,6 +623,14 @@ class Scoring(Strict):
     priority_at_most_by_band: dict[Band, Priority] = Field(
         default_factory=dict,
         description="The most urgent priority a gap can have in an area of this residual band (for example Low: medium).",
+    )
+    partly_at_most_by_band: dict[Band, Priority] = Field(
+        default_factory=dict,
+        description=(
+            "The most urgent priority a gap can have in an area of this residual band while its control "
+            "is partly in place and is not a key control (or is mostly in place: `mostly_in_place_with`): "
+            "the action's own priority is then a ceiling, not a floor. An incident still raises it."
+        ),
     )
     harm_order: list[HarmOrder] = Field(
         default_factory=list,

@@ -836,12 +836,19 @@ def _question_plan(catalogue: Catalogue, q: Question, area: RiskArea | None, aud
 
 def _priority_steps(
     rules: Any, own: Priority, band: Band, key: bool, urgent: bool, answers: bool, crit_ok: bool,
-    ceiling: Priority | None, floor: Priority | None = None,
-) -> tuple[Priority, Priority, bool, Priority | None]:  # fmt: skip
-    """A gap's priority: (priority, before the incident step, held back from critical, lowered to)."""
+    ceiling: Priority | None, floor: Priority | None = None, partly: bool = False,
+) -> tuple[Priority, Priority, bool, Priority | None, Priority | None]:  # fmt: skip
+    """A gap's priority: (priority, before the incident step, held back from critical, lowered to,
+    held to by being partly in place)."""
     key_map = rules.priority_by_band_key or rules.priority_by_band
     by_band = key_map[band] if key else rules.priority_by_band[band]
     priority = _raised(own, by_band, rules.max_raise)
+    partly_to = rules.partly_at_most_by_band.get(band) if partly and not answers else None
+    if partly_to is not None and _URGENCY[priority] < _URGENCY[partly_to]:
+        # Half closed in an area of this band: finishing it is as urgent as the band, no more.
+        priority = partly_to
+    else:
+        partly_to = None
     before_incident = priority
     if (urgent or answers) and rules.incident_raise:
         # Acted on first: one step up, never more than max_raise above its own priority.
@@ -864,13 +871,14 @@ def _priority_steps(
     lowered_to = None
     if ceiling is not None and _URGENCY[priority] < _URGENCY[ceiling]:
         priority = lowered_to = ceiling
-    return priority, before_incident, held_back, lowered_to
+    return priority, before_incident, held_back, lowered_to, partly_to
 
 
 def _why(
     rules: Any, harm_rule: Any, incidents: set[str], incident_labels: dict[str, str], key: bool, urgent: bool,
     answers: bool, kinds: tuple[str, ...], title: str, label: str, priority: Priority,
     before_incident: Priority, held_back: bool, lowered_to: Priority | None, cls: str, lifted: str = "", floor_note: str = "",
+    partly_to: Priority | None = None, mostly: Any = False,
 ) -> str:  # fmt: skip
     """Why a gap's action has its priority, in a sentence or two."""
     if key:
@@ -879,6 +887,13 @@ def _why(
         why = f"Closes a gap in {title} ({label}), where an incident happened since the last review."
     else:
         why = f"Closes a gap in {title} ({label})."
+    if partly_to is not None:
+        held = rules.priorities[partly_to].label.lower()
+        why += (
+            f" It is a key safeguard, but mostly in place already ({mostly})"
+            if mostly
+            else " It is partly in place already"
+        ) + f", so in a {label} area finishing it is at most {held}."
     if answers:
         named = ", ".join(incident_labels.get(k, k) for k in kinds if k in incidents)
         raised_to = rules.priorities[priority].label.lower()
@@ -996,6 +1011,16 @@ def _plan(
             base, action, aid, own_idx, cls, real_gap, immediate, kinds = qi
             if action is None:
                 continue
+            strength = finding.strength or 0.0
+            mostly = (
+                status == "partly"
+                and bool(q.mostly_in_place_with)
+                and all(responses.get(x) == ControlAnswer.in_place.value for x in q.mostly_in_place_with)
+            )
+            if mostly:
+                mostly = " and ".join(_key_name(catalogue.index[x]).lower() for x in q.mostly_in_place_with)
+                status = ""  # planned like any control partly in place, not as a key gap
+            partly = 0 < strength < 1 and not status
             key = status == "missing"
             answers = bool(kinds) and not incidents.isdisjoint(kinds)
             # The first answer to this year's incident may be critical whatever its harm class.
@@ -1014,18 +1039,27 @@ def _plan(
                         lifted = (
                             f" as urgent as {bands[k].title}, where it happened ({rules.bands[other].label}),"
                         )
-            pkey = (own_idx, gap_band, key, urgent, answers, crit_ok, ceilings.get(cls), floors.get(cls))
+            pkey = (
+                own_idx,
+                gap_band,
+                key,
+                urgent,
+                answers,
+                crit_ok,
+                ceilings.get(cls),
+                floors.get(cls),
+                partly,
+            )
             steps = prio_memo.get(pkey)
             if steps is None:
                 steps = prio_memo[pkey] = _priority_steps(rules, action.priority, *pkey[1:])
-            priority, before_incident, held_back, lowered_to = steps
+            priority, before_incident, held_back, lowered_to, partly_to = steps
             floor = floors.get(cls)
             floor_note = (
                 f" A gap of this kind ({cls}) is at least {rules.priorities[floor].label.lower()} here."
                 if floor is not None and _URGENCY[priority] <= _URGENCY[floor]
                 else ""
             )
-            strength = finding.strength or 0.0
             feats = (
                 1 if answers else 0,  # answers_incident: the first answer to an incident this year
                 -harm_tier.get(cls, n_classes),  # harm_class, in the lead's order (`harm_order`)
@@ -1042,7 +1076,7 @@ def _plan(
             )
             harm = (0, *pick(feats), rank_area)
             why = (key, urgent, answers, kinds, result.title, label, priority, before_incident, held_back,
-                   lowered_to, cls, lifted, floor_note)  # fmt: skip
+                   lowered_to, cls, lifted, floor_note, partly_to, mostly)  # fmt: skip
             unknown = finding.answer is None or finding.answer == _DONT_KNOW
             add(action, aid, priority, result.id, q.id, unknown, harm, key, why, base.id)
             eligible[aid] = eligible.get(aid, False) or (own_idx <= rules.max_raise and crit_ok)

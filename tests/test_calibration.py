@@ -113,24 +113,11 @@ def test_no_two_actions_ask_for_the_same_thing(name):
             assert overlap < 0.8, (name, r.actions[i].id, r.actions[j].id, round(overlap, 2))
 
 
-@pytest.mark.xfail(
-    reason=(
-        "issue 11: top 3 match the lead for 12/16; 13 needed. `answers_incident` (after a scam, telling"
-        " members what staff never ask for and how catfishing works ranks first) and a real gap before"
-        " adopting the pack's own procedure gave learning-disability. No reordering of rank_by (every"
-        " prefix of up to 3 of 14 criteria) nor moving any one harm class in the children's or adults'"
-        " order gives a 13th. Misses: addiction-recovery (the open join link is high in a Medium area,"
-        " below five critical moderation and response gaps), gaming-club (a partly in place staff-accounts"
-        " control ranks first by harm class, and signposting out of hours is an information gap),"
-        " refugee (since incident_answer_band and incident_answer_max_raise, staff_never_ask is critical"
-        " and second, but catfishing_awareness, the other answer to the scam, is first; reading r6's"
-        " rules (a)-(d) -- personal-account contact before devices, the incident's answer first,"
-        " vetting at least critical with children, adults only on duty in young members' spaces -- were"
-        " each tried and keep 12),"
-        " slack (oversight and four response gaps come before harassment and published hours)"
-    ),
-    strict=False,
-)
+# issue 11: at least 13 of the 16 scenarios' top 3 match the lead's. Still missed (see the score5
+# report): addiction-recovery (the open join link is high in a Medium area, below five critical
+# moderation and response gaps), refugee (catfishing awareness, the other answer to the scam, is
+# first, and young members' own spaces are high behind five critical gaps), slack (oversight and
+# response gaps come before harassment and published hours).
 def test_top_three_match_the_leads_order():
     rows, matched = [], 0
     for name in NAMES:

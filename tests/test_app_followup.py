@@ -93,7 +93,7 @@ def test_choosing_another_action_shows_its_own_follow_up(db):
     k = f"{draft}|keep_member_contact|"
     assert at.selectbox(key=k + "fu-status").value == "done"  # done in the example file
     assert at.text_input(key=k + "fu-evidence").value.startswith("https://")
-    assert "a safe way to contact them directly" in texts(at)
+    assert "what you will do if someone stops taking part" in texts(at)
 
 
 def test_results_page_offers_the_exports_and_the_calendar(db):

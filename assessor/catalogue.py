@@ -226,6 +226,15 @@ class _CrossCheck:
             for i, area in enumerate(kc.areas):
                 self._check_area_ref(meta, (*loc, "areas", i), area)
             self._check_action(meta, (*loc, "action"), kc.action)
+        for area_id, qids in rules.key_controls.linked.items():
+            loc = (*at, "key_controls", "linked", area_id)
+            self._check_area_ref(meta, loc, area_id)
+            for i, qid in enumerate(qids):
+                q = self._question(qid)
+                if q is None or not q.key or qid.startswith(f"{area_id}."):
+                    self.problems.append(
+                        meta.at((*loc, i), f"'{qid}' is not a key control of another risk area")
+                    )
         for role, fb in rules.role_fallbacks.items():
             loc = (*at, "role_fallbacks", role)
             if role not in self.meta.roles:

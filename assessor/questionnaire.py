@@ -457,6 +457,23 @@ class KeyControls(Strict):
     partly_cap: Cap | None = Field(
         None, description="Cap while a key control is only partly in place (applies to every key control)."
     )
+    linked: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description=(
+            "Risk area id -> key controls (question ids) of OTHER areas that also hold it up: what "
+            "members share is only as safe as who can read it. While a linked key control is missing "
+            "or only partly in place (and key for the profile), the area takes the same cap as the "
+            "control's own area. Linked controls never count in the area's strength or action plan."
+        ),
+    )
+    linked_missing_because: str = Field(
+        "{name} (in area {area}) is {answer}, so",
+        description="Why a missing linked key control holds an area up ({name}, {area}, {answer}).",
+    )
+    linked_partly_because: str = Field(
+        "{name} (in area {area}) is only partly in place, so",
+        description="Why a linked key control only partly in place holds an area up ({name}, {area}).",
+    )
 
 
 class WeakControls(Strict):

@@ -16,6 +16,8 @@ For each risk area that applies:
    never above the inherent risk. Each floor is a fixed point for a given
    inherent risk and cap, and floors combine by taking the larger likelihood
    and the larger impact, so every cap is listed in the explanation.
+   A key control another area links to (``key_controls.linked``) holds that
+   area up the same way, named with its own area in the explanation.
 
 Improving one answer can only raise S and can only lift caps (conditions may
 not depend on scored questions, and the floor of a partly-in-place key control
@@ -584,6 +586,18 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                         extra.setdefault(other, []).append((section, q))
     conditions_held = [(kid, kc) for kid, kc in rules.key_conditions.items() if kc.when.holds(responses)]
     kc_rules = rules.key_controls
+    # Key controls another area links to (catalogue.yaml `key_controls.linked`): their status, where
+    # they are shown, apply and count (not "not applicable").
+    linked: dict[str, tuple[Question, Finding, str, Any]] = {}
+    if kc_rules.linked:
+        wanted = {qid for qids in kc_rules.linked.values() for qid in qids}
+        for area in shown_areas:
+            for section, questions in visible_sections[area.id]:
+                for q in questions:
+                    if q.id in wanted and q.key and (q.key_if is None or q.key_if.holds(responses)):
+                        f = _finding(catalogue, assessment, q, section.title, area.id, adults)
+                        if f.strength is not None:
+                            linked[q.id] = (q, f, _key_status(catalogue, q, f.answer, f.strength), area)
 
     for area in shown_areas:
         likelihood, impact, factors, capped = _inherent(catalogue, area, responses)
@@ -674,6 +688,22 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                     )
                 )
                 caps.append((kid, "profile", kc.cap, f"{kc.missing}. Until that changes,", list(kc.guidance)))
+        for qid in kc_rules.linked.get(area.id, ()):
+            if qid not in linked:
+                continue
+            q, f, status, owner = linked[qid]
+            words = {"name": _key_name(q), "area": owner.title}
+            if status == "missing":
+                cap = q.cap or owner.cap or kc_rules.cap
+                said = f.answer_label.lower() if f.answer_label else "unanswered"
+                because = kc_rules.linked_missing_because.format(**words, answer=said)
+            elif status == "partly":
+                cap = q.partly_cap or kc_rules.partly_cap
+                because = kc_rules.linked_partly_because.format(**words)
+            else:
+                continue
+            if cap is not None:
+                caps.append((qid, f"key_{status}", cap, because, f.guidance))
         s = total_ws / total_w if total_w else 0.0
         for weak in [rules.weak_controls, *rules.weak_controls_more]:
             if weak is not None and s < weak.below:

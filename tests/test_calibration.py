@@ -27,19 +27,11 @@ TOP3_NEEDED = 13
 
 # Expectations the scoring cannot meet without breaking a rule the issue also asks for. They are
 # reported, not edited (see the issue 11 report).
-KNOWN_BAND_CONFLICTS = {
-    # oversharing: all 5 counted safeguards are in place (strength 1.00); inherent likelihood 2,
-    # impact 5 (survivors' community) falls to likelihood 1, impact 4, which the matrix makes Low.
-    # The lead expects Medium "however good the controls". Only impact 5 at likelihood 1 is Medium,
-    # so meeting it needs a floor that holds with every safeguard in place (no impact reduction, or
-    # a survivors' cap that no answer lifts), and that is exactly what the Done-when property "all
-    # in place => Low in every area, for any profile" (tests/test_properties.py) forbids. The other
-    # expected bands hold: fake_profiles is Medium through its partly-in-place key control.
-    "survivors-forum": (
-        "oversharing: expected Medium with all 5 safeguards in place (L2 I5 -> L1 I4 = Low); a floor"
-        " there contradicts the property 'all in place => Low for any profile'"
-    ),
-}
+# Expected bands that the rules cannot meet (each a strict xfail, with the reason). None today:
+# survivors-forum's oversharing is held at Medium by a linked key control (catalogue.yaml
+# `key_controls.linked`): who can read members' posts decides what sharing costs, and its
+# fake_profiles.returning_users is only partly in place.
+KNOWN_BAND_CONFLICTS: dict[str, str] = {}
 
 
 @cache

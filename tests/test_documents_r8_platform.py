@@ -1,0 +1,101 @@
+"""Reading r7, platform facts and the images/evidence steps, over the whole corpus
+(tests/scenarios and examples):
+
+* the images step puts the actions in a safe order: in a live video session the harm is stopped
+  first and details noted after; elsewhere, where reports go to the platform, the platform's report
+  comes before the message is removed (a deleted message cannot be reported through it);
+* where under-18s take part, "remove the person who posted it" always separates a child who shared
+  an image of themselves (the one harmed) from whoever exploits them;
+* the referral step never sends a private-chat organisation to the IWF while the images section says
+  the IWF cannot act on private chats;
+* a disclosure on camera never asks hosts to "end the session for everyone else" (that cuts off the
+  young person too): where the platform has a waiting room, the others are put back in it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from corpus import CORPUS, IDS
+
+from assessor.assessment import load_assessment
+from assessor.documents.claims import parse, render_pages
+from assessor.documents.context import build_context
+
+_CACHE: dict[str, tuple] = {}
+
+
+def _pack(path, catalogue):
+    if path.stem not in _CACHE:
+        assessment = load_assessment(path, catalogue)
+        texts = {name: parse(html).text for name, html in render_pages(assessment, catalogue).items()}
+        _CACHE[path.stem] = (assessment, build_context(assessment, catalogue), texts)
+    return _CACHE[path.stem]
+
+
+def _images_step(text: str) -> str:
+    start = text.find(
+        "If something is, or may be, a sexual image or video of a child: never screenshot, copy, save, download"
+    )
+    assert start >= 0
+    return text[start : text.find("at once.", text.find("tell ", start)) + 8]
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_images_step_is_in_a_safe_order(path, catalogue):
+    _, c, texts = _pack(path, catalogue)
+    step = _images_step(texts["procedure"])
+    if not c.flags.runs:
+        return
+    if c.flags.video:
+        assert "Stop it at once" in step, path.stem
+        assert step.index("Stop it at once") < step.index("write down"), (path.stem, step)
+        return
+    report = f"Report it to {c.profile.platform_product} through its own report tool before you remove it"
+    removes = re.search(r"\b(delete it|hide it)\b", step)
+    reported_to_platform = c.facts.get("reports_go_to") in ("platform", "both")
+    if (
+        removes
+        and reported_to_platform
+        and "do not approve it" not in step
+        and "suspend the account" not in step
+    ):
+        assert report in step and step.index(report) < removes.start(), (path.stem, step)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_child_who_shared_their_own_image_is_not_the_one_removed(path, catalogue):
+    _, c, texts = _pack(path, catalogue)
+    if not c.flags.under_18:
+        return
+    step = _images_step(texts["procedure"])
+    for m in re.finditer(r"(remove the person who posted it|suspend the account that posted it)", step):
+        assert step[m.end() :].startswith(", unless it is a child's image of themselves"), (path.stem, step)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_referral_step_agrees_with_the_images_section_on_the_iwf(path, catalogue):
+    _, _, texts = _pack(path, catalogue)
+    procedure = texts["procedure"]
+    if "not something the Internet Watch Foundation can see or take down" in procedure:
+        assert "to the Internet Watch Foundation for sexual images" not in procedure, path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_disclosure_on_camera_never_ends_the_session_for_everyone_else(path, catalogue):
+    _, c, texts = _pack(path, catalogue)
+    for name in ("procedure", "staff_code"):
+        text = texts.get(name, "")
+        assert not re.search(r"(?i)(pause or end|end or pause) the session for everyone else", text), (
+            path.stem,
+            name,
+        )
+        if (
+            c.flags.video
+            and c.flags.runs
+            and c.platform
+            and c.platform.has("waiting_room")
+            and "on camera" in text
+        ):
+            assert f"back in the {c.platform.waiting_room_name or 'waiting room'}" in text, (path.stem, name)

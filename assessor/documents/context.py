@@ -116,6 +116,10 @@ class Risk:
     # Questions that count towards an earlier risk as well, with that risk's number: the report sets
     # each question out in full (with its note) once, and refers back to it after that.
     earlier: tuple[tuple[str, int], ...] = ()
+    # What the safeguards alone would give, and the reason (from the YAML) of the cap that holds the
+    # residual above it, if one does: the explanation then names the rule, not "too few safeguards".
+    uncapped: Rating | None = None
+    held_by: str = ""
 
     def shown_in(self, question_id: str) -> int | None:
         """The number of the earlier risk that sets this question out in full, if any."""
@@ -860,7 +864,20 @@ def _risk(
             if gid in catalogue.guidance and (cited is None or gid in cited)
         ),
         actions=action_numbers,
+        uncapped=area.uncapped,
+        held_by=_held_by(area),
     )
+
+
+def _held_by(area: AreaResult) -> str:
+    """The reason of the cap that holds the residual above what the safeguards alone give, for the
+    middle of a sentence ("... would lower likelihood by 1, but <reason>"), or "" where none does.
+    The floor's own figures are left out: the sentence ends with the residual itself."""
+    cap = area.cap
+    if cap is None or not cap.binding:
+        return ""
+    because = re.sub(r" \(likelihood \d, impact \d\)", "", cap.because).rstrip(".")
+    return because[:1].lower() + because[1:]
 
 
 def _refer_back(risks: tuple[Risk, ...]) -> tuple[Risk, ...]:

@@ -70,7 +70,7 @@ def test_refugee_rules_appear_for_refugee_communities_and_only_there(path, catal
             for rule in rules:
                 assert (rule in present) == expected, (path.stem, doc, rule, expected)
         everything = " ".join(p.text for p in pages.values())
-        assert ("Office of the Immigration Services Commissioner" in everything) == expected, path.stem
+        assert ("Immigration Advice Authority" in everything) == expected, path.stem
         if expected:
             # The refugee lines of the nation, each with a source and a date checked (helplines.yaml).
             context = build_context(variant, catalogue)
@@ -84,7 +84,10 @@ def test_refugee_rules_appear_for_refugee_communities_and_only_there(path, catal
                     assert line.source and line.checked, line.name
             # A national body with no contact to give says how to find it, not "look up the area's".
             if "procedure" in pages:
-                assert 'Search for the OISC and its "Find an Adviser" register' in pages["procedure"].text
+                assert (
+                    'Search for the Immigration Advice Authority and its "Find an Adviser"'
+                    in pages["procedure"].text
+                )
             # A body with no contact to give is named in the rules, not listed as a line to call.
             assert all(h.phone or h.web or h.email for h in context.support_lines), path.stem
 

@@ -529,7 +529,7 @@ class DocumentContext:
         community (``communities``), and crisis and support lines open to anyone in distress, which
         helplines.yaml marks with the signposting guidance (003.K7) and no ``communities``.
         Samaritans and Childline are left out: the documents print them with their own wording, and so
-        is a body with no phone, web or email address to give (the OISC: the documents name its role)."""
+        is a body with no phone, web or email address to give (the Immigration Advice Authority: the documents name its role)."""
         return tuple(
             h
             for h in self.helplines

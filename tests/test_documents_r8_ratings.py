@@ -7,7 +7,14 @@ Each rule is driven by the scoring result and the answers, never by a scenario:
   overall) says so, naming the rule from the YAML; "too few yet to lower either score" is printed
   only where the safeguards alone would lower nothing (AQ 1: 23% lowered a score, 28% did not);
 * an incident raises the rating before safeguards, and the explanation says so, so that a residual
-  below it does not contradict "more likely to happen again" (LG 10, GC 8).
+  below it does not contradict "more likely to happen again" (LG 10, GC 8);
+* the register never says members cannot report where the platform registry says a report tool
+  exists: it says where the platform's reports go (platforms.yaml reports_go_to; YC 2);
+* a safeguard credited as in place names no group agreement the organisation does not have
+  (behaviour.conduct_rules not in place; AQ 3);
+* an audit of a platform the organisation does not run is never told "unless you check ages
+  yourself", nor to have members report anyone who breaks the platform's age rules: nobody can
+  know who is sending (AQ 2, AQ 4).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from assessor.assessment import load_assessment
 from assessor.catalogue import default_catalogue
 from assessor.documents.claims import parse, render_pages
 from assessor.documents.context import build_context
+from assessor.platforms import all_responses
 from tests.corpus import CORPUS, IDS
 
 
@@ -74,3 +82,35 @@ def test_an_incident_raises_the_rating_before_safeguards(path):
     assert not re.search(r"more likely to\s+happen again", text), path.stem
     if incidents:
         assert found, (path.stem, incidents)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_register_never_says_members_cannot_report_where_the_platform_has_a_report_tool(path):
+    assessment, _, texts = _pack(path)
+    catalogue = default_catalogue()
+    goes_to = all_responses(assessment, catalogue).get("derived.reports_go_to")
+    if goes_to in ("platform", "admins", "both"):
+        text = texts["risk_report"]
+        assert not re.search(r"[Mm]embers cannot report", text), (path.stem, goes_to)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_safeguard_in_place_names_no_group_agreement_the_organisation_lacks(path):
+    assessment, context, _ = _pack(path)
+    responses = all_responses(assessment, default_catalogue())
+    if responses.get("behaviour.conduct_rules") == "in_place":
+        return
+    for risk in context.risks:
+        for f in risk.lowered_by:
+            if f.strength >= 1:
+                assert "group agreement" not in f.text.lower(), (path.stem, risk.title, f.text)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_an_audit_is_never_told_to_check_ages_itself_or_to_judge_ages(path):
+    assessment, _, texts = _pack(path)
+    if assessment.profile.get("relationship") == "runs":
+        return
+    text = texts["risk_report"]
+    assert "unless you check ages yourself" not in text, path.stem
+    assert not re.search(r"report [^.]*anyone who breaks its age rules", text), path.stem

@@ -512,6 +512,21 @@ class Phasing(Strict):
             "and {weeks} (the length of a phase) are filled in."
         )
     )
+    by_review: str = Field(
+        "Before the next review",
+        description=(
+            "Due window of an action whose phase would end after the next review date: it is due by "
+            "that date instead, since no action may fall due after the review that checks it."
+        ),
+    )
+    pack_due: str = Field(
+        "With the sign-off: within {weeks} weeks",
+        description=(
+            "Due window of an action that adopts a document this pack supplies (`supplied_by_pack`, "
+            "or a `supplied` entry in documents.yaml that holds in every pack): it is not phased, but "
+            "due within the first phase, since the trustees sign the pack now. {weeks} is filled in."
+        ),
+    )
 
 
 class RoleFallback(Strict):

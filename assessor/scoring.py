@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import operator
+import re
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -949,6 +950,19 @@ def _why(
     return why
 
 
+# The word that dates an action to today ("... from personal accounts now: until ..."): kept only
+# where the action is critical, since a later due date contradicts it.
+_NOW = re.compile(r"\s+now(?=[:;,])")
+
+
+def _pack_supplied(catalogue: Catalogue) -> frozenset[str]:
+    """Actions that adopt a document every pack supplies (documents.yaml `supplied`, with no
+    condition): the pack holds what they ask for."""
+    return frozenset(
+        aid for aid, entries in catalogue.presentation.supplied.items() if any(not e.when for e in entries)
+    )
+
+
 def _plan(
     catalogue: Catalogue,
     assessment: Assessment,
@@ -1192,6 +1206,8 @@ def _plan(
     assessed_on = assessment.meta.assessed_on
     due_by_days: dict[int, dt.date] = {}
     phasing, per_phase, last_phase, last_days = rules.phasing, {}, 1, 0
+    review_days = max(0, (assessment.meta.review_date() - assessed_on).days)
+    in_pack = _pack_supplied(catalogue)
     for aid in ranked:
         e = by_id[aid]
         action = e["action"]
@@ -1202,6 +1218,16 @@ def _plan(
                 days, window = 0, at_once.due
             elif action.immediate:
                 days, window = 0, at_once.immediate_due or at_once.due
+        elif (
+            phasing is not None
+            and (aid in in_pack or action.supplied_by_pack)
+            and not assessment.plan.get(aid)
+        ):
+            # The trustees sign this pack now: adopting a document it supplies is not phased, and is
+            # due within the first phase at the latest.
+            if e["priority"] != Priority.critical:
+                days = min(days, phasing.every_days)
+                window = phasing.pack_due.format(weeks=days // 7)
         elif phasing is not None and e["priority"] != Priority.critical and not assessment.plan.get(aid):
             # No more than `at_most` actions fall due in any one phase: in plan order, each takes the
             # first phase from its own window on (and not before the one before it) with room left.
@@ -1214,6 +1240,12 @@ def _plan(
                 days, phased = phase * every, phase
                 window = phasing.due.format(phase=phase, weeks=days // 7)
             last_phase, last_days = phase, days
+        if days > review_days and not assessment.plan.get(aid):
+            # No action falls due after the next review, which checks it.
+            days, window = review_days, (phasing.by_review if phasing is not None else window)
+        if e["priority"] != Priority.critical:
+            # "now" is a promise only a critical action keeps (reading r7, LG 3, GC 1).
+            e["text"] = _NOW.sub("", e["text"])
         owner = e["owner"]
         owner_label = roles[owner]
         fallback = fallbacks.get(owner)

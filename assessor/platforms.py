@@ -195,6 +195,13 @@ class Platform(_Strict):
     messages_minimum_age: int | None = Field(
         None, ge=0, le=21, description="The youngest age the platform lets send or receive private messages."
     )
+    member_dm_setting: str | None = Field(
+        None,
+        description="The platform's own name for the setting each member can switch off, in their privacy "
+        "settings for this space, to stop other members messaging them privately (Discord: 'Allow direct "
+        "messages from server members'). The young people's rules tell them how to use it.",
+        max_length=80,
+    )
     waiting_room_name: str | None = Field(
         None,
         description="Video: the platform's own name for its waiting room, as its documentation uses it "

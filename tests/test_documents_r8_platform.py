@@ -99,3 +99,21 @@ def test_a_disclosure_on_camera_never_ends_the_session_for_everyone_else(path, c
             and "on camera" in text
         ):
             assert f"back in the {c.platform.waiting_room_name or 'waiting room'}" in text, (path.stem, name)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_young_people_are_told_the_platforms_own_setting_to_stop_private_messages(path, catalogue):
+    _, c, texts = _pack(path, catalogue)
+    young = texts.get("house_rules_young", "")
+    if c.flags.runs and c.platform and c.platform.member_dm_setting and "private messages" in young:
+        assert f"switch off “{c.platform.member_dm_setting}”" in young, path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_no_document_claims_a_power_to_read_private_messages_the_platform_does_not_give(path, catalogue):
+    _, c, texts = _pack(path, catalogue)
+    if not (c.platform and c.platform.admins_see_private_messages is False):
+        return
+    for name, text in texts.items():
+        assert "Write a rule on when private messages may be read" not in text, (path.stem, name)
+        assert "Moderators don’t check private messages" not in text, (path.stem, name)

@@ -80,6 +80,10 @@ class Organisation(_Model):
     charity_number: str | None = Field(None, max_length=MAX_SHORT)
     address: str | None = Field(None, max_length=MAX_SHORT * 4)
     website: str | None = Field(None, max_length=MAX_SHORT)
+    # The phone and inbox the team watches for members' worries (not one person's own): members'
+    # documents give them as the first way to reach us, before the safeguarding lead's own line.
+    phone: str | None = Field(None, max_length=MAX_SHORT)
+    email: str | None = Field(None, max_length=MAX_SHORT)
 
 
 class Answer(_Model):

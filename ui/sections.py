@@ -20,6 +20,8 @@ def profile_page() -> None:
         ("name", "Organisation name"),
         ("charity_number", "Charity number (if any)"),
         ("website", "Website (if any)"),
+        ("phone", "Phone your team watches for members' worries (if any)"),
+        ("email", "Inbox your team watches for members' worries (if any)"),
     ):
         if state.read_only():
             from ui.text import md

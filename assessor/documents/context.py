@@ -265,10 +265,8 @@ class Profile:
     # profile.report_route: how members report a worry straight to the team (a ModMail bot, a /report
     # command), as an instruction; the rules print it on a line of its own, never mid-sentence.
     report_route: str = ""
-    # profile.team_contact: the phone or inbox the team watches; profile.acting_lead: who acts for
-    # the trustees until a lead is named. Members' documents give both as the way to reach us.
+    # organisation.phone and .email: the route the team watches; members' documents give it first.
     team: Contact = Contact("", "", "", "")
-    acting: Contact = Contact("", "", "", "")
 
     @property
     def audience_text(self) -> str:
@@ -1150,8 +1148,12 @@ def build_context(
         nation_label=nation.label if nation and nation_code else "",
         lead=_contact(p.get("safeguarding_lead")),
         deputy=_contact(p.get("deputy_lead")),
-        team=_contact(p.get("team_contact")),
-        acting=_contact(p.get("acting_lead")),
+        team=Contact(
+            assessment.organisation.name,
+            "",
+            assessment.organisation.email or "",
+            assessment.organisation.phone or "",
+        ),
         features=_labels(catalogue, "profile.features", list(p.get("features") or [])),
         audit_apps=catalogue.presentation.apps_words(
             p.get("platform") or (platform.kind if platform else "") or "", set(p.get("features") or [])

@@ -1240,8 +1240,9 @@ def _plan(
                 days, phased = phase * every, phase
                 window = phasing.due.format(phase=phase, weeks=days // 7)
             last_phase, last_days = phase, days
-        if days > review_days and not assessment.plan.get(aid):
-            # No action falls due after the next review, which checks it.
+        if 0 < review_days < days and not assessment.plan.get(aid):
+            # No action falls due after the next review, which checks it. A review already due is
+            # flagged as overdue on its own; it does not make every open action overdue too.
             days, window = review_days, (phasing.by_review if phasing is not None else window)
         if e["priority"] != Priority.critical:
             # "now" is a promise only a critical action keeps (reading r7, LG 3, GC 1).

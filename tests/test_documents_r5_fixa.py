@@ -60,6 +60,14 @@ def _private_chat(known) -> bool:
 def test_a_sexual_image_of_a_child_is_recorded_then_taken_out_of_sight_then_reported(path):
     pages, known = _rendered(path)
     text = _never_copy(pages)
+    if "Stop it at once and remove access to it" in text:
+        # A live video session: the share is stopped first, then noted, then reported (reading r7, YC 4).
+        remove = text.index("Stop it at once and remove access to it")
+        record = text.index("Then write down who posted it")
+        report = text.index("Report it to the ", record)
+        assert remove < record < report, text
+        assert not [p for p in check_pack(pages, known) if "stop others seeing it first" in p.message]
+        return
     record = text.index("write down where it is")
     if "cannot take it down ourselves" in text:  # an audit: nothing to remove, the police first (r7)
         remove = text.index("cannot take it down ourselves")

@@ -23,7 +23,8 @@ INJECTIONS = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)
 @pytest.fixture(scope="module")
 def forum(catalogue):
     a = load_assessment(EXAMPLES / "communities" / "forum.yaml", catalogue)
-    first, second, third = (x.id for x in score(a, catalogue).actions[:3])
+    # The first three actions other than the one the example file itself marks done.
+    first, second, third = [x.id for x in score(a, catalogue).actions if x.id != "keep_member_contact"][:3]
     a.plan[first] = PlanEntry(owner=INJECTIONS[0], due=dt.date(2026, 11, 25), evidence="=cmd|' /C calc'!A0")
     a.plan[second] = PlanEntry(status="wont_do", reason="@SUM(1+1) we closed that board")
     a.plan[third] = PlanEntry(owner="-Sam", status="done", completed=dt.date(2026, 11, 28))
@@ -55,17 +56,12 @@ def test_action_plan_csv_matches_the_plan(forum, catalogue):
             }[entry.state()]
         )
         assert row["Completed"] == (entry.completed.isoformat() if entry.completed else "")
-    assert rows[0]["Owner"] == "'" + INJECTIONS[0] and rows[0]["Days overdue"] == "6"
-    assert rows[0]["Evidence"] == "'=cmd|' /C calc'!A0"
-    assert (
-        rows[1]["Status"] == "Won't do" and rows[1]["Reason (won't do)"] == "'@SUM(1+1) we closed that board"
-    )
-    assert (
-        rows[2]["Owner"] == "'-Sam"
-        and rows[2]["Completed"] == "2026-11-28"
-        and rows[2]["Days overdue"] == "0"
-    )
     forum_plan = {r["Action id"]: r for r in rows}
+    first, second, third = [x for x in rows if x["Action id"] != "keep_member_contact"][:3]
+    assert first["Owner"] == "'" + INJECTIONS[0] and first["Days overdue"] == "6"
+    assert first["Evidence"] == "'=cmd|' /C calc'!A0"
+    assert second["Status"] == "Won't do" and second["Reason (won't do)"] == "'@SUM(1+1) we closed that board"
+    assert third["Owner"] == "'-Sam" and third["Completed"] == "2026-11-28" and third["Days overdue"] == "0"
     assert forum_plan["keep_member_contact"]["Status"] == "Done"  # from the example file
     assert forum_plan["keep_member_contact"]["Evidence"].startswith("https://")
 
@@ -93,8 +89,9 @@ def test_workbook_opens_with_openpyxl_matches_and_holds_no_formula(forum, catalo
     rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
     assert [r["Action id"] for r in rows] == [x.id for x in result.actions]
     assert [r["Due"].date() for r in rows] == [x.due_date for x in result.actions]  # real dates
-    assert rows[0]["Owner"] == "'" + INJECTIONS[0] and rows[0]["Days overdue"] == 6
-    assert rows[2]["Completed"].date() == dt.date(2026, 11, 28)
+    first, _, third = [r for r in rows if r["Action id"] != "keep_member_contact"][:3]
+    assert first["Owner"] == "'" + INJECTIONS[0] and first["Days overdue"] == 6
+    assert third["Completed"].date() == dt.date(2026, 11, 28)
     for ws in book.worksheets:
         for row in ws.iter_rows():
             for cell in row:

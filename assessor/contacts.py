@@ -75,6 +75,14 @@ class Route(_Strict):
         ),
     )
     test_source: str | None = Field(None, description="Where the test was checked (a web address).")
+    contact_rule: str | None = Field(
+        None,
+        description=(
+            "sector_routes only: how the national body asks adults to contact its young members, as a "
+            "sentence printed in the staff code where under-18s take part. Leave out where not confirmed."
+        ),
+    )
+    contact_rule_source: str | None = Field(None, description="Where the contact rule was checked.")
     note: str | None = Field(None, description="For editors: further sources and caveats (not printed).")
     source: str = Field(description="Where this was checked (a web address).")
     checked: dt.date | None = None

@@ -91,26 +91,3 @@ def test_no_age_check_through_a_school(path, catalogue):
     for variant in (assessment, _variant(assessment, community_focus=["lgbtq"])):
         everything = " ".join(p.text for p in _pages(variant, catalogue).values())
         assert not re.search(r"joining only through [^.]*\bschool\b", everything), path.stem
-
-
-@pytest.mark.parametrize("path", CORPUS, ids=IDS)
-def test_a_national_bodys_contact_rule_reaches_the_staff_code(path, catalogue):
-    """SC 3: a club whose national body asks for contact through parents (contacts.yaml
-    sector_routes contact_rule, with its source) gets that rule in the staff code where under-18s
-    take part, with the confidentiality condition; nobody else gets it."""
-    assessment = load_assessment(path, catalogue)
-    for variant in (assessment, _variant(assessment, sector="football", nation="england")):
-        context = build_context(variant, catalogue)
-        pages = _pages(variant, catalogue)
-        if "staff_code" not in pages:
-            continue
-        sector = context.contacts.sector
-        wanted = bool(context.flags.under_18 and sector and sector.contact_rule)
-        text = pages["staff_code"].text
-        assert (
-            "through their parents or carers (" in text and "not with the child directly" in text
-        ) == wanted, path.stem
-        if wanted:
-            assert sector.contact_rule_source, path.stem
-            rule = text.split("not with the child directly")[0].rsplit("The FA asks", 1)[1]
-            assert "would put the young person at risk" in rule or "agrees" in rule, path.stem

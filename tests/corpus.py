@@ -1,12 +1,73 @@
 """The scenario corpus every content test runs over: tests/scenarios/*.yaml (but not the lead's
-expectations file) and examples/*.yaml, in a fixed order, with their names as test ids."""
+expectations file) and examples/*.yaml, in a fixed order, with their names as test ids.
+
+And the corpus rendered and scored once per pytest process, shared by every test file: ``rendered(path)``
+is the pack of one scenario as the bundled questionnaire renders it, ``scored(path)`` its score. Both are
+cached and shared, so a test must not change what they return: copy first (``copy.deepcopy``,
+``model_copy(deep=True)``) and render the copy with ``parse_pages``."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import Path
+from typing import Any
+
+from assessor.assessment import Assessment, load_assessment
+from assessor.catalogue import Catalogue, default_catalogue
+from assessor.documents.claims import Page, facts, parse, render_pages
+from assessor.documents.context import build_context
+from assessor.scoring import Result, score
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = sorted(
     p for p in (ROOT / "tests" / "scenarios").glob("*.yaml") if p.stem != "expectations"
 ) + sorted((ROOT / "examples").glob("*.yaml"))
 IDS = [p.stem for p in CORPUS]
+
+
+@dataclass(frozen=True)
+class Pack:
+    """One scenario's documents, rendered with the bundled questionnaire (read only: shared)."""
+
+    catalogue: Catalogue
+    assessment: Assessment
+    context: Any  # build_context(assessment, catalogue)
+    pages: dict[str, str]  # document id -> HTML, as render_pages gives it
+    parsed: dict[str, Page] = field(repr=False)  # document id -> parse(html, id)
+    texts: dict[str, str] = field(repr=False)  # document id -> everything printed
+
+    @cached_property
+    def known(self) -> dict[str, Any]:
+        """Every answer and derived fact (claims.facts), as the checker sees them."""
+        return facts(self.assessment, self.catalogue)
+
+
+def parse_pages(assessment: Assessment, catalogue: Catalogue) -> dict[str, Page]:
+    """Every document of a pack rendered and parsed, not cached: for a changed copy of a scenario."""
+    return {name: parse(html, name) for name, html in render_pages(assessment, catalogue).items()}
+
+
+@cache
+def rendered(path: Path) -> Pack:
+    """The pack of one scenario file, rendered once per process."""
+    catalogue = default_catalogue()
+    assessment = load_assessment(path, catalogue)
+    pages = render_pages(assessment, catalogue)
+    parsed = {name: parse(html, name) for name, html in pages.items()}
+    return Pack(
+        catalogue,
+        assessment,
+        build_context(assessment, catalogue),
+        pages,
+        parsed,
+        {name: page.text for name, page in parsed.items()},
+    )
+
+
+@cache
+def scored(path: Path) -> tuple[Catalogue, Assessment, Result]:
+    """One scenario file loaded on its own and scored, once per process: (catalogue, assessment, result)."""
+    catalogue = default_catalogue()
+    assessment = load_assessment(path, catalogue)
+    return catalogue, assessment, score(assessment, catalogue)

@@ -27,13 +27,7 @@ import pytest
 from assessor.assessment import load_assessment
 from assessor.platforms import all_responses
 from assessor.scoring import score
-from tests.corpus import CORPUS, IDS
-
-
-def _plan(path, catalogue):
-    assessment = load_assessment(path, catalogue)
-    responses = all_responses(assessment, catalogue)
-    return assessment, responses, score(assessment, catalogue)
+from tests.corpus import CORPUS, IDS, rendered, scored
 
 
 def _from(result, question_id: str) -> list[str]:
@@ -42,7 +36,8 @@ def _from(result, question_id: str) -> list[str]:
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_action_wordings_fit_the_organisation(path, catalogue):
-    assessment, responses, result = _plan(path, catalogue)
+    _, assessment, result = scored(path)
+    responses = all_responses(assessment, catalogue)
     texts = [a.text for a in result.actions]
     runs = not result.audit
     name = path.stem
@@ -117,7 +112,7 @@ def test_the_corpus_exercises_each_rule(catalogue):
     """The rules above are not vacuous: the corpus has a case of each."""
     seen = set()
     for path in CORPUS:
-        result = _plan(path, catalogue)[2]
+        result = scored(path)[2]
         texts = " ".join(a.text for a in result.actions)
         for marker in (
             "keep it for parents and carers",
@@ -143,7 +138,7 @@ def test_the_plan_is_phased_so_that_few_actions_fall_due_together(path, catalogu
     never go back down the plan's order, and no action is due before its own priority's window."""
     phasing = catalogue.meta.scoring.phasing
     assert phasing is not None
-    assessment, _responses, result = _plan(path, catalogue)
+    _, assessment, result = scored(path)
     assessed = assessment.meta.assessed_on
     overridden = set(assessment.plan)
     # Adopting a document this pack supplies is not phased (r8 plan: due with the sign-off).
@@ -170,13 +165,10 @@ def test_the_plan_is_phased_so_that_few_actions_fall_due_together(path, catalogu
 
 
 def test_a_long_plan_is_phased_and_says_so(catalogue):
-    from assessor.documents.claims import parse, render_pages
-
     path = next(p for p in CORPUS if p.stem == "sports-club-whatsapp")
-    assessment = load_assessment(path, catalogue)
-    result = score(assessment, catalogue)
+    _, _, result = scored(path)
     assert any(a.phase > 1 for a in result.actions)
-    report = parse(render_pages(assessment, catalogue)["risk_report"]).text
+    report = rendered(path).texts["risk_report"]
     assert "later ones are due in later phases" in report
     assert "Phase 2: within 12 weeks" in report
 
@@ -192,7 +184,7 @@ def test_a_small_pseudonymous_community_records_contacts_only_for_members_it_wor
     assert data["answers"]["disclosure.direct_contact"]["value"] != "in_place"
     path = tmp_path / "small.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    result = _plan(path, catalogue)[2]
+    result = score(load_assessment(path, catalogue), catalogue)
     texts = _from(result, "disclosure.missing_member") + _from(result, "disclosure.direct_contact")
     assert texts and all("for every member" not in t and "each member you work with" in t for t in texts), (
         texts

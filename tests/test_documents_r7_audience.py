@@ -29,19 +29,15 @@ import copy
 import pytest
 
 from assessor.assessment import Answer, load_assessment
-from assessor.documents.claims import check_incidents, facts, parse, render_pages
+from assessor.documents.claims import check_incidents, facts
 from assessor.documents.context import build_context
-from tests.corpus import CORPUS, IDS
+from tests.corpus import CORPUS, IDS, parse_pages
 
 REFUGEE_RULES = {
     "house_rules": ("case-papers:private", "immigration-advice:regulated-only"),
     "staff_code": ("immigration-advice:regulated-only",),
     "procedure": ("immigration-fear:explain",),
 }
-
-
-def _pages(assessment, catalogue):
-    return {name: parse(html, name) for name, html in render_pages(assessment, catalogue).items()}
 
 
 def _rules(page) -> set[str]:
@@ -62,7 +58,7 @@ def test_refugee_rules_appear_for_refugee_communities_and_only_there(path, catal
         (assessment, "refugees" in focus),
         (_with_focus(assessment, [*[f for f in focus if f != "general"], "refugees"]), True),
     ):
-        pages = _pages(variant, catalogue)
+        pages = parse_pages(variant, catalogue)
         for doc, rules in REFUGEE_RULES.items():
             if doc not in pages:
                 continue
@@ -101,7 +97,7 @@ def test_rules_in_other_languages_are_promised_never_claimed(path, catalogue):
         variant.profile["languages"] = "Polish and Urdu"
         variants = [variant]
     for variant in variants:
-        pages = _pages(variant, catalogue)
+        pages = parse_pages(variant, catalogue)
         rules = pages["house_rules"]
         assert "same in every language" not in rules.text, path.stem
         assert "rules-translation:promised" in _rules(rules), path.stem
@@ -123,7 +119,7 @@ def test_without_cover_for_the_lead_high_risk_goes_straight_to_the_statutory_rou
     for value in ("in_place", "not_in_place"):
         variant = _with_answer(assessment, "responding.lead_cover", value)
         context = build_context(variant, catalogue)
-        procedure = _pages(variant, catalogue)["procedure"]
+        procedure = parse_pages(variant, catalogue)["procedure"]
         expected = value != "in_place" and not context.flags.no_lead
         marks = [m for m in procedure.marks if "lead-unreachable:go-straight" in m.tokens]
         assert bool(marks) == expected, (path.stem, value)
@@ -139,7 +135,7 @@ def test_young_carers_get_their_triage_route_back_and_carers_trust(path, catalog
         (assessment, "young_carers" in focus),
         (_with_focus(assessment, [*[f for f in focus if f != "general"], "young_carers"]), True),
     ):
-        pages = _pages(variant, catalogue)
+        pages = parse_pages(variant, catalogue)
         procedure = pages["procedure"]
         assert ("young-carers:route-back" in _rules(procedure)) == expected, path.stem
         assert ("For a young carer: caring that is too much" in procedure.text) == expected, path.stem
@@ -155,7 +151,7 @@ def test_an_upper_age_for_adults_names_the_age_range(path, catalogue):
     variant = copy.deepcopy(assessment)
     variant.profile["oldest_age"] = variant.profile.get("oldest_age") or "21"
     oldest = variant.profile["oldest_age"]
-    pages = _pages(variant, catalogue)
+    pages = parse_pages(variant, catalogue)
     rules = pages["house_rules"].text
     assert f"young people aged 13 to {oldest}" in rules, path.stem
     assert "13 to 17 and adults" not in " ".join(p.text for p in pages.values()), path.stem
@@ -172,7 +168,7 @@ def test_rules_the_organisation_already_has_are_kept_in_the_house_rules(path, ca
     ):
         for value in ("in_place", "partly"):
             variant = _with_answer(assessment, qid, value)
-            house_rules = _pages(variant, catalogue)["house_rules"]
+            house_rules = parse_pages(variant, catalogue)["house_rules"]
             assert rule in _rules(house_rules), (path.stem, qid, value)
 
 
@@ -182,7 +178,7 @@ def test_bullying_in_an_lgbtq_community_is_answered_by_the_outing_rules(path, ca
     focus = list(assessment.profile.get("community_focus") or [])
     variant = _with_focus(assessment, [*[f for f in focus if f != "general"], "lgbtq"])
     variant.profile["incidents"] = ["behaviour"]
-    pages = _pages(variant, catalogue)
+    pages = parse_pages(variant, catalogue)
     known = facts(variant, catalogue)
     assert not check_incidents(pages, known, catalogue.presentation.incidents), path.stem
     context = build_context(variant, catalogue)
@@ -202,7 +198,7 @@ def test_a_credited_procedure_of_its_own_is_brought_under_the_two_adult_rule(pat
         value="in_place", note="Our procedure: one host talks with the young person after the session."
     )
     context = build_context(variant, catalogue)
-    risk_report = _pages(variant, catalogue)["risk_report"]
+    risk_report = parse_pages(variant, catalogue)["risk_report"]
     expected = context.flags.runs and context.flags.video and context.flags.under_18
     marks = [
         m for m in risk_report.marks if "two-adults:required" in m.tokens and "bring it into line" in m.text

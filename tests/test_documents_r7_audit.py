@@ -32,25 +32,12 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pytest
 
 from assessor.assessment import load_assessment
 from assessor.catalogue import default_catalogue
-from assessor.documents.claims import parse, render_pages
-from assessor.documents.context import build_context
-from tests.corpus import CORPUS, IDS
-
-
-@cache
-def _pack(path):
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    context = build_context(assessment, catalogue)
-    texts = {name: parse(html).text for name, html in render_pages(assessment, catalogue).items()}
-    return assessment, context, texts
-
+from tests.corpus import CORPUS, IDS, rendered
 
 AUDITS = [p for p in CORPUS if load_assessment(p, default_catalogue()).profile.get("relationship") != "runs"]
 
@@ -61,7 +48,8 @@ def test_the_corpus_holds_audits():
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_an_audit_names_the_kind_of_platform_not_a_group(path, catalogue):
-    assessment, context, texts = _pack(path)
+    pack = rendered(path)
+    assessment, context, texts = pack.assessment, pack.context, pack.texts
     kind = assessment.profile.get("platform") or ""
     group_label = next(o.label for o in catalogue.index["profile.platform"].options if o.value == kind)
     if not context.flags.audit:
@@ -87,7 +75,8 @@ AUDIT_ACTION_FAULTS = (
 
 @pytest.mark.parametrize("path", AUDITS, ids=lambda p: p.stem)
 def test_audit_actions_ask_only_what_the_organisation_can_do(path):
-    _, context, texts = _pack(path)
+    pack = rendered(path)
+    context, texts = pack.context, pack.texts
     for action in context.actions:
         for fault in AUDIT_ACTION_FAULTS:
             assert not re.search(fault, action.text), (path.stem, action.number, action.text)
@@ -98,7 +87,8 @@ def test_audit_actions_ask_only_what_the_organisation_can_do(path):
 
 @pytest.mark.parametrize("path", AUDITS, ids=lambda p: p.stem)
 def test_an_audit_is_for_our_members_who_use_the_platform(path):
-    _, context, texts = _pack(path)
+    pack = rendered(path)
+    context, texts = pack.context, pack.texts
     space = context.profile.platform_short
     assert f"everyone who takes part in {space}" not in texts["policy_statement"], path.stem
     assert f"our members who use {space}" in texts["policy_statement"], path.stem
@@ -110,7 +100,8 @@ def test_an_audit_is_for_our_members_who_use_the_platform(path):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_statement_never_follows_a_procedure_it_adopts_later_without_saying_so(path):
-    _, context, texts = _pack(path)
+    pack = rendered(path)
+    context, texts = pack.context, pack.texts
     later = [a for a in context.actions if a.supplies and a.supplies[0].startswith("procedure#")]
     sentence = re.search(r"We respond to every concern by following the [^.]*\.", texts["policy_statement"])
     assert sentence, path.stem
@@ -122,14 +113,15 @@ def test_the_statement_never_follows_a_procedure_it_adopts_later_without_saying_
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_no_pack_says_nobody_needs_an_account(path):
-    _, _, texts = _pack(path)
+    texts = rendered(path).texts
     for name, text in texts.items():
         assert "Nobody needs an account" not in text, (path.stem, name)
 
 
 @pytest.mark.parametrize("path", AUDITS, ids=lambda p: p.stem)
 def test_the_young_peoples_leaflet_names_the_kind_of_app_not_the_platform(path, catalogue):
-    assessment, context, texts = _pack(path)
+    pack = rendered(path)
+    assessment, context, texts = pack.assessment, pack.context, pack.texts
     if "house_rules_young" not in texts:
         return
     expected = catalogue.presentation.apps_words(
@@ -142,14 +134,16 @@ def test_the_young_peoples_leaflet_names_the_kind_of_app_not_the_platform(path, 
 
 def test_the_anonymous_app_leaflet_is_about_anonymous_messaging_apps():
     path = next(p for p in AUDITS if p.stem == "anon-qa-app-audit")
-    _, context, texts = _pack(path)
+    pack = rendered(path)
+    context, texts = pack.context, pack.texts
     assert context.profile.audit_apps == "anonymous messaging apps"
     assert "chat and video apps" not in texts["house_rules_young"]
 
 
 @pytest.mark.parametrize("path", AUDITS, ids=lambda p: p.stem)
 def test_an_audit_has_no_moderators_or_removals_and_puts_the_police_first(path):
-    _, context, texts = _pack(path)
+    pack = rendered(path)
+    context, texts = pack.context, pack.texts
     assert "who moderates or hosts has their own" not in texts["staff_code"], path.stem
     procedure = texts["procedure"]
     assert "People who are removed" not in procedure, path.stem
@@ -164,7 +158,8 @@ def test_an_audit_has_no_moderators_or_removals_and_puts_the_police_first(path):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_procedure_says_what_follows_for_the_person_harmed(path):
-    _, context, texts = _pack(path)
+    pack = rendered(path)
+    context, texts = pack.context, pack.texts
     step = re.search(r"Once nobody is in immediate danger[^\n]*", texts["procedure"])
     assert step, path.stem
     text = step.group(0)
@@ -178,7 +173,8 @@ def test_the_procedure_says_what_follows_for_the_person_harmed(path):
 
 @pytest.mark.parametrize("path", AUDITS, ids=lambda p: p.stem)
 def test_anonymous_messages_get_link_and_screenshot_advice(path):
-    _, context, texts = _pack(path)
+    pack = rendered(path)
+    context, texts = pack.context, pack.texts
     f = context.flags
     anonymous = f.pseudonyms and f.stranger_discovery and f.member_messages and not f.random_pairing
     rules = texts["house_rules"]
@@ -192,19 +188,20 @@ def test_anonymous_messages_get_link_and_screenshot_advice(path):
 
 @pytest.mark.parametrize("path", AUDITS, ids=lambda p: p.stem)
 def test_an_audit_is_not_told_to_check_a_group_is_the_right_format(path):
-    _, _, texts = _pack(path)
+    texts = rendered(path).texts
     assert "right way to offer this service" not in texts["risk_report"], path.stem
 
 
 def test_the_anonymous_app_audit_gets_the_anonymous_message_advice():
     path = next(p for p in AUDITS if p.stem == "anon-qa-app-audit")
-    _, _, texts = _pack(path)
+    texts = rendered(path).texts
     assert "Do not post your link or username for AskAnon" in texts["house_rules"]
 
 
 @pytest.mark.parametrize("path", AUDITS, ids=lambda p: p.stem)
 def test_an_audit_trains_and_routes_no_moderators_or_hosts(path):
-    _, context, texts = _pack(path)
+    pack = rendered(path)
+    context, texts = pack.context, pack.texts
     for action in context.actions:
         assert not re.search(r"who moderates|moderates, hosts", action.text), (path.stem, action.text)
     for name, text in texts.items():

@@ -18,37 +18,25 @@ scenario corpus (tests/corpus.py):
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pytest
 
-from assessor.assessment import load_assessment
-from assessor.catalogue import default_catalogue
-from assessor.documents.claims import parse, render_pages
-from assessor.documents.context import build_context
-from tests.corpus import CORPUS, IDS
+from tests.corpus import CORPUS, IDS, rendered
 
 YOUNG = ("house_rules_young", "behaviour_code")
 
 
-@cache
-def _pack(path):
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    pages = render_pages(assessment, catalogue)
-    return build_context(assessment, catalogue), pages, {k: parse(v, k) for k, v in pages.items()}
-
-
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_no_document_asks_for_an_adult_copied_in(path):
-    _, _, parsed = _pack(path)
+    parsed = rendered(path).parsed
     for doc, page in parsed.items():
         assert "copied in" not in page.text, doc
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_transparent_routes_name_a_second_adult_and_bracket_the_parent_condition(path):
-    context, _, parsed = _pack(path)
+    pack = rendered(path)
+    context, parsed = pack.context, pack.parsed
     if not context.flags.under_18 or not context.flags.runs:
         return
     for doc, page in parsed.items():
@@ -67,7 +55,8 @@ def test_the_transparent_routes_name_a_second_adult_and_bracket_the_parent_condi
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_where_the_platform_may_have_no_such_conversation_the_reply_is_still_possible(path):
-    context, _, parsed = _pack(path)
+    pack = rendered(path)
+    context, parsed = pack.context, pack.parsed
     if not (context.flags.runs and context.flags.under_18):
         return
     proc = parsed["procedure"].text
@@ -80,7 +69,8 @@ def test_where_the_platform_may_have_no_such_conversation_the_reply_is_still_pos
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_young_peoples_documents_except_the_young_persons_own_family(path):
-    context, _, parsed = _pack(path)
+    pack = rendered(path)
+    context, parsed = pack.context, pack.parsed
     if not (context.flags.under_18 and context.flags.adults and context.flags.runs):
         return
     for doc in YOUNG:
@@ -95,7 +85,8 @@ def test_young_peoples_documents_except_the_young_persons_own_family(path):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_no_self_defeating_agreement_for_a_child_who_cannot_decide(path):
-    context, _, parsed = _pack(path)
+    pack = rendered(path)
+    context, parsed = pack.context, pack.parsed
     everything = " ".join(p.text for p in parsed.values())
     assert "only if the child agrees to them being asked" not in everything
     if context.flags.parents_by_agreement and context.flags.under_18:
@@ -118,7 +109,8 @@ def test_one_route_for_a_worry_where_moderators_are_not_all_checked(path):
     """LG 11, RF 9, RF 12, SC 10, SC 11: where under-18s take part and safer recruitment is not in
     place, every members' document sends a worry to the lead (the trustees until one is named), and
     none says "tell a moderator" in one sentence and "not a moderator" in the next."""
-    context, _, parsed = _pack(path)
+    pack = rendered(path)
+    context, parsed = pack.context, pack.parsed
     if not context.worries_to_lead:
         return
     for doc in MEMBER_DOCS:
@@ -130,7 +122,8 @@ def test_one_route_for_a_worry_where_moderators_are_not_all_checked(path):
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_members_are_told_how_to_reach_the_lead(path):
     """LG 12: the young people's documents give a way to reach the lead, not only a name."""
-    context, _, parsed = _pack(path)
+    pack = rendered(path)
+    context, parsed = pack.context, pack.parsed
     lead = context.profile.lead
     if not (context.flags.runs and lead.named and lead.email) or context.flags.video:
         return
@@ -144,7 +137,8 @@ def test_bans_on_private_contact_are_aimed_at_adults_and_strangers(path):
     """RF 8, RF 10, LG 13, SC 8, SC 9: the bans protect young people from adults and from people
     known only from the community; they do not stop teammates, families or adults contacting each
     other, and adults are not told to "tell a trusted adult"."""
-    context, _, parsed = _pack(path)
+    pack = rendered(path)
+    context, parsed = pack.context, pack.parsed
     f = context.flags
     if not (f.runs and f.under_18):
         return
@@ -166,7 +160,8 @@ def test_the_organisations_own_reporting_route_is_named_where_answered(path):
     """LG 12, GC 9: profile.report_route (a ModMail bot, a /report command) is in the house rules and
     the young people's rules, on a line of its own; the report button's paragraph says whose rules it
     is for, never "its rules"."""
-    context, _, parsed = _pack(path)
+    pack = rendered(path)
+    context, parsed = pack.context, pack.parsed
     route = context.profile.report_route
     for page in parsed.values():
         assert "Use it for anything that breaks its rules" not in page.text
@@ -182,7 +177,8 @@ def test_a_private_chat_with_a_host_answered_as_a_channel_is_allowed_everywhere(
     """YC 1: where a private chat with a host in a session is one of the organisation's one-to-one
     channels (profile.one_to_one session_chat), every document that states the one-to-one rule names
     it, and the house rules tell young people they can use it."""
-    context, _, parsed = _pack(path)
+    pack = rendered(path)
+    context, parsed = pack.context, pack.parsed
     if "session_chat" not in context.profile.one_to_one:
         return
     named = "a private chat with a host during a session"
@@ -198,7 +194,8 @@ def test_a_private_chat_with_a_host_answered_as_a_channel_is_allowed_everywhere(
 def test_the_lead_is_phoned_before_the_reply_step(path):
     """YC 7: after immediate safety, listen (thank them, no leading questions, no secrets), then phone
     the lead at once, and only then the long step on how any reply goes."""
-    context, _, parsed = _pack(path)
+    pack = rendered(path)
+    context, parsed = pack.context, pack.parsed
     if not context.flags.runs:
         return
     items = [b.text for b in parsed["procedure"].blocks if b.tag == "li"]
@@ -212,7 +209,7 @@ def test_admins_acting_through_personal_profiles_are_told_how_to_contact_a_membe
     """RF 15: where admins act through their own profiles, the staff code says which route they use
     to contact a member on their own, not only that they never use their profile."""
     path = next(p for p in CORPUS if p.stem == "refugee-community-facebook")
-    _, _, parsed = _pack(path)
+    parsed = rendered(path).parsed
     text = parsed["staff_code"].text
     assert "never use your profile to contact" in text
     assert "When you need to contact a member on their own" in text
@@ -222,7 +219,8 @@ def test_admins_acting_through_personal_profiles_are_told_how_to_contact_a_membe
 def test_an_adult_who_discloses_in_a_mixed_community_has_a_reply_step(path):
     """RF 18: where adults and under-18s take part, the reply step covers an adult who discloses
     high-risk harm too, by the pack's private-contact route."""
-    context, _, parsed = _pack(path)
+    pack = rendered(path)
+    context, parsed = pack.context, pack.parsed
     f = context.flags
     if not (f.runs and f.under_18 and f.adults):
         return

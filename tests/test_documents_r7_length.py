@@ -21,29 +21,14 @@ every pack in the corpus (tests/scenarios and examples):
 from __future__ import annotations
 
 import collections
-import functools
 import re
-from pathlib import Path
 
 import pytest
 
-from assessor.assessment import load_assessment
-from assessor.catalogue import default_catalogue
-from assessor.documents.claims import parse, render_pages
-from assessor.documents.context import build_context
-from tests.corpus import CORPUS, IDS
+from tests.corpus import CORPUS, IDS, rendered
 
 LONG = 15  # words: a sentence this long is worth saying once
 ACTING = "acting as safeguarding lead until one is appointed"
-
-
-@functools.cache
-def _pack(path: Path):
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    pages = render_pages(assessment, catalogue)
-    texts = {doc: parse(html, doc).text for doc, html in pages.items()}
-    return texts, build_context(assessment, catalogue)
 
 
 def _sentences(text: str) -> list[str]:
@@ -68,19 +53,20 @@ def repeated_sentences(texts: dict[str, str]) -> list[str]:
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_no_long_sentence_is_repeated(path):
-    texts, _ = _pack(path)
+    texts = rendered(path).texts
     assert not repeated_sentences(texts), path.stem
 
 
 def test_the_repetition_rule_fails_on_a_repeated_sentence():
-    texts, _ = _pack(CORPUS[0])
+    texts = rendered(CORPUS[0]).texts
     sentence = "Every member of staff reads the whole of this procedure before they moderate the group for the first time."
     assert repeated_sentences({**texts, "procedure": texts["procedure"] + (" " + sentence) * 3})
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_policy_statement_sets_out_each_action_once(path):
-    texts, ctx = _pack(path)
+    pack = rendered(path)
+    texts, ctx = pack.texts, pack.context
     text = texts["policy_statement"]
     for action in ctx.actions:
         assert text.count(action.what) <= 1, (path.stem, action.number)
@@ -88,7 +74,8 @@ def test_the_policy_statement_sets_out_each_action_once(path):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_procedure_and_staff_code_refer_to_the_plan(path):
-    texts, ctx = _pack(path)
+    pack = rendered(path)
+    texts, ctx = pack.texts, pack.context
     for doc in ("procedure", "staff_code"):
         for action in ctx.actions:
             if action.text.strip() != action.headline.strip():
@@ -97,6 +84,6 @@ def test_the_procedure_and_staff_code_refer_to_the_plan(path):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_acting_lead_is_defined_in_few_places(path):
-    texts, _ = _pack(path)
+    texts = rendered(path).texts
     for doc, text in texts.items():
         assert text.count(ACTING) <= 3, (path.stem, doc, text.count(ACTING))

@@ -17,22 +17,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from corpus import CORPUS, IDS
 
-from assessor.assessment import load_assessment
-from assessor.documents.claims import parse, render_pages
-from assessor.documents.context import build_context
-
-_CACHE: dict[str, tuple] = {}
-
-
-def _pack(path, catalogue):
-    if path.stem not in _CACHE:
-        assessment = load_assessment(path, catalogue)
-        texts = {name: parse(html).text for name, html in render_pages(assessment, catalogue).items()}
-        _CACHE[path.stem] = (assessment, build_context(assessment, catalogue), texts)
-    return _CACHE[path.stem]
-
+from tests.corpus import CORPUS, IDS, rendered
 
 _SINGULAR_BARE = re.compile(
     r"\b(?:designated safeguarding lead|the deputy|chair of trustees) "
@@ -42,7 +28,7 @@ _SINGULAR_BARE = re.compile(
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_a_singular_lead_takes_a_singular_verb(path, catalogue):
-    _, _, texts = _pack(path, catalogue)
+    texts = rendered(path).texts
     for name, text in texts.items():
         # "helps the lead decide" is a bare infinitive after a verb of helping or letting: allowed
         bad = [
@@ -55,7 +41,8 @@ def test_a_singular_lead_takes_a_singular_verb(path, catalogue):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_images_steps_are_given_once_and_name_no_other_platform(path, catalogue):
-    _, context, texts = _pack(path, catalogue)
+    pack = rendered(path)
+    context, texts = pack.context, pack.texts
     procedure = texts["procedure"]
     assert procedure.count("download or forward it") <= 1, path.stem
     own = context.platform.name if context.platform else ""
@@ -68,7 +55,8 @@ def test_the_images_steps_are_given_once_and_name_no_other_platform(path, catalo
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_read_every_post_only_where_enough_moderators_are_in_place(path, catalogue):
-    _, context, texts = _pack(path, catalogue)
+    pack = rendered(path)
+    context, texts = pack.context, pack.texts
     if context.in_place("moderation.enough_people"):
         return
     for name, text in texts.items():
@@ -82,7 +70,8 @@ def test_read_every_post_only_where_enough_moderators_are_in_place(path, catalog
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_posts_are_never_held_on_a_live_game_or_without_set_hours(path, catalogue):
-    _, context, texts = _pack(path, catalogue)
+    pack = rendered(path)
+    context, texts = pack.context, pack.texts
     live_game = context.platform is not None and context.platform.kind == "game"
     if live_game or context.flags.no_set_hours:
         assert "hold new posts" not in texts["procedure"], path.stem
@@ -90,13 +79,14 @@ def test_posts_are_never_held_on_a_live_game_or_without_set_hours(path, catalogu
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_keyword_filter_never_asks_moderators_to_read_what_they_cannot(path, catalogue):
-    _, _, texts = _pack(path, catalogue)
+    texts = rendered(path).texts
     assert "everything else has to be read" not in texts["procedure"], path.stem
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_a_described_platform_is_not_pasted_after_on(path, catalogue):
-    _, context, texts = _pack(path, catalogue)
+    pack = rendered(path)
+    context, texts = pack.context, pack.texts
     short = re.sub(r"\s*\([^()]*\)$", "", context.profile.platform_name)
     if not (context.platform and re.search(r"\s[a-z]", short)):
         return
@@ -111,7 +101,8 @@ def test_a_described_platform_is_not_pasted_after_on(path, catalogue):
 def test_evidence_uses_the_platforms_own_identifiers_and_no_tracing_it_cannot_do(path, catalogue):
     """SC 13, RF 19: no usernames on an app that shows phone numbers or on social media, where
     people have names and profiles; VPNs and tracing only where technical records are kept."""
-    _, context, texts = _pack(path, catalogue)
+    pack = rendered(path)
+    context, texts = pack.context, pack.texts
     procedure = texts["procedure"]
     social = context.platform is not None and context.platform.kind == "social_media_group"
     if context.flags.runs and (context.facts.get("phone_numbers_visible") or social):
@@ -124,7 +115,8 @@ def test_evidence_uses_the_platforms_own_identifiers_and_no_tracing_it_cannot_do
 def test_media_downloaded_to_phones_is_dealt_with_on_each_phone(path, catalogue):
     """SC 14: where the registry says the app downloads media to members' phones, deleting the
     message is not the end: members do not open, forward or keep their copy; auto-download off."""
-    _, context, texts = _pack(path, catalogue)
+    pack = rendered(path)
+    context, texts = pack.context, pack.texts
     if not (context.flags.runs and context.platform and context.platform.media_auto_download):
         assert "media auto-download" not in texts["procedure"], path.stem
         return
@@ -136,7 +128,8 @@ def test_media_downloaded_to_phones_is_dealt_with_on_each_phone(path, catalogue)
 def test_message_reading_times_are_the_answered_ones(path, catalogue):
     """YC 2, YC 3: a video community whose work phone is watched between sessions never says that
     nobody reads messages between sessions; no document points to 'the times above'."""
-    _, context, texts = _pack(path, catalogue)
+    pack = rendered(path)
+    context, texts = pack.context, pack.texts
     for name, text in texts.items():
         assert "at the times above" not in text, (path.stem, name)
     watched = context.flags.video and "project_phone" in context.profile.one_to_one
@@ -151,7 +144,8 @@ def test_members_are_told_the_private_message_rule_and_moderators_use_it(path, c
     """GC 7, GC 8: where the organisation has a rule on reading private messages (in place), members
     are told it; where it can read them (its own server or forum software, or the registry says
     admins see them), moderators read the message rather than asking the member to show it."""
-    _, context, texts = _pack(path, catalogue)
+    pack = rendered(path)
+    context, texts = pack.context, pack.texts
     rule = context.flags.runs and context.in_place("moderation.private_message_rule")
     told = "may read it to protect someone from serious harm" in texts["house_rules"]
     if "private message" in texts["house_rules"] and not context.flags.audit:
@@ -167,7 +161,7 @@ def test_members_are_told_the_private_message_rule_and_moderators_use_it(path, c
 def test_someone_online_out_of_hours_is_not_said_to_be_moderating(path, catalogue):
     """GC 4: members may see a moderator online outside moderation hours; the rules say nobody is
     on duty then, rather than that nobody is there."""
-    _, _, texts = _pack(path, catalogue)
+    texts = rendered(path).texts
     assert "Outside moderation hours nobody is reading messages." not in texts["house_rules"], path.stem
     young = texts.get("house_rules_young", "")
     assert "At other times nobody is reading messages" not in young, path.stem
@@ -176,6 +170,6 @@ def test_someone_online_out_of_hours_is_not_said_to_be_moderating(path, catalogu
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_house_rules_take_a_plural_pronoun(path, catalogue):
     """AQ 6: "adopt the house rules ... They cover", never "It covers"."""
-    _, _, texts = _pack(path, catalogue)
+    texts = rendered(path).texts
     for name, text in texts.items():
         assert not re.search(r"house rules in this pack[^.]*\.\s*It covers", text), (path.stem, name)

@@ -25,28 +25,15 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 
-from assessor.assessment import load_assessment
-from assessor.catalogue import default_catalogue
-from assessor.documents.claims import parse, render_pages
 from assessor.questionnaire import Priority
-from assessor.scoring import score
-from tests.corpus import CORPUS, IDS
-
-
-@cache
-def _scored(path):
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    return catalogue, assessment, score(assessment, catalogue)
+from tests.corpus import CORPUS, IDS, rendered, scored
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_answer_to_this_years_incident_comes_before_other_gaps_in_its_area(path):
-    catalogue, assessment, result = _scored(path)
+    catalogue, assessment, result = scored(path)
     incidents = set(assessment.profile.get("incidents") or ()) - {"none"}
     if not incidents:
         return
@@ -85,7 +72,7 @@ CHILDREN = {"under_13", "age_13_17"}
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_unchecked_adults_with_children_are_limited_now(path):
-    _, assessment, result = _scored(path)
+    _, assessment, result = scored(path)
     if not CHILDREN & set(assessment.profile.get("audience") or ()):
         return
     for a in result.actions:
@@ -96,7 +83,7 @@ def test_unchecked_adults_with_children_are_limited_now(path):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_personal_account_contact_stops_now_and_before_devices(path):
-    _, _, result = _scored(path)
+    _, _, result = scored(path)
     by_source = {q: a for a in result.actions for q in a.sources}
     accounts = by_source.get("staff_conduct.authorised_accounts")
     devices = by_source.get("staff_conduct.devices")
@@ -112,7 +99,7 @@ def test_personal_account_contact_stops_now_and_before_devices(path):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_an_impact_floor_is_never_contradicted_without_a_word(path):
-    catalogue, assessment, result = _scored(path)
+    _, _, result = scored(path)
     lowered = [
         a
         for a in result.areas
@@ -120,7 +107,7 @@ def test_an_impact_floor_is_never_contradicted_without_a_word(path):
     ]
     if not any(a.residual.impact < a.inherent.impact for a in lowered):
         return
-    text = parse(render_pages(assessment, catalogue)["risk_report"]).text
+    text = rendered(path).texts["risk_report"]
     assert "impact at least" in text, path.stem
     for chunk in text.split("impact at least")[1:]:
         assert chunk.split(";")[0].split(")")[0].strip().endswith("before safeguards"), (
@@ -132,7 +119,7 @@ def test_an_impact_floor_is_never_contradicted_without_a_word(path):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_a_response_is_not_rare_while_days_go_unwatched(path):
-    _, assessment, result = _scored(path)
+    _, assessment, result = scored(path)
     if assessment.profile.get("moderation_cover") not in ("some_days", "no_set_times"):
         return
     answer = assessment.answers.get("moderation.out_of_hours")
@@ -145,7 +132,7 @@ def test_a_response_is_not_rare_while_days_go_unwatched(path):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_adults_are_in_young_members_spaces_only_on_duty(path):
-    _, assessment, result = _scored(path)
+    _, assessment, result = scored(path)
     audience = set(assessment.profile.get("audience") or ())
     if not CHILDREN & audience or "adults" in audience:
         return

@@ -11,26 +11,16 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import pytest
 
-from assessor.assessment import load_assessment
-from assessor.catalogue import default_catalogue
 from assessor.questionnaire import Band, ControlAnswer, Priority
-from assessor.scoring import responses_for, score
-from tests.corpus import CORPUS, IDS
+from assessor.scoring import responses_for
+from tests.corpus import CORPUS, IDS, scored
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 _URGENCY = {p: i for i, p in enumerate(Priority)}
-
-
-@cache
-def _scored(path):
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    return catalogue, assessment, score(assessment, catalogue)
 
 
 def _value(assessment, qid):
@@ -52,7 +42,7 @@ def _half_closed(catalogue, assessment, qid):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_a_half_closed_gap_in_a_medium_area_is_at_most_medium(path):
-    catalogue, assessment, result = _scored(path)
+    catalogue, assessment, result = scored(path)
     cap = catalogue.meta.scoring.partly_at_most_by_band.get(Band.amber)
     assert cap == Priority.medium
     bands = {a.id: a.residual.band for a in result.areas}
@@ -86,7 +76,7 @@ def _action(result, qid):
 def test_marked_staff_accounts_make_personal_accounts_mostly_in_place():
     # Gaming club: volunteers play on their own Minecraft accounts with a [Staff] prefix members
     # cannot set; the lead names age groups, private messages and out-of-hours signposting first.
-    _, _, gaming = _scored(SCENARIOS / "gaming-club-roblox-minecraft.yaml")
+    _, _, gaming = scored(SCENARIOS / "gaming-club-roblox-minecraft.yaml")
     accounts = _action(gaming, "staff_conduct.authorised_accounts")
     assert accounts.priority == Priority.medium
     assert "mostly in place already" in accounts.why
@@ -95,6 +85,6 @@ def test_marked_staff_accounts_make_personal_accounts_mostly_in_place():
         assert expected in top, (expected, [a.id for a in gaming.actions[:3]])
     # Faith group: one leader still replies from her personal Instagram, so staff marking is only
     # partly in place and the personal-accounts gap stays a key gap, first in the plan.
-    _, _, faith = _scored(SCENARIOS / "faith-youth-instagram.yaml")
+    _, _, faith = scored(SCENARIOS / "faith-youth-instagram.yaml")
     assert faith.actions[0].id == "staff_conduct.authorised_accounts"
     assert faith.actions[0].priority == Priority.high

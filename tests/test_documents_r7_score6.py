@@ -7,25 +7,16 @@ cap, and the "why" names the control and its area. Checked on every scenario and
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import pytest
 
-from assessor.assessment import Answer, load_assessment
+from assessor.assessment import Answer
 from assessor.catalogue import default_catalogue
 from assessor.scoring import _cap_at, score
+from tests.corpus import CORPUS, IDS, scored
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = sorted((ROOT / "tests" / "scenarios").glob("*.yaml")) + sorted((ROOT / "examples").glob("*.yaml"))
-FILES = [p for p in FILES if p.name != "expectations.yaml"]
-
-
-@cache
-def scored(path: Path):
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    return catalogue, assessment, score(assessment, catalogue)
 
 
 def test_oversharing_is_linked_to_who_gets_in():
@@ -35,7 +26,7 @@ def test_oversharing_is_linked_to_who_gets_in():
     )
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_a_linked_key_control_not_in_place_holds_the_area_up(path):
     catalogue, _, result = scored(path)
     rules = catalogue.meta.scoring.key_controls

@@ -22,13 +22,8 @@ import re
 import pytest
 
 from assessor.assessment import load_assessment
-from assessor.documents.claims import parse, render_pages
 from assessor.documents.context import build_context
-from tests.corpus import CORPUS, IDS
-
-
-def _pages(assessment, catalogue):
-    return {name: parse(html, name) for name, html in render_pages(assessment, catalogue).items()}
+from tests.corpus import CORPUS, IDS, parse_pages, rendered
 
 
 def _rule_text(page, token: str) -> list[str]:
@@ -49,7 +44,7 @@ def test_immigration_regulator_is_named_as_members_see_it(path, catalogue):
     context = build_context(variant, catalogue)
     iaa = context.helpline("Immigration Advice Authority")
     assert iaa is not None and iaa.checked and "gov.uk" in iaa.source, path.stem
-    everything = " ".join(p.text for p in _pages(variant, catalogue).values())
+    everything = " ".join(p.text for p in parse_pages(variant, catalogue).values())
     assert "Immigration Advice Authority" in everything, path.stem
     assert "Office of the Immigration Services Commissioner" not in everything, path.stem
     assert not re.search(r"\bthe OISC (regulates|website|takes|and its)\b", everything), path.stem
@@ -57,9 +52,8 @@ def test_immigration_regulator_is_named_as_members_see_it(path, catalogue):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_photos_of_children_need_a_parents_consent_too(path, catalogue):
-    assessment = load_assessment(path, catalogue)
-    context = build_context(assessment, catalogue)
-    pages = _pages(assessment, catalogue)
+    pack = rendered(path)
+    context, pages = pack.context, pack.parsed
     if "house_rules" not in pages:
         pytest.skip("no house rules")
     rules = _rule_text(pages["house_rules"], "images-of-others:consent")
@@ -74,7 +68,7 @@ def test_personal_details_rule_fits_a_club_that_meets(path, catalogue):
     assessment = load_assessment(path, catalogue)
     for variant in (assessment, _variant(assessment, sector="football", nation="england")):
         context = build_context(variant, catalogue)
-        pages = _pages(variant, catalogue)
+        pages = parse_pages(variant, catalogue)
         if "house_rules" not in pages:
             continue
         rules = " ".join(_rule_text(pages["house_rules"], "personal-details:private"))
@@ -89,5 +83,5 @@ def test_personal_details_rule_fits_a_club_that_meets(path, catalogue):
 def test_no_age_check_through_a_school(path, catalogue):
     assessment = load_assessment(path, catalogue)
     for variant in (assessment, _variant(assessment, community_focus=["lgbtq"])):
-        everything = " ".join(p.text for p in _pages(variant, catalogue).values())
+        everything = " ".join(p.text for p in parse_pages(variant, catalogue).values())
         assert not re.search(r"joining only through [^.]*\bschool\b", everything), path.stem

@@ -23,23 +23,10 @@ Each rule is driven by the answers, the profile or the platform registry, never 
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pytest
 
-from assessor.assessment import load_assessment
-from assessor.catalogue import default_catalogue
-from assessor.documents.claims import parse, render_pages
-from assessor.documents.context import build_context
-from tests.corpus import CORPUS, IDS
-
-
-@cache
-def _pack(path):
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    pages = render_pages(assessment, catalogue)
-    return build_context(assessment, catalogue), {k: parse(v, k) for k, v in pages.items()}
+from tests.corpus import CORPUS, IDS, rendered
 
 
 def _blocks(parsed, doc, pattern):
@@ -48,7 +35,8 @@ def _blocks(parsed, doc, pattern):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_accounts_rule_can_be_signed_today(path):
-    context, parsed = _pack(path)
+    pack = rendered(path)
+    context, parsed = pack.context, pack.parsed
     if not context.flags.runs or "staff_code" not in parsed:
         return
     staff = parsed["staff_code"].text
@@ -66,14 +54,15 @@ def test_the_accounts_rule_can_be_signed_today(path):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_reply_hours_never_delay_a_safeguarding_worry(path):
-    _, parsed = _pack(path)
+    parsed = rendered(path).parsed
     for text in _blocks(parsed, "staff_code", r"hours the organisation has set"):
         assert "not for safeguarding" in text and "the same day" in text, (path.stem, text)
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_friend_request_rule_is_about_the_young_members(path):
-    context, parsed = _pack(path)
+    pack = rendered(path)
+    context, parsed = pack.context, pack.parsed
     rules = _blocks(parsed, "staff_code", r"friend or follow requests")
     assert rules, path.stem
     for text in rules:
@@ -84,7 +73,8 @@ def test_the_friend_request_rule_is_about_the_young_members(path):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_images_of_children_always_need_a_parent_and_storage_is_workable(path):
-    context, parsed = _pack(path)
+    pack = rendered(path)
+    context, parsed = pack.context, pack.parsed
     everything = " ".join(p.text for p in parsed.values())
     # the pack has no images policy to lean on: the consent rule is stated in full
     assert not re.search(r"where the images policy requires|as the images policy sets out", everything), (
@@ -100,21 +90,22 @@ def test_images_of_children_always_need_a_parent_and_storage_is_workable(path):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_an_audit_never_uses_the_platform_to_contact_members(path):
-    context, parsed = _pack(path)
+    pack = rendered(path)
+    context, parsed = pack.context, pack.parsed
     for text in _blocks(parsed, "policy_statement", r"never use .* to contact members"):
         assert ("from personal accounts" in text) != bool(context.flags.audit), (path.stem, text)
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_family_exception_is_one_rule_for_adults_and_young_people(path):
-    _, parsed = _pack(path)
+    parsed = rendered(path).parsed
     everything = " ".join(p.text for p in parsed.values())
     assert not re.search(r"other than (their|your) own child", everything), path.stem
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_help_with_a_letter_never_goes_privately_to_a_moderator(path):
-    _, parsed = _pack(path)
+    parsed = rendered(path).parsed
     for doc, page in parsed.items():
         for block in page.blocks:
             if "help with a letter" in block.text:

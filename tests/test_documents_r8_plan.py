@@ -12,29 +12,17 @@ Checked on every scenario and example, in the plan and in the rendered documents
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pytest
 
-from assessor.assessment import load_assessment
-from assessor.catalogue import default_catalogue
-from assessor.documents.claims import parse, render_pages
-from assessor.scoring import score
-from tests.corpus import CORPUS, IDS
+from tests.corpus import CORPUS, IDS, rendered, scored
 
 _NOW = re.compile(r"\bnow[:;,]")
 
 
-@cache
-def _scored(path):
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    return catalogue, assessment, score(assessment, catalogue)
-
-
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_no_action_falls_due_after_the_next_review(path):
-    _, assessment, result = _scored(path)
+    _, assessment, result = scored(path)
     review = assessment.meta.review_date()
     late = [(a.id, a.due_date) for a in result.actions if a.id not in assessment.plan and a.due_date > review]
     assert not late, (path.stem, review, late)
@@ -42,7 +30,7 @@ def test_no_action_falls_due_after_the_next_review(path):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_adopting_a_pack_document_is_due_with_the_sign_off(path):
-    catalogue, assessment, result = _scored(path)
+    catalogue, assessment, result = scored(path)
     every = catalogue.meta.scoring.phasing.every_days
     supplied = {
         aid for aid, entries in catalogue.presentation.supplied.items() if any(not e.when for e in entries)
@@ -64,7 +52,7 @@ def test_adopting_a_pack_document_is_due_with_the_sign_off(path):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_now_is_said_only_by_a_critical_action(path):
-    _, _, result = _scored(path)
+    _, _, result = scored(path)
     said = [a.id for a in result.actions if a.priority != "critical" and _NOW.search(a.text)]
     assert not said, (path.stem, said)
 
@@ -72,8 +60,9 @@ def test_now_is_said_only_by_a_critical_action(path):
 @pytest.mark.parametrize("stem", ["lgbtq-youth-discord", "gaming-club-roblox-minecraft"])
 def test_the_risk_assessment_adopts_its_own_documents_before_the_review(stem):
     """In the printed plan: "Adopt ... in this pack" rows are due with the sign-off."""
-    catalogue, assessment, _ = _scored(next(p for p in CORPUS if p.stem == stem))
-    report = parse(render_pages(assessment, catalogue)["risk_report"]).text
+    path = next(p for p in CORPUS if p.stem == stem)
+    catalogue, _, _ = scored(path)
+    report = rendered(path).texts["risk_report"]
     window = catalogue.meta.scoring.phasing.pack_due.format(
         weeks=catalogue.meta.scoring.phasing.every_days // 7
     )

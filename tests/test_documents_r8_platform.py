@@ -17,21 +17,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from corpus import CORPUS, IDS
 
-from assessor.assessment import load_assessment
-from assessor.documents.claims import parse, render_pages
-from assessor.documents.context import build_context
-
-_CACHE: dict[str, tuple] = {}
-
-
-def _pack(path, catalogue):
-    if path.stem not in _CACHE:
-        assessment = load_assessment(path, catalogue)
-        texts = {name: parse(html).text for name, html in render_pages(assessment, catalogue).items()}
-        _CACHE[path.stem] = (assessment, build_context(assessment, catalogue), texts)
-    return _CACHE[path.stem]
+from tests.corpus import CORPUS, IDS, rendered
 
 
 def _images_step(text: str) -> str:
@@ -44,7 +31,8 @@ def _images_step(text: str) -> str:
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_images_step_is_in_a_safe_order(path, catalogue):
-    _, c, texts = _pack(path, catalogue)
+    pack = rendered(path)
+    c, texts = pack.context, pack.texts
     step = _images_step(texts["procedure"])
     if not c.flags.runs:
         return
@@ -66,7 +54,8 @@ def test_the_images_step_is_in_a_safe_order(path, catalogue):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_a_child_who_shared_their_own_image_is_not_the_one_removed(path, catalogue):
-    _, c, texts = _pack(path, catalogue)
+    pack = rendered(path)
+    c, texts = pack.context, pack.texts
     if not c.flags.under_18:
         return
     step = _images_step(texts["procedure"])
@@ -76,7 +65,7 @@ def test_a_child_who_shared_their_own_image_is_not_the_one_removed(path, catalog
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_referral_step_agrees_with_the_images_section_on_the_iwf(path, catalogue):
-    _, _, texts = _pack(path, catalogue)
+    texts = rendered(path).texts
     procedure = texts["procedure"]
     if "not something the Internet Watch Foundation can see or take down" in procedure:
         assert "to the Internet Watch Foundation for sexual images" not in procedure, path.stem
@@ -84,7 +73,8 @@ def test_the_referral_step_agrees_with_the_images_section_on_the_iwf(path, catal
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_a_disclosure_on_camera_never_ends_the_session_for_everyone_else(path, catalogue):
-    _, c, texts = _pack(path, catalogue)
+    pack = rendered(path)
+    c, texts = pack.context, pack.texts
     for name in ("procedure", "staff_code"):
         text = texts.get(name, "")
         assert not re.search(r"(?i)(pause or end|end or pause) the session for everyone else", text), (
@@ -103,7 +93,8 @@ def test_a_disclosure_on_camera_never_ends_the_session_for_everyone_else(path, c
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_young_people_are_told_the_platforms_own_setting_to_stop_private_messages(path, catalogue):
-    _, c, texts = _pack(path, catalogue)
+    pack = rendered(path)
+    c, texts = pack.context, pack.texts
     young = texts.get("house_rules_young", "")
     if c.flags.runs and c.platform and c.platform.member_dm_setting and "private messages" in young:
         assert f"switch off “{c.platform.member_dm_setting}”" in young, path.stem
@@ -111,7 +102,8 @@ def test_young_people_are_told_the_platforms_own_setting_to_stop_private_message
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_no_document_claims_a_power_to_read_private_messages_the_platform_does_not_give(path, catalogue):
-    _, c, texts = _pack(path, catalogue)
+    pack = rendered(path)
+    c, texts = pack.context, pack.texts
     if not (c.platform and c.platform.admins_see_private_messages is False):
         return
     for name, text in texts.items():

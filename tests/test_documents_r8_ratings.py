@@ -20,25 +20,12 @@ Each rule is driven by the scoring result and the answers, never by a scenario:
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pytest
 
-from assessor.assessment import load_assessment
 from assessor.catalogue import default_catalogue
-from assessor.documents.claims import parse, render_pages
-from assessor.documents.context import build_context
 from assessor.platforms import all_responses
-from tests.corpus import CORPUS, IDS
-
-
-@cache
-def _pack(path):
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    context = build_context(assessment, catalogue)
-    texts = {name: parse(html).text for name, html in render_pages(assessment, catalogue).items()}
-    return assessment, context, texts
+from tests.corpus import CORPUS, IDS, rendered
 
 
 def _explained(text: str, risk) -> str:
@@ -51,7 +38,8 @@ def _explained(text: str, risk) -> str:
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_a_risk_held_up_by_a_rule_names_the_rule(path):
-    _, context, texts = _pack(path)
+    pack = rendered(path)
+    context, texts = pack.context, pack.texts
     held = 0
     for risk in context.risks:
         said = _explained(texts["risk_report"], risk)
@@ -70,7 +58,8 @@ def test_a_risk_held_up_by_a_rule_names_the_rule(path):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_an_incident_raises_the_rating_before_safeguards(path):
-    assessment, context, texts = _pack(path)
+    pack = rendered(path)
+    assessment, context, texts = pack.assessment, pack.context, pack.texts
     incidents = [i for i in assessment.profile.get("incidents") or [] if i != "none"]
     found = 0
     for risk in context.risks:
@@ -86,7 +75,8 @@ def test_an_incident_raises_the_rating_before_safeguards(path):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_register_never_says_members_cannot_report_where_the_platform_has_a_report_tool(path):
-    assessment, _, texts = _pack(path)
+    pack = rendered(path)
+    assessment, texts = pack.assessment, pack.texts
     catalogue = default_catalogue()
     goes_to = all_responses(assessment, catalogue).get("derived.reports_go_to")
     if goes_to in ("platform", "admins", "both"):
@@ -96,7 +86,8 @@ def test_the_register_never_says_members_cannot_report_where_the_platform_has_a_
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_a_safeguard_in_place_names_no_group_agreement_the_organisation_lacks(path):
-    assessment, context, _ = _pack(path)
+    pack = rendered(path)
+    assessment, context = pack.assessment, pack.context
     responses = all_responses(assessment, default_catalogue())
     if responses.get("behaviour.conduct_rules") == "in_place":
         return
@@ -108,7 +99,8 @@ def test_a_safeguard_in_place_names_no_group_agreement_the_organisation_lacks(pa
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_an_audit_is_never_told_to_check_ages_itself_or_to_judge_ages(path):
-    assessment, _, texts = _pack(path)
+    pack = rendered(path)
+    assessment, texts = pack.assessment, pack.texts
     if assessment.profile.get("relationship") == "runs":
         return
     text = texts["risk_report"]

@@ -12,26 +12,13 @@ corpus (tests/corpus.py). Each rule is driven by the answers, never by a scenari
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pytest
 
-from assessor.assessment import load_assessment
-from assessor.catalogue import default_catalogue
-from assessor.documents.claims import parse, render_pages
-from assessor.documents.context import build_context
-from tests.corpus import CORPUS, IDS
+from tests.corpus import CORPUS, IDS, rendered
 
 MEMBERS = ("house_rules", "house_rules_young", "behaviour_code", "member_code")
 GAP = "chair of trustees (add their name and phone number"
-
-
-@cache
-def _pack(path):
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    pages = render_pages(assessment, catalogue)
-    return build_context(assessment, catalogue), pages, {k: parse(v, k) for k, v in pages.items()}
 
 
 def _ways(person) -> list[str]:
@@ -40,7 +27,8 @@ def _ways(person) -> list[str]:
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_every_members_document_says_how_to_reach_us(path):
-    context, _, parsed = _pack(path)
+    pack = rendered(path)
+    context, parsed = pack.context, pack.parsed
     p = context.profile
     for doc in MEMBERS:
         if doc not in parsed:
@@ -67,7 +55,8 @@ def _medium_escalation(html: str) -> str:
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_a_medium_concern_reaches_the_lead_the_same_day(path):
-    context, pages, _ = _pack(path)
+    pack = rendered(path)
+    context, pages = pack.context, pack.pages
     if "procedure" not in pages:
         return
     cell = _medium_escalation(pages["procedure"])

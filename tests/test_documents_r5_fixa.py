@@ -14,26 +14,17 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 
 import pytest
 
-from assessor.assessment import load_assessment
 from assessor.catalogue import default_catalogue
-from assessor.documents.claims import check_pack, facts, parse, render_pages
-from tests.corpus import CORPUS, IDS
+from assessor.documents.claims import check_pack, parse
+from tests.corpus import CORPUS, IDS, rendered
 
 ROOT = Path(__file__).resolve().parent.parent
 NATIONS = ("england", "wales", "scotland", "northern_ireland")
-
-
-@functools.cache
-def _rendered(path: Path):
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    return render_pages(assessment, catalogue), facts(assessment, catalogue)
 
 
 def _never_copy(pages) -> str:
@@ -58,7 +49,8 @@ def _private_chat(known) -> bool:
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_a_sexual_image_of_a_child_is_recorded_then_taken_out_of_sight_then_reported(path):
-    pages, known = _rendered(path)
+    pack = rendered(path)
+    pages, known = pack.pages, pack.known
     text = _never_copy(pages)
     if "Stop it at once and remove access to it" in text:
         # A live video session: the share is stopped first, then noted, then reported (reading r7, YC 4).
@@ -82,7 +74,8 @@ def test_a_sexual_image_of_a_child_is_recorded_then_taken_out_of_sight_then_repo
 
 @pytest.mark.parametrize("path", CORPUS[:3], ids=IDS[:3])
 def test_reporting_before_removing_access_is_reported_for_any_pack(path):
-    pages, known = _rendered(path)
+    pack = rendered(path)
+    pages, known = pack.pages, pack.known
     old = (
         '<li data-rule="child-images:never-copy">If something is, or may be, a sexual image or video of a '
         "child: never screenshot, copy, save, download or forward it. Write down where it is: the link, the "
@@ -109,7 +102,8 @@ def test_every_nation_says_the_iwf_cannot_see_private_chats_with_a_source():
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_a_private_chat_goes_to_the_police_and_only_a_public_page_to_the_iwf(path):
-    pages, known = _rendered(path)
+    pack = rendered(path)
+    pages, known = pack.pages, pack.known
     text = _never_copy(pages)
     assert not any("the link is all it needs" in html for html in pages.values())
     if _private_chat(known):
@@ -154,7 +148,8 @@ def test_every_nation_keeps_its_own_adult_at_risk_test_with_a_source():
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_procedure_prints_the_nations_adult_at_risk_test(path):
-    pages, known = _rendered(path)
+    pack = rendered(path)
+    pages, known = pack.pages, pack.known
     nation = known.get("profile.nation")
     blocks = [
         b.text

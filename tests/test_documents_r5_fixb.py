@@ -20,27 +20,16 @@ sentence it forbids.
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 
 import pytest
 
-from assessor.assessment import load_assessment
-from assessor.catalogue import default_catalogue
-from assessor.documents.claims import facts, parse, render_pages
-from tests.corpus import CORPUS, IDS
+from assessor.documents.claims import parse
+from tests.corpus import CORPUS, IDS, rendered
 
 ROOT = Path(__file__).resolve().parent.parent
 UNDER_18 = {"under_13", "age_13_17"}
-
-
-@functools.cache
-def _rendered(path: Path):
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    pages = render_pages(assessment, catalogue)
-    return pages, facts(assessment, catalogue)
 
 
 def _texts(pages, doc) -> list[str]:
@@ -81,7 +70,7 @@ def under_age_problems(pages) -> list[str]:
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_under_age_exception_goes_to_the_lead_never_the_platform(path):
-    pages, _ = _rendered(path)
+    pages = rendered(path).pages
     assert under_age_problems(pages) == []
 
 
@@ -115,7 +104,8 @@ def _unchecked(known) -> bool:
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_worry_about_a_private_message_goes_to_the_lead_where_adults_are_unchecked(path):
-    pages, known = _rendered(path)
+    pack = rendered(path)
+    pages, known = pack.pages, pack.known
     if not _unchecked(known):
         pytest.skip("every moderator is checked, no under-18s, or an audit")
     assert worry_problems(pages) == []
@@ -147,7 +137,8 @@ def adult_member_problems(pages) -> list[str]:
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_young_rules_cover_adult_members_in_a_mixed_age_community(path):
-    pages, known = _rendered(path)
+    pack = rendered(path)
+    pages, known = pack.pages, pack.known
     audience = set(known.get("profile.audience") or [])
     if not (_runs(known) and audience & UNDER_18 and "adults" in audience):
         pytest.skip("not a mixed-age community the organisation runs")
@@ -186,7 +177,7 @@ def disclosure_problems(pages) -> list[str]:
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_disclosure_reply_never_in_a_group_and_a_parent_only_on_the_leads_decision(path):
-    pages, _ = _rendered(path)
+    pages = rendered(path).pages
     assert disclosure_problems(pages) == []
 
 
@@ -221,7 +212,8 @@ def new_member_problems(pages, lgbtq: bool) -> list[str]:
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_new_member_check_never_a_one_to_one_call_with_under_18s(path):
-    pages, known = _rendered(path)
+    pack = rendered(path)
+    pages, known = pack.pages, pack.known
     if not _young(known):
         pytest.skip("no under-18s")
     lgbtq = "lgbtq" in (known.get("profile.community_focus") or [])

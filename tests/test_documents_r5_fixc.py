@@ -17,12 +17,9 @@ import pytest
 from assessor.assessment import load_assessment
 from assessor.documents.claims import parse, render_pages
 from assessor.platforms import all_responses
+from tests.corpus import CORPUS, IDS, rendered
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-CORPUS = sorted(p for p in SCENARIOS.glob("*.yaml") if p.stem != "expectations") + sorted(
-    EXAMPLES.glob("*.yaml")
-)
 SEE = "People outside the community can see members and what is shared"
 STRANGERS_SEE = "Strangers can see children and what is shared about them"
 
@@ -35,10 +32,10 @@ def _private(assessment, catalogue) -> bool:
     )
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_outsiders_see_posts_only_where_the_group_is_not_private(path, catalogue):
-    assessment = load_assessment(path, catalogue)
-    pages = render_pages(assessment, catalogue)
+    pack = rendered(path)
+    assessment, pages = pack.assessment, pack.pages
     text = parse(pages["risk_report"]).text
     if _private(assessment, catalogue):
         for claim in (SEE, STRANGERS_SEE):
@@ -56,10 +53,10 @@ def test_the_refugee_group_is_private_and_its_rating_drops(catalogue):
     assert SEE in text
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_reading_times_follow_the_moderation_cover(path, catalogue):
-    assessment = load_assessment(path, catalogue)
-    pages = render_pages(assessment, catalogue)
+    pack = rendered(path)
+    assessment, pages = pack.assessment, pack.pages
     text = " ".join(parse(pages[d]).text for d in ("procedure", "policy_statement") if d in pages)
     assert "read between sessions" not in text
     cover = assessment.profile.get("moderation_cover")

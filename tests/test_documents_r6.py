@@ -17,26 +17,17 @@ from pathlib import Path
 
 import pytest
 
-from assessor.assessment import load_assessment
-from assessor.documents.claims import parse, render_pages
 from assessor.documents.context import build_context
+from tests.corpus import CORPUS, IDS, rendered
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-CORPUS = sorted(p for p in SCENARIOS.glob("*.yaml") if p.stem != "expectations") + sorted(
-    EXAMPLES.glob("*.yaml")
-)
 HOUSE_RULES = ("house_rules", "house_rules_young", "house_rules_easy_read")
 
 
-def _texts(assessment, catalogue) -> dict[str, str]:
-    return {name: parse(html).text for name, html in render_pages(assessment, catalogue).items()}
-
-
-@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_an_audited_platform_is_never_a_contact_route_or_endorsed(path, catalogue):
-    assessment = load_assessment(path, catalogue)
-    texts = _texts(assessment, catalogue)
+    pack = rendered(path)
+    assessment, texts = pack.assessment, pack.texts
     if assessment.profile.get("relationship") == "runs":
         return
     everything = " ".join(texts.values())
@@ -46,18 +37,16 @@ def test_an_audited_platform_is_never_a_contact_route_or_endorsed(path, catalogu
 
 
 def test_the_anonymous_app_audit_forbids_contact_and_says_we_do_not_direct_members(catalogue):
-    assessment = load_assessment(SCENARIOS / "anon-qa-app-audit.yaml", catalogue)
-    texts = _texts(assessment, catalogue)
+    texts = rendered(SCENARIOS / "anon-qa-app-audit.yaml").texts
     assert "Never use AskAnon to contact" in texts["staff_code"]
     assert "does not direct members to it" in texts["staff_code"]
     assert "does not direct or encourage members to use it" in texts["risk_report"]
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_members_who_may_be_overheard_are_not_sent_to_a_shared_room(path, catalogue):
-    assessment = load_assessment(path, catalogue)
-    context = build_context(assessment, catalogue)
-    texts = _texts(assessment, catalogue)
+    pack = rendered(path)
+    context, texts = pack.context, pack.texts
     if not context.overheard_at_home:
         return
     for name in HOUSE_RULES:
@@ -66,24 +55,22 @@ def test_members_who_may_be_overheard_are_not_sent_to_a_shared_room(path, catalo
 
 
 def test_young_carers_join_from_a_private_place_and_use_their_code_phrase(catalogue):
-    assessment = load_assessment(SCENARIOS / "young-carers-zoom.yaml", catalogue)
-    assert build_context(assessment, catalogue).overheard_at_home
-    texts = _texts(assessment, catalogue)
+    pack = rendered(SCENARIOS / "young-carers-zoom.yaml")
+    assert pack.context.overheard_at_home
+    texts = pack.texts
     for name in ("house_rules", "house_rules_young"):
         assert "private place" in texts[name], name
         assert "use the code word or sign we agreed with you" in texts[name], name
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_a_reply_after_a_disclosure_never_needs_a_copied_in_adult(path, catalogue):
-    assessment = load_assessment(path, catalogue)
-    proc = _texts(assessment, catalogue)["procedure"]
+    proc = rendered(path).texts["procedure"]
     assert "copied in, never a group conversation" not in proc, path.stem
 
 
 @pytest.mark.parametrize("stem", ["sports-club-whatsapp", "refugee-community-facebook"])
 def test_on_whatsapp_and_messenger_the_reply_includes_a_second_adult_and_no_one_else(stem, catalogue):
-    assessment = load_assessment(SCENARIOS / f"{stem}.yaml", catalogue)
-    proc = _texts(assessment, catalogue)["procedure"]
+    proc = rendered(SCENARIOS / f"{stem}.yaml").texts["procedure"]
     assert "a conversation that includes a second named member of staff" in proc
     assert "and no one else" in proc

@@ -25,12 +25,10 @@ from assessor.assessment import load_assessment
 from assessor.catalogue import load_catalogue
 from assessor.documents import claims
 from assessor.questionnaire import Action
+from tests.corpus import CORPUS, IDS, rendered
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "tests" / "scenarios"
-CORPUS = sorted(p for p in SCENARIOS.glob("*.yaml") if p.stem != "expectations") + sorted(
-    (ROOT / "examples").glob("*.yaml")
-)
 
 
 def _pack(pages):
@@ -58,11 +56,10 @@ def lgbtq(catalogue):
     return _render("lgbtq-youth-discord", catalogue)
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_corpus_documents_agree_with_the_answers(path, catalogue):
-    assessment = load_assessment(path, catalogue)
-    pages = claims.render_pages(assessment, catalogue)
-    problems = _problems(pages, claims.facts(assessment, catalogue))
+    pack = rendered(path)
+    problems = _problems(pack.pages, pack.known)
     assert not problems, "\n".join(map(str, problems))
 
 

@@ -20,7 +20,6 @@ Each rule runs over every pack in the corpus and is shown to fail on the text it
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from assessor.assessment import load_assessment
 from assessor.catalogue import default_catalogue
 from assessor.documents.claims import NEVER_ASK, parse, render_pages
 from assessor.documents.html import gist
-from tests.corpus import CORPUS, IDS
+from tests.corpus import CORPUS, IDS, rendered
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,14 +40,8 @@ RISK_REPORT_CEILING = 9000
 OUTSIDE_PLAN_CEILING = 6000
 
 
-@functools.cache
-def _pages(path: Path) -> dict[str, str]:
-    catalogue = default_catalogue()
-    return render_pages(load_assessment(path, catalogue), catalogue)
-
-
 def _text(path: Path, doc: str) -> str:
-    return parse(_pages(path)[doc], doc).text
+    return rendered(path).texts[doc]
 
 
 def _outside_plan(text: str) -> str:
@@ -134,17 +127,9 @@ def format_problems(ctx, pages: dict[str, str]) -> list[tuple[str, str, str]]:
     return found
 
 
-@functools.cache
-def _context(path: Path):
-    from assessor.documents.context import build_context
-
-    catalogue = default_catalogue()
-    return build_context(load_assessment(path, catalogue), catalogue)
-
-
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_no_pack_uses_a_word_for_a_format_it_does_not_have(path):
-    assert format_problems(_context(path), _pages(path)) == []
+    assert format_problems(rendered(path).context, rendered(path).pages) == []
 
 
 def test_the_words_follow_the_format():
@@ -172,9 +157,9 @@ def test_the_words_follow_the_format():
 def test_a_word_for_another_format_is_caught(stem, sentence, rule):
     """Shown failing: the sentences the readers found, put back into a pack of that format."""
     path = ROOT / "tests" / "scenarios" / f"{stem}.yaml"
-    pages = dict(_pages(path))
+    pages = dict(rendered(path).pages)
     pages["house_rules"] = pages["house_rules"].replace("</body>", f"<p>{sentence}</p></body>")
-    assert rule in {key for key, _, _ in format_problems(_context(path), pages)}
+    assert rule in {key for key, _, _ in format_problems(rendered(path).context, pages)}
 
 
 def test_the_gist_keeps_the_opening_clause_and_marks_the_cut():
@@ -211,13 +196,13 @@ def test_a_filter_that_reads_only_part_of_the_platform_is_never_advised_as_if_it
     """Instagram's Hidden Words reads comments and message requests, not accepted chats; TikTok's,
     comments on the account's own videos (platforms.yaml keyword_filter_covers, sourced): the
     procedure says what it covers, and no action asks simply to switch the filter on."""
-    ctx = _context(path)
+    ctx = rendered(path).context
     name = ctx.platform.name if ctx.platform else ""
     covers = ctx.platform.keyword_filter_covers if ctx.platform else None
     if name not in PARTIAL_FILTERS and not covers:
         pytest.skip("no keyword filter with a partial scope")
     assert covers and ctx.platform.has("keyword_filter"), name
-    pages = _pages(path)
+    pages = rendered(path).pages
     assert f"It covers only {covers}" in _text(path, "procedure")
     for doc in pages:
         assert "Switch on the platform's word filter or flagging tool" not in _text(path, doc), doc
@@ -240,7 +225,7 @@ ACCOUNT_TASK = re.compile(r"\borganisation (?:account|device)s?\b|\bdevices and 
 def test_the_organisations_own_accounts_and_devices_are_never_left_to_group_admins(path):
     """Admins of a group may be parents or members: accounts, phones and devices (who has one, what
     it costs, how it is secured) are the trustees' (catalogue owner accounts_lead, documents.yaml)."""
-    for action in _context(path).actions:
+    for action in rendered(path).context.actions:
         if ACCOUNT_TASK.search(action.headline):
             assert action.owner not in ADMIN_ROLES, (action.number, action.headline, action.owner)
 
@@ -253,8 +238,8 @@ def test_where_members_use_other_languages_the_rules_say_how_moderation_and_repo
     """profile.languages (a question of its own, not a note): the house rules say the rules are the
     same in every language and reports are taken in each; the policy statement and (in a space the
     organisation runs) the procedure say how posts in those languages are moderated."""
-    ctx = _context(path)
-    pages = _pages(path)
+    ctx = rendered(path).context
+    pages = rendered(path).pages
     marks = {doc: {r for b in parse(html, doc).blocks for r in b.rules} for doc, html in pages.items()}
     if not ctx.profile.languages:
         assert not any(r.startswith("language-") for rules in marks.values() for r in rules)
@@ -267,5 +252,5 @@ def test_where_members_use_other_languages_the_rules_say_how_moderation_and_repo
 
 
 def test_the_refugee_group_answers_its_languages():
-    ctx = _context(ROOT / "tests" / "scenarios" / "refugee-community-facebook.yaml")
+    ctx = rendered(ROOT / "tests" / "scenarios" / "refugee-community-facebook.yaml").context
     assert ctx.profile.languages == "Arabic, Tigrinya and Farsi"

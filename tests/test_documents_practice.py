@@ -21,7 +21,6 @@ Each check runs over the whole corpus (tests/scenarios and examples) and is show
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 
@@ -38,7 +37,7 @@ from assessor.documents.claims import (
     parse,
     render_pages,
 )
-from tests.corpus import CORPUS, IDS
+from tests.corpus import CORPUS, IDS, rendered
 
 ROOT = Path(__file__).resolve().parent.parent
 YOUNG_CARERS = ROOT / "tests" / "scenarios" / "young-carers-zoom.yaml"
@@ -50,13 +49,6 @@ FORBIDS_ONE_TO_ONE = re.compile(
     r"|never message a child or young person one to one",
     re.I,
 )
-
-
-@functools.cache
-def _rendered(path: Path):
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    return assessment, render_pages(assessment, catalogue), facts(assessment, catalogue)
 
 
 def _render(assessment):
@@ -86,13 +78,14 @@ def _with_profile(path: Path, **changes):
 
 
 def test_the_corpus_has_packs_that_never_record():
-    never = [p.stem for p in CORPUS if _rendered(p)[2].get("profile.session_recording") == "never"]
+    never = [p.stem for p in CORPUS if rendered(p).known.get("profile.session_recording") == "never"]
     assert {"young-carers-zoom", "scouts-teams-video"} <= set(never)
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_no_document_says_when_a_session_may_be_recorded_where_none_is(path):
-    _, pages, known = _rendered(path)
+    pack = rendered(path)
+    pages, known = pack.pages, pack.known
     if known.get("profile.session_recording") != "never":
         pytest.skip("sessions may be recorded")
     said = [
@@ -105,7 +98,8 @@ def test_no_document_says_when_a_session_may_be_recorded_where_none_is(path):
 
 
 def test_recording_on_consent_is_reported_where_sessions_are_never_recorded():
-    _, pages, known = _rendered(YOUNG_CARERS)
+    pack = rendered(YOUNG_CARERS)
+    pages, known = pack.pages, pack.known
     broken = dict(pages)
     broken["staff_code"] = pages["staff_code"].replace(
         "</body>",
@@ -128,7 +122,8 @@ def test_the_same_service_that_records_with_consent_says_so():
 
 
 def test_a_service_with_a_project_phone_describes_it_and_its_safeguards():
-    _, pages, known = _rendered(YOUNG_CARERS)
+    pack = rendered(YOUNG_CARERS)
+    pages, known = pack.pages, pack.known
     assert known.get("profile.one_to_one") == ["project_phone", "call_back", "session_chat"]
     forbids = [f"[{b.doc}] {b.text}" for b in _blocks(pages) if FORBIDS_ONE_TO_ONE.search(b.text)]
     assert not forbids, forbids
@@ -151,7 +146,8 @@ def test_a_service_with_a_project_phone_describes_it_and_its_safeguards():
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_no_pack_forbids_a_channel_it_runs_or_describes_one_it_does_not(path):
-    _, pages, known = _rendered(path)
+    pack = rendered(path)
+    pages, known = pack.pages, pack.known
     assert not _problems(pages, known, "one-to-one channel")
     runs_one = set(known.get("profile.one_to_one") or []) - {"none"}
     rules = {r for b in _blocks(pages) for r in b.rules}
@@ -163,7 +159,8 @@ def test_no_pack_forbids_a_channel_it_runs_or_describes_one_it_does_not(path):
 
 
 def test_a_forbidding_rule_beside_the_channel_is_reported():
-    _, pages, known = _rendered(YOUNG_CARERS)
+    pack = rendered(YOUNG_CARERS)
+    pages, known = pack.pages, pack.known
     broken = dict(pages)
     broken["house_rules_young"] = pages["house_rules_young"].replace(
         "</body>",
@@ -193,7 +190,8 @@ def test_the_channel_follows_the_answer_both_ways():
 
 
 def test_a_channel_the_answers_do_not_report_is_reported():
-    _, pages, known = _rendered(SPORTS_CLUB)
+    pack = rendered(SPORTS_CLUB)
+    pages, known = pack.pages, pack.known
     broken = dict(pages)
     broken["staff_code"] = pages["staff_code"].replace(
         'data-rule="adult-child-dm:forbidden"', 'data-rule="adult-child-dm:sanctioned-only"'
@@ -218,7 +216,8 @@ def test_every_kind_of_incident_has_passages_in_documents_the_packs_hold():
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_each_reported_incident_is_answered_in_the_pack(path):
-    _, pages, known = _rendered(path)
+    pack = rendered(path)
+    pages, known = pack.pages, pack.known
     for kind, entry in incident_passages(known, INCIDENTS, pages):
         assert entry.section in parse(pages[entry.document], entry.document).addresses, (kind, entry)
     assert not _problems(pages, known, "incident")
@@ -236,7 +235,7 @@ def test_any_incident_in_any_pack_is_answered(kind):
 
 
 def test_a_scam_is_answered_with_never_ask_for_money_and_how_to_check():
-    _, pages, _ = _rendered(ROOT / "tests" / "scenarios" / "refugee-community-facebook.yaml")
+    pages = rendered(ROOT / "tests" / "scenarios" / "refugee-community-facebook.yaml").pages
     text = " ".join(b.text for b in parse(pages["house_rules"], "house_rules").blocks)
     assert re.search(
         r"will ever ask you for money, gift cards or any other payment, or your bank details", text
@@ -247,7 +246,8 @@ def test_a_scam_is_answered_with_never_ask_for_money_and_how_to_check():
 
 
 def test_a_missing_passage_is_reported():
-    _, pages, known = _rendered(ROOT / "tests" / "scenarios" / "learning-disability-whatsapp.yaml")
+    pack = rendered(ROOT / "tests" / "scenarios" / "learning-disability-whatsapp.yaml")
+    pages, known = pack.pages, pack.known
     assert "fake_profiles" in known["profile.incidents"]
     broken = dict(pages)
     broken["house_rules"] = pages["house_rules"].replace('data-addresses="check-it-is-us"', "")
@@ -260,7 +260,8 @@ def test_a_missing_passage_is_reported():
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_no_advice_written_for_children_in_a_pack_without_under_18s(path):
-    _, pages, known = _rendered(path)
+    pack = rendered(path)
+    pages, known = pack.pages, pack.known
     if set(known.get("profile.audience") or []) & {"under_13", "age_13_17"}:
         pytest.skip("children take part")
     said = [
@@ -277,7 +278,7 @@ def test_no_advice_written_for_children_in_a_pack_without_under_18s(path):
 
 
 def test_survivors_get_the_signs_of_someone_looking_for_a_member():
-    _, pages, _ = _rendered(ROOT / "tests" / "scenarios" / "survivors-forum.yaml")
+    pages = rendered(ROOT / "tests" / "scenarios" / "survivors-forum.yaml").pages
     signs = [
         b.text for b in parse(pages["procedure"], "procedure").blocks if b.text.startswith("Watch for signs")
     ]
@@ -285,7 +286,7 @@ def test_survivors_get_the_signs_of_someone_looking_for_a_member():
 
 
 def test_children_keep_the_grooming_signs():
-    _, pages, _ = _rendered(SPORTS_CLUB)
+    pages = rendered(SPORTS_CLUB).pages
     signs = [
         b.text for b in parse(pages["procedure"], "procedure").blocks if b.text.startswith("Watch for signs")
     ]
@@ -293,7 +294,8 @@ def test_children_keep_the_grooming_signs():
 
 
 def test_child_advice_in_an_adult_pack_is_reported():
-    _, pages, known = _rendered(ROOT / "tests" / "scenarios" / "mh-peer-forum.yaml")
+    pack = rendered(ROOT / "tests" / "scenarios" / "mh-peer-forum.yaml")
+    pages, known = pack.pages, pack.known
     broken = dict(pages)
     broken["procedure"] = pages["procedure"].replace(
         "</body>", "<p>Watch for a new online friend nobody else knows, and tell a trusted adult.</p></body>"
@@ -304,7 +306,8 @@ def test_child_advice_in_an_adult_pack_is_reported():
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_risk_assessment_says_where_the_pack_answers_each_incident(path):
-    _, pages, known = _rendered(path)
+    pack = rendered(path)
+    pages, known = pack.pages, pack.known
     reported = [k for k in known.get("profile.incidents") or [] if k != "none"]
     text = parse(pages["risk_report"], "risk_report").text
     if not reported:

@@ -16,7 +16,6 @@ sentence it forbids.
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 
@@ -26,17 +25,9 @@ from assessor.assessment import load_assessment
 from assessor.catalogue import default_catalogue
 from assessor.documents import claims
 from assessor.documents.claims import check_pack, facts, parse, render_pages
-from tests.corpus import CORPUS, IDS
+from tests.corpus import CORPUS, IDS, rendered
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@functools.cache
-def _rendered(path: Path):
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    pages = render_pages(assessment, catalogue)
-    return assessment, pages, facts(assessment, catalogue)
 
 
 def _problems(pages, known, about: str):
@@ -56,7 +47,8 @@ def _blocks(pages, doc):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_procedure_says_never_copy_record_where_report_and_remove_access(path):
-    _, pages, known = _rendered(path)
+    pack = rendered(path)
+    pages, known = pack.pages, pack.known
     rule = [
         b
         for b in _blocks(pages, "procedure")
@@ -86,7 +78,8 @@ def test_the_procedure_says_never_copy_record_where_report_and_remove_access(pat
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_no_document_keeps_a_screenshot_without_the_exception(path):
-    _, pages, known = _rendered(path)
+    pack = rendered(path)
+    pages, known = pack.pages, pack.known
     assert not _problems(pages, known, "screenshot or copy as evidence")
     assert not _problems(pages, known, "child-images:never-copy")
     for doc, html in pages.items():
@@ -140,7 +133,8 @@ MONEY = ("money", "gift card", "payment", "bank details")
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_every_never_ask_list_includes_money(path):
-    _, pages, known = _rendered(path)
+    pack = rendered(path)
+    pages, known = pack.pages, pack.known
     assert not _problems(pages, known, "never ask for")
     for doc, html in pages.items():
         for block in parse(html, doc).blocks:
@@ -181,11 +175,11 @@ def _by_agreement(known) -> bool:
 
 
 def test_the_agreement_follows_the_answers():
-    flagged = {p.stem for p in CORPUS if _by_agreement(_rendered(p)[2])}
+    flagged = {p.stem for p in CORPUS if _by_agreement(rendered(p).known)}
     assert flagged == AGREEMENT_PACKS
     # the LGBTQ+ server's answer (parents_informed not applicable: members not out at home) is enough
     # on its own; so is the community
-    _, _, known = _rendered(ROOT / "tests" / "scenarios" / "lgbtq-youth-discord.yaml")
+    known = rendered(ROOT / "tests" / "scenarios" / "lgbtq-youth-discord.yaml").known
     assert _by_agreement({**known, "profile.community_focus": ["general"]})
     assert _by_agreement({**known, "safety_information.parents_informed": "in_place"})
     assert not _by_agreement(
@@ -209,7 +203,8 @@ def _parent_steps(pages):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_every_parent_step_follows_the_agreement_answer(path):
-    _, pages, known = _rendered(path)
+    pack = rendered(path)
+    pages, known = pack.pages, pack.known
     assert not _problems(pages, known, "agreement")
     steps = list(_parent_steps(pages))
     if _by_agreement(known):

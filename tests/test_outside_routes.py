@@ -14,21 +14,16 @@ Rules, each shown to fail on a pack built to break it:
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 
 import pytest
 from markupsafe import escape
 
-from assessor.assessment import load_assessment
-from assessor.catalogue import default_catalogue
 from assessor.contacts import NATIONS
-from assessor.documents.claims import parse, render_pages
+from assessor.documents.claims import parse
+from tests.corpus import CORPUS, IDS, rendered
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = sorted(
-    p for p in (ROOT / "tests" / "scenarios").glob("*.yaml") if p.stem != "expectations"
-) + sorted((ROOT / "examples").glob("*.yaml"))
 HIGH_CONCERNS = {"suicide_self_harm", "urged_self_harm"}
 # Words in the level's own text that show the concern is really there, not only in the attribute.
 CONCERN_WORDS = {
@@ -39,17 +34,9 @@ CONCERN_WORDS = {
 }
 
 
-@cache
-def _pages(path: Path):
-    """The assessment and the HTML of each document of a corpus pack (rendered once per run)."""
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    return assessment, render_pages(assessment, catalogue)
-
-
 def _pack(path: Path):
-    assessment, pages = _pages(path)
-    return assessment, pages["procedure"]
+    pack = rendered(path)
+    return pack.assessment, pack.pages["procedure"]
 
 
 def _levels(html: str) -> dict[str, tuple[set[str], str]]:
@@ -126,7 +113,7 @@ def outside_route_problems(catalogue, assessment, html: str) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_every_pack_has_the_levels_and_outside_routes(path, catalogue):
     assessment, html = _pack(path)
     assert outside_route_problems(catalogue, assessment, html) == []
@@ -203,7 +190,7 @@ def sector_problems(catalogue, assessment, html: str) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_a_national_bodys_route_only_where_the_organisation_belongs_to_it(path, catalogue):
     assessment, html = _pack(path)
     assert sector_problems(catalogue, assessment, html) == []
@@ -255,17 +242,20 @@ def papyrus_problems(assessment, pages: dict[str, str]) -> list[str]:
     return []
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_members_get_papyrus_after_bullying_or_distressing_content(path):
-    assessment, pages = _pages(path)
+    pack = rendered(path)
+    assessment, pages = pack.assessment, pack.pages
     assert papyrus_problems(assessment, pages) == []
 
 
 def test_the_papyrus_rule_can_fail():
-    assessment, pages = _pages(ROOT / "tests" / "scenarios" / "anon-qa-app-audit.yaml")
+    pack = rendered(ROOT / "tests" / "scenarios" / "anon-qa-app-audit.yaml")
+    assessment, pages = pack.assessment, pack.pages
     assert "behaviour" in assessment.profile["incidents"]
     broken = {d: html.replace("PAPYRUS", "a helpline") for d, html in pages.items()}
     assert papyrus_problems(assessment, broken)
-    assessment, pages = _pages(ROOT / "tests" / "scenarios" / "sports-club-whatsapp.yaml")
+    pack = rendered(ROOT / "tests" / "scenarios" / "sports-club-whatsapp.yaml")
+    assessment, pages = pack.assessment, pack.pages
     broken = {d: html.replace("</body>", "<p>PAPYRUS</p></body>") for d, html in pages.items()}
     assert papyrus_problems(assessment, broken)

@@ -18,14 +18,11 @@ from pathlib import Path
 import pytest
 
 from assessor.assessment import load_assessment
-from assessor.catalogue import default_catalogue
 from assessor.contacts import NATIONS
 from assessor.documents.claims import parse, render_pages
+from tests.corpus import CORPUS, IDS, rendered
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = sorted(
-    p for p in (ROOT / "tests" / "scenarios").glob("*.yaml") if p.stem != "expectations"
-) + sorted((ROOT / "examples").glob("*.yaml"))
 ROUTE_KINDS = (
     "allegations",
     "child_protection",
@@ -39,12 +36,10 @@ RANDOM_PAIRING_ALERT = "random-pairing video chat"
 
 @cache
 def _pack(path: Path) -> tuple[str, dict[str, str]]:
-    """The nation and the text of each document of a corpus pack (rendered once per test run)."""
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    pages = render_pages(assessment, catalogue)
-    nation = assessment.profile.get("nation") or "england"
-    return nation, {doc: html + "\n" + parse(html, doc).text for doc, html in pages.items()}
+    """The nation, and the HTML and text of each document of a corpus pack (tests.corpus.rendered)."""
+    pack = rendered(path)
+    nation = pack.assessment.profile.get("nation") or "england"
+    return nation, {doc: html + "\n" + pack.texts[doc] for doc, html in pack.pages.items()}
 
 
 def _route_strings(catalogue, nation: str) -> set[str]:
@@ -95,7 +90,7 @@ def route_problems(catalogue, nation: str, docs: dict[str, str]) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_a_pack_names_only_its_own_nations_routes_and_sources(path, catalogue):
     nation, docs = _pack(path)
     assert not route_problems(catalogue, nation, docs)
@@ -141,7 +136,7 @@ def test_every_route_and_record_period_has_a_source_and_date(catalogue):
 # -- whistleblowing ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_child_protection_whistleblowing_line_only_where_children_take_part(path, catalogue):
     assessment = load_assessment(path, catalogue)
     _, docs = _pack(path)
@@ -161,7 +156,7 @@ def _alert_applies(profile: dict) -> bool:
     return "random_pairing" in features or "signup_required" not in features
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_random_pairing_alert_is_cited_only_where_it_applies(path, catalogue):
     assessment = load_assessment(path, catalogue)
     _, docs = _pack(path)

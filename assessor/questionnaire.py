@@ -512,6 +512,20 @@ class Phasing(Strict):
             "and {weeks} (the length of a phase) are filled in."
         )
     )
+    explain_sign_off: str | None = Field(
+        None,
+        description=(
+            "Added to `explain` when any action adopting a pack document is due at sign-off: those "
+            "are not phased, so the phase limit does not count them. {n} is how many (reading r8, AQ 5)."
+        ),
+    )
+    explain_review: str | None = Field(
+        None,
+        description=(
+            "Added to `explain` when any action is due by the next review because its phase would end "
+            "later: the limit cannot hold for them. {n} is how many (reading r8, AQ 5)."
+        ),
+    )
     by_review: str = Field(
         "Before the next review",
         description=(

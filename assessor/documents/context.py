@@ -975,7 +975,15 @@ def _phasing_note(catalogue: Catalogue, actions: tuple[Commitment, ...]) -> str:
     phasing = catalogue.meta.scoring.phasing
     if phasing is None or not any(a.phase > 1 for a in actions):
         return ""
-    return phasing.explain.format(at_most=phasing.at_most, weeks=phasing.every_days // 7)
+    note = phasing.explain.format(at_most=phasing.at_most, weeks=phasing.every_days // 7)
+    # The limit counts only the phased actions: say how many are due at sign-off or by the review
+    # instead, so that the sentence is true of the plan it heads (reading r8, AQ 5).
+    sign_off = phasing.pack_due.format(weeks=phasing.every_days // 7)
+    counts = (
+        (phasing.explain_sign_off, sum(a.due_window == sign_off for a in actions if not a.immediate)),
+        (phasing.explain_review, sum(a.due_window == phasing.by_review for a in actions if not a.immediate)),
+    )
+    return note + "".join(" " + text.format(n=n) for text, n in counts if text and n)
 
 
 # Pack documents named by a plural noun ("the house rules"), which take "they".

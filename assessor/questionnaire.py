@@ -127,7 +127,10 @@ class Action(Strict):
     )
     immediate: bool = Field(
         False,
-        description="The gap is a danger now: when critical, the action is due at once even in a running community.",
+        description=(
+            "The gap is a danger now: when critical, the action is due at once even in a running community; "
+            "as the first answer to an incident (`answers_incident`) it ranks before the other answers."
+        ),
     )
     platform: list[PlatformVariant] = Field(
         default_factory=list,

@@ -1105,7 +1105,10 @@ def _plan(
                 else ""
             )
             feats = (
-                1 if answers else 0,  # answers_incident: the first answer to an incident this year
+                # answers_incident: the first answer to an incident this year; of those, one that
+                # works at once (`immediate`: a warning that stops the same trick) before a session
+                # or guide that takes longer (reading r8, RF 2).
+                (1 + immediate if answers else 0),
                 -harm_tier.get(cls, n_classes),  # harm_class, in the lead's order (`harm_order`)
                 1 if key else 0,  # key_missing: a missing key control
                 1 if status else 0,  # key: a key control, missing or only partly in place

@@ -169,7 +169,8 @@ def test_a_long_plan_is_phased_and_says_so(catalogue):
     _, _, result = scored(path)
     assert any(a.phase > 1 for a in result.actions)
     report = rendered(path).texts["risk_report"]
-    assert "later ones are due in later phases" in report
+    phasing = catalogue.meta.scoring.phasing
+    assert phasing.explain.format(at_most=phasing.at_most, weeks=phasing.every_days // 7) in report
     assert "Phase 2: within 12 weeks" in report
 
 

@@ -3,6 +3,10 @@
 - The phasing sentence is true of the plan it heads (AQ 5): no more than `at_most` phased actions
   fall due in any one phase, and the actions due at sign-off or by the review instead are counted
   as printed.
+- Of the answers to this year's incident, one that works at once (a warning that stops the same
+  trick) comes first (RF 2: a catfishing session came before "we never charge").
+- After a fake profile or scam, checking who joins is a first answer: as urgent as the plan's
+  first action wherever joiners are not checked (RF 3: the fake adviser came in unchecked).
 
 Checked on every scenario and example.
 """
@@ -12,36 +16,22 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from functools import cache
 
 import pytest
 
-from assessor.assessment import load_assessment
-from assessor.catalogue import default_catalogue
-from assessor.documents.claims import parse, render_pages
-from assessor.documents.context import build_context
-from assessor.scoring import score
-from tests.corpus import CORPUS, IDS
+from tests.corpus import CORPUS, IDS, rendered
+from tests.corpus import scored as _scored
 
 
-@cache
-def _scored(path):
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    return catalogue, assessment, score(assessment, catalogue)
-
-
-@cache
 def _report(path):
-    catalogue, assessment, _ = _scored(path)
-    return parse(render_pages(assessment, catalogue)["risk_report"]).text
+    return rendered(path).texts["risk_report"]
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_phasing_sentence_is_true_of_the_printed_plan(path):
     catalogue, assessment, _ = _scored(path)
     phasing = catalogue.meta.scoring.phasing
-    rows = [a for a in build_context(assessment, catalogue).actions if not a.immediate]
+    rows = [a for a in rendered(path).context.actions if not a.immediate]
     sign_off = phasing.pack_due.format(weeks=phasing.every_days // 7)
     apart = {sign_off: phasing.explain_sign_off, phasing.by_review: phasing.explain_review}
     phased = Counter(
@@ -62,3 +52,52 @@ def test_the_phasing_sentence_is_true_of_the_printed_plan(path):
         else:
             pattern = re.escape(text).replace(re.escape("{n}"), r"\d+")
             assert not re.search(pattern, report), (path.stem, window)
+
+
+def _answers(catalogue, assessment, action):
+    """The incident kinds recorded this year that this planned action is a first answer to."""
+    incidents = set(assessment.profile.get("incidents") or ()) - {"none"}
+    kinds = set()
+    for qid in action.sources:
+        q = catalogue.index.get(qid)
+        if q is not None:
+            kinds |= incidents & set(q.answers_incident)
+    return kinds
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_an_answer_to_the_incident_that_works_at_once_comes_first(path):
+    catalogue, assessment, result = _scored(path)
+    answering = [a for a in result.actions if _answers(catalogue, assessment, a)]
+    at_once = [
+        a for a in answering if catalogue.actions.get(a.id) is not None and catalogue.actions[a.id].immediate
+    ]
+    at_once += [
+        a
+        for a in answering
+        if any(
+            (action := catalogue.action_for(catalogue.index[q])) is not None and action.immediate
+            for q in a.sources
+            if q in catalogue.index
+        )
+    ]
+    if not at_once:
+        return
+    first = answering[0]
+    assert first in at_once, (path.stem, [a.id for a in answering])
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_after_a_scam_checking_joiners_is_as_urgent_as_the_first_action(path):
+    _, assessment, result = _scored(path)
+    if "fake_profiles" not in (assessment.profile.get("incidents") or ()):
+        return
+    closing = [a for a in result.actions if "fake_profiles.join_checks" in a.sources]
+    if not closing:
+        return
+    assert closing[0].priority == result.actions[0].priority, (
+        path.stem,
+        closing[0].id,
+        closing[0].priority,
+        result.actions[0].priority,
+    )

@@ -79,7 +79,11 @@ class Route(_Strict):
         None,
         description=(
             "sector_routes only: how the national body asks adults to contact its young members, as a "
-            "sentence printed in the staff code where under-18s take part. Leave out where not confirmed."
+            "sentence printed in the staff code where under-18s take part. Write {condition} after each "
+            "step that brings in a parent or carer (the documents add the confidentiality condition, or "
+            "the young person's agreement where the pack asks for it), and {until_appointed} after the "
+            "body's own safeguarding role (the documents add who acts until one is appointed). Never "
+            "'copied in'. Leave out where not confirmed."
         ),
     )
     contact_rule_source: str | None = Field(None, description="Where the contact rule was checked.")

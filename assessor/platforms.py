@@ -165,6 +165,16 @@ class Platform(_Strict):
             "exists (Facebook groups: private and visible, or private and hidden)."
         ),
     )
+    page_first_contact: str | None = Field(
+        None,
+        description=(
+            "Where staff act through personal profiles (tools.staff_accounts false): when the "
+            "organisation's own page can message one member privately, as a clause that follows "
+            "'its page can message a member privately only' (Facebook: after they have messaged the "
+            "page). The staff code then asks the member to message the page first."
+        ),
+        max_length=160,
+    )
     server_report_tool: bool | None = Field(
         None,
         description=(

@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from assessor.assessment import Assessment, Organisation, Person, SignOff, Status, Version
@@ -459,6 +459,7 @@ class DocumentContext:
     priority_labels: dict[str, str]
     reduction: dict[str, int]  # the most that full safeguards lower likelihood and impact
     choices: dict[str, str]  # question id -> each answer held as one string (a choice, a control, text)
+    selections: dict[str, tuple[str, ...]] = field(default_factory=dict)  # multi-choice answers
     # Each incident reported since the last review: (kind, label, documents.yaml ``incidents`` entries),
     # so that the risk assessment says where the pack answers it.
     incidents: tuple[tuple[str, str, tuple[Any, ...]], ...] = ()
@@ -468,6 +469,10 @@ class DocumentContext:
     def answer(self, question_id: str) -> str:
         """The chosen value of a single-choice or control question, or "" when unanswered."""
         return self.choices.get(question_id, "")
+
+    def selected(self, question_id: str) -> tuple[str, ...]:
+        """The values chosen for a multi-choice question, or () when unanswered."""
+        return self.selections.get(question_id, ())
 
     def in_place(self, question_id: str) -> bool:
         """Whether a control is answered "in place": only then may a document say it exists."""
@@ -1233,6 +1238,11 @@ def build_context(
         priority_labels={k.value: rule.label for k, rule in catalogue.meta.scoring.priorities.items()},
         reduction=dict(catalogue.meta.scoring.reduction),
         choices=choices,
+        selections={
+            qid: tuple(str(v) for v in a.value)
+            for qid, a in assessment.answers.items()
+            if isinstance(a.value, list | tuple)
+        },
         incidents=tuple(
             (
                 kind,

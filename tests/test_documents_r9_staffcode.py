@@ -1,0 +1,166 @@
+"""Reading r8, the staff and volunteer code of conduct (issue 10), over the whole corpus
+(tests/corpus.py) and over variants of it. Each rule is driven by the answers, the profile, the
+contacts data or the platform registry, never by a scenario:
+
+* a national body's rule on contacting young members (contacts.yaml sector_routes contact_rule) is
+  printed where under-18s take part, with the confidentiality condition (or the young person's
+  agreement) on every step that brings in a parent or carer, with who acts until the body's own
+  safeguarding role is filled, never "copied in"; and the code's other ways of talking with young
+  people (the accounts interim, group conversations) apply only within it (SC 3);
+* a worry about a young person's safety that reaches a member of staff privately is never answered in
+  a group or passed to the family by them: the lead replies by a route the answers give (AQ 7);
+* a pack the trustees have not approved proposes its actions; it has not committed to them (AQ 10);
+* "nothing you would not be happy for ... to read" names the manager and the lead, never a parent:
+  in many communities a proper conversation must not reach home (LG 7);
+* where staff act through personal profiles and the page can message a member only after they
+  have written to it (platforms.yaml page_first_contact), the code asks the member to write first
+  instead of promising a contact the platform does not allow (RF 8).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from functools import cache
+
+import pytest
+
+from assessor import lifecycle as lc
+from assessor.assessment import load_assessment
+from assessor.catalogue import default_catalogue
+from assessor.documents.claims import check_assessment, parse, render_pages
+from assessor.documents.context import build_context
+from tests.corpus import CORPUS, IDS
+
+DAY = dt.date(2026, 11, 30)
+
+
+@cache
+def _catalogue():
+    return default_catalogue()
+
+
+def _variant(path, **profile):
+    assessment = load_assessment(path, _catalogue())
+    if profile:
+        assessment = copy.deepcopy(assessment)
+        assessment.profile.update(profile)
+    return assessment
+
+
+@cache
+def _pack(path, football=False):
+    assessment = _variant(path, **({"sector": "football", "nation": "england"} if football else {}))
+    pages = render_pages(assessment, _catalogue())
+    return assessment, build_context(assessment, _catalogue()), {k: parse(v, k) for k, v in pages.items()}
+
+
+def _blocks(parsed, doc, pattern):
+    return [b.text for b in parsed[doc].blocks if re.search(pattern, b.text)] if doc in parsed else []
+
+
+@pytest.mark.parametrize("football", [False, True], ids=["as-is", "football"])
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_national_bodys_contact_rule_is_stated_whole_and_comes_first(path, football):
+    assessment, context, parsed = _pack(path, football)
+    if "staff_code" not in parsed:
+        return
+    sector = context.contacts.sector
+    wanted = bool(context.flags.under_18 and sector and sector.contact_rule)
+    staff = parsed["staff_code"].text
+    assert ("This rule comes first" in staff) == wanted, path.stem
+    if not wanted:
+        return
+    assert sector.contact_rule_source, path.stem
+    opening = sector.contact_rule.split("{", 1)[0].strip()
+    rules = _blocks(parsed, "staff_code", re.escape(opening))
+    assert len(rules) == 1, (path.stem, rules)
+    rule = rules[0]
+    assert "{" not in rule and "copied in" not in rule, rule
+    assert "comes first" in rule, rule
+    # every clause that brings in a parent or carer carries its condition
+    condition = "agrees" if context.flags.parents_by_agreement else "would put the young person at risk"
+    for m in re.finditer(r"parents or carers|parent’s or carer’s consent", rule):
+        clause = rule[m.start() :].split(")", 1)[0]
+        assert condition in clause, (path.stem, clause)
+    # the body's own safeguarding role: who acts until it is filled
+    if context.flags.no_lead:
+        assert "until one is appointed" in rule, rule
+    # the accounts interim does not send staff to post to young members against the rule
+    assert "post to them only in" not in staff, path.stem
+    for text in _blocks(parsed, "staff_code", r"Until it has set one up for you"):
+        assert "national body’s rule" in text, text
+    if football:
+        problems = [p for p in check_assessment(assessment, _catalogue()) if p.doc == "staff_code"]
+        assert not problems, problems
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_worry_sent_privately_is_never_answered_in_a_group_or_through_the_family(path):
+    _, context, parsed = _pack(path)
+    if not context.flags.under_18 or "staff_code" not in parsed:
+        return
+    rules = _blocks(parsed, "staff_code", r"If a young person messages you privately")
+    assert rules, path.stem
+    for text in rules:
+        reply = text.split("If a young person messages you privately", 1)[1]
+        assert "Never answer a worry about their safety in a group" in reply, (path.stem, text)
+        assert "pass it to their family yourself" in reply, text
+        lead = "chair of trustees" if context.flags.no_lead else "designated safeguarding lead"
+        assert re.search(lead + r" at once, who replies (by|through) ", reply), text
+        assert "logs the contact" in reply, text
+        if not context.flags.one_to_one and "email" in context.selected("disclosure.contact_routes"):
+            assert "by an email that also goes to a second member of staff" in reply, text
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_an_unapproved_pack_proposes_its_actions(path):
+    _, context, parsed = _pack(path)
+    approved = context.status == "approved" and not context.flags.audit_undecided
+    for doc in ("staff_code", "procedure"):
+        if doc not in parsed:
+            continue
+        text = parsed[doc].text
+        if approved:
+            assert "proposes these actions" not in text, (path.stem, doc)
+        else:
+            assert "has committed to these actions" not in text, (path.stem, doc)
+            if "these actions" in text:
+                assert "proposes these actions, for the trustees to" in text, (path.stem, doc)
+
+
+def test_an_approved_pack_has_committed():
+    """The other half of the rule, on one pack marked approved (the corpus holds drafts only)."""
+    path = next(p for p in CORPUS if p.stem == "sports-club-whatsapp")
+    assessment = load_assessment(path, _catalogue())
+    assessment = lc.submit(assessment, by="A Volunteer", role=lc.EDITOR, on=DAY)
+    assessment = lc.review(assessment, by="A Lead", role=lc.LEAD, on=DAY)
+    assessment = lc.approve(
+        assessment, approvers=[("A Chair", "Chair of trustees")], minute="TM 1", role=lc.TRUSTEE, on=DAY
+    )
+    staff = parse(render_pages(assessment, _catalogue())["staff_code"], "staff_code").text
+    assert "The organisation has committed to these actions" in staff
+    assert "proposes these actions" not in staff
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_reading_test_never_names_a_parent(path):
+    _, _, parsed = _pack(path)
+    for text in _blocks(parsed, "staff_code", r"happy for"):
+        sentence = text.split("nothing you would not be happy for", 1)[-1].split(".")[0]
+        assert "parent" not in sentence, (path.stem, text)
+        assert "your manager" in sentence, (path.stem, text)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_contact_through_the_page_is_one_the_platform_allows(path):
+    _, context, parsed = _pack(path)
+    if not (context.platform and context.platform.lacks("staff_accounts")) or "staff_code" not in parsed:
+        return
+    for text in _blocks(parsed, "staff_code", r"contact a member on their own"):
+        assert "its page, phone or email" not in text or not context.platform.page_first_contact, text
+        if context.platform.page_first_contact:
+            assert context.platform.page_first_contact in text, text
+            assert "to message the page" in text, text
+            assert "only where they have given" in text, text

@@ -27,33 +27,22 @@ from functools import cache
 import pytest
 
 from assessor import lifecycle as lc
-from assessor.assessment import load_assessment
-from assessor.catalogue import default_catalogue
-from assessor.documents.claims import check_assessment, parse, render_pages
+from assessor.documents.claims import check_assessment
 from assessor.documents.context import build_context
-from tests.corpus import CORPUS, IDS
+from tests.corpus import CORPUS, IDS, parse_pages, rendered
 
 DAY = dt.date(2026, 11, 30)
 
 
 @cache
-def _catalogue():
-    return default_catalogue()
-
-
-def _variant(path, **profile):
-    assessment = load_assessment(path, _catalogue())
-    if profile:
-        assessment = copy.deepcopy(assessment)
-        assessment.profile.update(profile)
-    return assessment
-
-
-@cache
 def _pack(path, football=False):
-    assessment = _variant(path, **({"sector": "football", "nation": "england"} if football else {}))
-    pages = render_pages(assessment, _catalogue())
-    return assessment, build_context(assessment, _catalogue()), {k: parse(v, k) for k, v in pages.items()}
+    """(assessment, context, parsed pages): the shared corpus render, or a football variant of it."""
+    pack = rendered(path)
+    if not football:
+        return pack.assessment, pack.context, pack.parsed
+    variant = copy.deepcopy(pack.assessment)
+    variant.profile.update(sector="football", nation="england")
+    return variant, build_context(variant, pack.catalogue), parse_pages(variant, pack.catalogue)
 
 
 def _blocks(parsed, doc, pattern):
@@ -92,7 +81,9 @@ def test_a_national_bodys_contact_rule_is_stated_whole_and_comes_first(path, foo
     for text in _blocks(parsed, "staff_code", r"Until it has set one up for you"):
         assert "national body’s rule" in text, text
     if football:
-        problems = [p for p in check_assessment(assessment, _catalogue()) if p.doc == "staff_code"]
+        problems = [
+            p for p in check_assessment(assessment, rendered(path).catalogue) if p.doc == "staff_code"
+        ]
         assert not problems, problems
 
 
@@ -132,14 +123,13 @@ def test_an_unapproved_pack_proposes_its_actions(path):
 
 def test_an_approved_pack_has_committed():
     """The other half of the rule, on one pack marked approved (the corpus holds drafts only)."""
-    path = next(p for p in CORPUS if p.stem == "sports-club-whatsapp")
-    assessment = load_assessment(path, _catalogue())
-    assessment = lc.submit(assessment, by="A Volunteer", role=lc.EDITOR, on=DAY)
+    pack = rendered(next(p for p in CORPUS if p.stem == "sports-club-whatsapp"))
+    assessment = lc.submit(copy.deepcopy(pack.assessment), by="A Volunteer", role=lc.EDITOR, on=DAY)
     assessment = lc.review(assessment, by="A Lead", role=lc.LEAD, on=DAY)
     assessment = lc.approve(
         assessment, approvers=[("A Chair", "Chair of trustees")], minute="TM 1", role=lc.TRUSTEE, on=DAY
     )
-    staff = parse(render_pages(assessment, _catalogue())["staff_code"], "staff_code").text
+    staff = parse_pages(assessment, pack.catalogue)["staff_code"].text
     assert "The organisation has committed to these actions" in staff
     assert "proposes these actions" not in staff
 

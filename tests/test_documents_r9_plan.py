@@ -7,6 +7,8 @@
   trick) comes first (RF 2: a catfishing session came before "we never charge").
 - After a fake profile or scam, checking who joins is a first answer: as urgent as the plan's
   first action wherever joiners are not checked (RF 3: the fake adviser came in unchecked).
+- With set hours of cover, the plan never says to cut the hours: it opens the space (or private
+  messages) only while someone is on duty, or has reports reach the lead as they arrive (GC 2).
 
 Checked on every scenario and example.
 """
@@ -101,3 +103,20 @@ def test_after_a_scam_checking_joiners_is_as_urgent_as_the_first_action(path):
         closing[0].priority,
         result.actions[0].priority,
     )
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_short_cover_opens_the_space_with_someone_on_duty_not_fewer_hours(path):
+    _, assessment, result = _scored(path)
+    if assessment.profile.get("moderation_cover") not in ("daily_set", "some_days"):
+        return
+    cut = [a.id for a in result.actions if "reduce them" in a.text]
+    assert not cut, (path.stem, cut)
+    for a in result.actions:
+        if "moderation.enough_people" in a.sources:
+            assert "only while a moderator is on" in a.text and "as they arrive" in a.text, (
+                path.stem,
+                a.text,
+            )
+    report = _report(path)
+    assert "reduce them and say so" not in report, path.stem

@@ -73,6 +73,10 @@ def test_a_national_bodys_contact_rule_is_stated_whole_and_comes_first(path, foo
     for m in re.finditer(r"parents or carers|parent’s or carer’s consent", rule):
         clause = rule[m.start() :].split(")", 1)[0]
         assert condition in clause, (path.stem, clause)
+    # where the parent cannot be brought in, the lead decides, never the member of staff
+    assert "decides how to reach the young person, with another adult aware" in rule, rule
+    if context.flags.parents_by_agreement:
+        assert "Where the young person does not agree, or a parent" in rule, rule
     # the body's own safeguarding role: who acts until it is filled
     if context.flags.no_lead:
         assert "until one is appointed" in rule, rule

@@ -310,37 +310,83 @@ def _luminance(rgb):
 def focus_rings(page, pad: int = 8) -> list[tuple[str, int, float]]:
     """Focus each interactive element in turn (after a key press, so focus is shown as for the
     keyboard) and photograph the box around it focused and not. The ring is the pixels whose
-    colour focus changed by a contrast of 3:1 or more. Returns (element, ring pixels, perimeter)."""
+    colour focus changed by a contrast of 3:1 or more. Returns (element, ring pixels, perimeter).
+
+    Streamlit greys out ("stale") what it is redrawing while a run is in progress, which dims a
+    ring photographed then. Each photograph waits until the page is idle, and an element whose
+    ring comes out short is measured again (up to three times) once the page is idle: a ring
+    that is really missing or faint stays short every time."""
+    page.keyboard.press("Tab")  # the last input is the keyboard: focus() now shows :focus-visible
+    count = page.evaluate(_FOCUSABLE)
+    out = []
+    for i in range(count):
+        measured = None
+        for _ in range(3):
+            measured = _ring(page, i, pad)
+            if measured is None or measured[1] >= 2 * measured[2]:
+                break
+            wait_idle(page)
+        if measured is not None:
+            out.append(measured)
+    return out
+
+
+def _ring(page, i: int, pad: int) -> tuple[str, int, float] | None:
+    """One measurement of element ``i``'s focus ring (see ``focus_rings``); None if it is gone or
+    does not take focus."""
     import numpy as np
     from PIL import Image
 
-    page.keyboard.press("Tab")  # the last input is the keyboard: focus() now shows :focus-visible
-    count = page.evaluate(_FOCUSABLE)
     width, height = page.viewport_size["width"], page.viewport_size["height"]
-    out = []
-    for i in range(count):
-        for _ in range(3):  # again if a redraw (a rerun) took the focus away meanwhile
-            box = page.evaluate(_FOCUS, i)
-            if box is None or not box["focused"]:
-                break
-            assert box["visible"], f"{box['what']} is focused without :focus-visible"
-            x0, y0 = max(0, int(box["x"]) - pad), max(0, int(box["y"]) - pad)
-            x1 = min(width, int(box["x"] + box["w"]) + pad + 1)
-            y1 = min(height, int(box["y"] + box["h"]) + pad + 1)
-            clip = {"x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0}
-            shot_on = page.screenshot(clip=clip, animations="disabled")
-            if page.evaluate("(i) => document.activeElement === window.__stops[i]", i):
-                break
+    # A date field opens its calendar when focused. A real Tab out of the field closes it, but
+    # blur() leaves it open over what lies below (the next fields and buttons): close it with
+    # Escape, as a keyboard user can.
+    for _ in range(3):
+        if not page.locator('[data-testid="stDateInputCalendar"]').count():
+            break
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(200)
+    for _ in range(3):  # again if a redraw (a rerun) took the focus away meanwhile
+        box = page.evaluate(_FOCUS, i)
         if box is None or not box["focused"]:
-            continue
-        page.evaluate("(i) => window.__stops[i].blur()", i)
-        shot_off = page.screenshot(clip=clip, animations="disabled")
-        on = np.asarray(Image.open(io.BytesIO(shot_on)).convert("RGB"))
-        off = np.asarray(Image.open(io.BytesIO(shot_off)).convert("RGB"))
-        a, b = _luminance(on), _luminance(off)
-        ratio = (np.maximum(a, b) + 0.05) / (np.minimum(a, b) + 0.05)
-        out.append((box["what"], int((ratio >= 3).sum()), 2 * (box["w"] + box["h"])))
-    return out
+            return None
+        # Late drawing (an icon font, an element finishing its run) can still move the page: wait
+        # until the element has kept its place for 100 ms, then measure where it is now.
+        page.wait_for_function(_STILL, arg=i, polling=100, timeout=10_000)
+        page.wait_for_function(_IDLE, timeout=30_000)
+        box = page.evaluate(_FOCUS, i)
+        if box is None or not box["focused"]:
+            return None
+        assert box["visible"], f"{box['what']} is focused without :focus-visible"
+        x0, y0 = max(0, int(box["x"]) - pad), max(0, int(box["y"]) - pad)
+        x1 = min(width, int(box["x"] + box["w"]) + pad + 1)
+        y1 = min(height, int(box["y"] + box["h"]) + pad + 1)
+        clip = {"x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0}
+        shot_on = page.screenshot(clip=clip, animations="disabled")
+        if page.evaluate("(i) => document.activeElement === window.__stops[i]", i):
+            break
+    page.evaluate("(i) => window.__stops[i].blur()", i)
+    page.wait_for_function(_IDLE, timeout=30_000)
+    shot_off = page.screenshot(clip=clip, animations="disabled")
+    on = np.asarray(Image.open(io.BytesIO(shot_on)).convert("RGB"))
+    off = np.asarray(Image.open(io.BytesIO(shot_off)).convert("RGB"))
+    a, b = _luminance(on), _luminance(off)
+    ratio = (np.maximum(a, b) + 0.05) / (np.minimum(a, b) + 0.05)
+    return box["what"], int((ratio >= 3).sum()), 2 * (box["w"] + box["h"])
+
+
+# Element i is where it was at the last poll.
+_STILL = """(i) => {
+  const e = window.__stops[i];
+  if (!e || !e.isConnected) return true;
+  const r = e.getBoundingClientRect(), now = [r.x, r.y, r.width, r.height].join();
+  const same = window.__still === now;
+  window.__still = now;
+  return same;
+}"""
+# Nothing greyed out as stale and no run in progress.
+_IDLE = """() => !document.querySelector('[data-stale="true"]') && !((document.querySelector(
+  '[data-testid="stStatusWidget"]') || {}).innerText || '').includes('Running')"""
 
 
 def test_every_interactive_element_shows_a_focus_ring_of_3_to_1(browser, tmp_path):

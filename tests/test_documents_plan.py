@@ -21,12 +21,10 @@ from assessor.assessment import load_assessment
 from assessor.documents.claims import check_pack, facts, parse, platform_names, render_pages
 from assessor.documents.context import build_context
 from assessor.scoring import score
+from tests.corpus import CORPUS, IDS, rendered
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-CORPUS = sorted(p for p in SCENARIOS.glob("*.yaml") if p.stem != "expectations") + sorted(
-    EXAMPLES.glob("*.yaml")
-)
 # Owner roles of the catalogue that an organisation may well not have: never printed as owners.
 INVENTED = (
     "Online community manager",
@@ -83,10 +81,9 @@ def test_owners_without_the_mapping_name_roles_nobody_has(catalogue, monkeypatch
     assert any(role in b for b in bad for role in INVENTED), bad
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_no_invented_role_is_printed_as_an_owner(path, catalogue):
-    assessment = load_assessment(path, catalogue)
-    page = parse(render_pages(assessment, catalogue)["risk_report"], "risk_report")
+    page = parse(rendered(path).pages["risk_report"], "risk_report")
     owners = {b.text for b in page.blocks if b.tag == "td"} | {
         m.group(1) for b in page.blocks for m in [re.search(r"\(([^;()]+);", b.text)] if m
     }
@@ -201,10 +198,11 @@ def test_private_contact_contradicting_the_staff_rule_is_reported(catalogue):
 # -- page 1 follows the stage; no source dated after the issue date -----------------------------
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_page_one_follows_the_stage(path, catalogue):
-    assessment = load_assessment(path, catalogue)
-    text = parse(render_pages(assessment, catalogue)["risk_report"]).text
+    pack = rendered(path)
+    assessment = pack.assessment
+    text = parse(pack.pages["risk_report"]).text
     page_one = text.split("1. The organisation and platform")[0]
     assert "not yet running" not in page_one
     planned = (
@@ -253,10 +251,11 @@ def test_a_role_the_organisation_may_not_have_is_reported_in_prose(catalogue):
     assert any("a role the organisation may not have: 'moderation lead'" in p.message for p in problems)
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_no_blanket_police_promise_or_false_guidance_tracing(path, catalogue):
-    assessment = load_assessment(path, catalogue)
-    text = " ".join(parse(html).text for html in render_pages(assessment, catalogue).values())
+    pack = rendered(path)
+    assessment = pack.assessment
+    text = " ".join(parse(html).text for html in pack.pages.values())
     assert "where the law may have been broken" not in text.lower()
     assert "appendix traces each commitment" not in text
     assert "young adults" not in text or "young adults" in str(assessment.profile).lower()
@@ -271,10 +270,11 @@ def test_a_handover_answered_not_applicable_gives_a_concerns_log(catalogue):
     assert 'data-supplies="concerns-log"' in html and 'data-supplies="handover"' not in html
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_no_set_times_are_never_called_moderation_hours(path, catalogue):
-    assessment = load_assessment(path, catalogue)
-    pages = render_pages(assessment, catalogue)
+    pack = rendered(path)
+    assessment = pack.assessment
+    pages = pack.pages
     text = " ".join(parse(pages[d]).text for d in ("house_rules", "procedure") if d in pages)
     if assessment.profile.get("moderation_cover") == "no_set_times":
         assert "Outside moderation hours" not in text
@@ -282,10 +282,9 @@ def test_no_set_times_are_never_called_moderation_hours(path, catalogue):
         assert "no set moderation times" in text or "Nobody reads messages at set times" in text
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_critical_heading_lists_only_critical_actions(path, catalogue):
-    assessment = load_assessment(path, catalogue)
-    html = render_pages(assessment, catalogue)["risk_report"]
+    html = rendered(path).pages["risk_report"]
     if "<h3>Critical actions</h3>" in html:
         listed = html.split("<h3>Critical actions</h3>")[1].split("</ol>")[0]
         assert "<strong>High:" not in listed

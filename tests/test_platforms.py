@@ -77,11 +77,9 @@ from pathlib import Path  # noqa: E402
 
 from assessor.assessment import load_assessment  # noqa: E402
 from assessor.documents.claims import parse, render_pages  # noqa: E402
+from tests.corpus import CORPUS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = sorted(
-    p for p in (ROOT / "tests" / "scenarios").glob("*.yaml") if p.stem != "expectations"
-) + sorted((ROOT / "examples").glob("*.yaml"))
 # Sentences that assume a tool: a pack for a space the organisation runs may contain them only
 # where the registry says the platform has the tool (true), never where it lacks it or is unconfirmed.
 ASSUMES = {

@@ -48,6 +48,14 @@ class Route(_Strict):
 
     name: str
     short: str | None = Field(None, description="A short name for repeated use, e.g. 'the LADO'.")
+    role: str | None = Field(
+        None,
+        description=(
+            "sector_routes only: the national body's title for the person in the organisation who makes "
+            "this referral, where `how` names one ('Club Welfare Officer'). Until a safeguarding lead is "
+            "named, the procedure says who does it meanwhile (the chair of trustees)."
+        ),
+    )
     purpose: str = Field("", description="What it is for, as a sentence.")
     how: str = Field("", description="How to contact it and by when, as a sentence.")
     phone: str | None = None

@@ -116,6 +116,10 @@ RULES: dict[str, dict[str, str]] = {
     "waiting-room": {"required": "people wait in a waiting room until a host lets them in"},
     "two-adults": {"required": "two adults from the organisation in every session with young people"},
     "secrets": {"never-promise": "never promise to keep a concern secret"},
+    "police-report": {
+        "lead-decides": "the lead decides whether to report a possible crime to the police, having listened to "
+        "the person harmed, and records why; never automatic"
+    },
     "lead-unreachable": {
         "go-straight": "where cover for the lead is not in place, a high-risk concern goes straight to the "
         "statutory route or the police when neither lead nor deputy answers"

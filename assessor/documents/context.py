@@ -235,6 +235,10 @@ class Flags:
     no_screenshots: bool = False
 
 
+# The end of a sentence: a full stop, question or exclamation mark, then a new capitalised sentence.
+_PURPOSE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
 @dataclass(frozen=True)
 class Profile:
     purpose: str
@@ -267,6 +271,14 @@ class Profile:
     report_route: str = ""
     # organisation.phone and .email: the route the team watches; members' documents give it first.
     team: Contact = Contact("", "", "", "")
+
+    @property
+    def purpose_public(self) -> str:
+        """The purpose's first sentence: what the space is for, as the public documents print it.
+
+        profile.purpose asks for that sentence first; anything written after it (how the space
+        is used in practice, what has gone wrong) stays in the risk assessment."""
+        return _PURPOSE_END.split(self.purpose.strip(), maxsplit=1)[0].rstrip(". ")
 
     @property
     def audience_text(self) -> str:

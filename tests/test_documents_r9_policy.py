@@ -1,0 +1,137 @@
+"""Reading r8, the risk assessment's first section and the policy statement (issue 10), over the whole
+corpus (tests/corpus.py).
+
+Each rule is driven by the answers, the profile or the plan, never by a scenario:
+
+* a lead or deputy who is not yet named is never a precondition for adopting the pack: the risk
+  assessment says who acts until they are named, as every other document does (SC 1, RF 1);
+* an audit describes the platform's moderation as the platform's, never as the organisation's own
+  "we look when someone reports something" (AQ 1);
+* the public documents print only the purpose's first sentence, what the space is for: anything
+  after it (who actually uses it, what has gone wrong) stays in the risk assessment (SC 9);
+* with no set moderation hours and nothing published, the members' rules say so in their own words
+  and never print the hours and reply-time answers as if they were a standard (SC 9, SC 22, SC 23);
+* the post-moderation clause of the policy statement reads as a sentence (LG 6);
+* a related policy the plan says is missing or out of date is marked with the action that writes or
+  updates it, never listed as if it existed (SC 11, RF 6).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+
+from assessor.assessment import load_assessment
+from assessor.catalogue import default_catalogue
+from assessor.documents.claims import parse, render_pages
+from assessor.documents.context import build_context
+from tests.corpus import CORPUS, IDS
+
+
+@cache
+def _pack(path):
+    catalogue = default_catalogue()
+    assessment = load_assessment(path, catalogue)
+    pages = render_pages(assessment, catalogue)
+    return build_context(assessment, catalogue), {k: parse(v, k) for k, v in pages.items()}
+
+
+def _blocks(parsed, doc, pattern):
+    return [b.text for b in parsed[doc].blocks if re.search(pattern, b.text)] if doc in parsed else []
+
+
+def _squash(text):
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_missing_lead_or_deputy_never_blocks_adoption(path):
+    context, parsed = _pack(path)
+    report = parsed["risk_report"].text
+    assert "before this document is adopted" not in report, path.stem
+    if context.flags.no_lead:
+        (row,) = _blocks(parsed, "risk_report", r"^Not yet named\. Until appointed")
+        assert "the trustees act, through their chair" in row, row
+        action = context.commitment_for("appoint_lead")
+        assert action and f"(action {action.number})" in row, row
+    elif not context.profile.deputy.named:
+        (row,) = _blocks(parsed, "risk_report", r"^Not yet named\. Until named")
+        assert "the chair of trustees covers" in row, row
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_an_audit_describes_the_platforms_moderation_as_the_platforms(path):
+    context, parsed = _pack(path)
+    if not context.flags.audit:
+        return
+    rows = _blocks(parsed, "risk_report", r"does not moderate")
+    assert rows, path.stem
+    assert context.org.name in rows[0], rows[0]
+    report = parsed["risk_report"].text
+    if context.profile.moderation_label:
+        assert context.profile.moderation_label not in report, path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_public_documents_print_only_what_the_space_is_for(path):
+    context, parsed = _pack(path)
+    purpose = _squash(context.profile.purpose)
+    first = context.profile.purpose_public
+    assert first and purpose.startswith(first), path.stem
+    rest = purpose[len(first) :].lstrip(". ")
+    for doc in ("policy_statement", "house_rules"):
+        if doc not in parsed or not parsed[doc].text:
+            continue
+        text = _squash(parsed[doc].text)
+        if doc == "policy_statement" or not context.flags.audit:
+            assert first[:60] in text, (path.stem, doc)
+        if rest:
+            # no later sentence of the answer reaches a public document
+            for sentence in re.split(r"(?<=[.!?])\s+", rest):
+                assert sentence[:40] not in text, (path.stem, doc, sentence)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_members_are_not_given_unagreed_hours_as_a_standard(path):
+    context, parsed = _pack(path)
+    moderated = context.flags.runs and context.flags.moderation in ("pre", "post", "reactive")
+    if not (moderated and context.flags.no_set_hours) or context.in_place("moderation.published_hours"):
+        return
+    for doc in ("house_rules", "house_rules_young"):
+        if doc not in parsed:
+            continue
+        text = _squash(parsed[doc].text)
+        assert "at set times" in text, (path.stem, doc)
+        for answer in (context.profile.moderation_hours, context.profile.response_time):
+            if answer:
+                assert _squash(answer).rstrip(".") not in text, (path.stem, doc, answer)
+        assert "How quickly they reply" not in text, (path.stem, doc)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_post_moderation_clause_reads_as_a_sentence(path):
+    _, parsed = _pack(path)
+    for text in _blocks(parsed, "policy_statement", r"checking posts after they appear"):
+        assert "reports and posts that may signal a risk first" not in text, text
+        assert "starting with reports and posts that may signal a risk" in text, text
+
+
+RELATED = {
+    "behaviour.anti_bullying": "Anti-bullying policy",
+    "privacy_data.image_consent": "Policy on taking, sharing and storing images and video",
+    "responding.whistleblowing": "Whistleblowing policy",
+}
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_related_policies_that_do_not_exist_yet_are_marked(path):
+    context, parsed = _pack(path)
+    for question, title in RELATED.items():
+        (line,) = _blocks(parsed, "policy_statement", "^" + re.escape(title))
+        action = context.commitment_for(question)
+        if action and not context.in_place(question):
+            assert f"action {action.number})" in line, (path.stem, line)
+        else:
+            assert "action" not in line, (path.stem, line)

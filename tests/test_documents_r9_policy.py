@@ -19,23 +19,16 @@ Each rule is driven by the answers, the profile or the plan, never by a scenario
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pytest
 
-from assessor.assessment import load_assessment
-from assessor.catalogue import default_catalogue
-from assessor.documents.claims import parse, render_pages
-from assessor.documents.context import build_context
-from tests.corpus import CORPUS, IDS
+from tests.corpus import CORPUS, IDS, rendered
 
 
-@cache
 def _pack(path):
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    pages = render_pages(assessment, catalogue)
-    return build_context(assessment, catalogue), {k: parse(v, k) for k, v in pages.items()}
+    """(context, parsed pages): the shared corpus render (tests/corpus.py)."""
+    pack = rendered(path)
+    return pack.context, pack.parsed
 
 
 def _blocks(parsed, doc, pattern):

@@ -281,6 +281,10 @@ class _CrossCheck:
         if action.audit is not None:
             self._check_guidance(src, (*loc, "audit", "guidance"), action.audit.guidance)
             self._check_role(src, (*loc, "audit", "owner"), action.audit.owner)
+            for i, variant in enumerate(action.audit.given):
+                self._check_condition(
+                    src, (*loc, "audit", "given", i, "when"), variant.when, profile_only=False, wording=True
+                )
         if action.audit_action is not None and action.audit_action not in self.actions:
             self.problems.append(
                 src.at(

@@ -56,6 +56,7 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "derived.own_software": (),
     "derived.hidden_option": (),
     "derived.keyword_filter_partial": (),
+    "derived.member_dm_setting": (),
 }
 
 
@@ -298,6 +299,7 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
             "derived.own_software": None,
             "derived.hidden_option": None,
             "derived.keyword_filter_partial": False,
+            "derived.member_dm_setting": False,
         }
     return {
         "derived.platform_known": True,
@@ -317,6 +319,8 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
         # The platform has a keyword filter that reads only part of the space (keyword_filter_covers).
         "derived.keyword_filter_partial": platform.has("keyword_filter")
         and bool(platform.keyword_filter_covers),
+        # Each member can switch off private messages from this space in their own settings.
+        "derived.member_dm_setting": bool(platform.member_dm_setting),
     }
 
 

@@ -82,14 +82,6 @@ class Option(Strict):
     )
 
 
-class ActionVariant(Strict):
-    """Wording of an action for an organisation auditing a platform it does not run."""
-
-    text: str
-    owner: str | None = None
-    guidance: GuidanceIds = Field(default_factory=list)
-
-
 class PlatformVariant(Strict):
     """Wording of an action for a platform that lacks what the action's own text relies on."""
 
@@ -98,6 +90,21 @@ class PlatformVariant(Strict):
     )
     text: str
     adults: str | None = Field(None, description="The text when no under-18s take part.")
+
+
+class ActionVariant(Strict):
+    """Wording of an action for an organisation auditing a platform it does not run."""
+
+    text: str
+    owner: str | None = None
+    guidance: GuidanceIds = Field(default_factory=list)
+    given: list[PlatformVariant] = Field(
+        default_factory=list,
+        description=(
+            "Audit wordings chosen by the answers (the first whose condition holds), for example by "
+            "the kind of platform audited: the harms of a text app are not those of a video chat."
+        ),
+    )
 
 
 class Action(Strict):

@@ -951,8 +951,9 @@ def _why(
 
 
 # The word that dates an action to today ("... from personal accounts now: until ..."): kept only
-# where the action is critical, since a later due date contradicts it.
-_NOW = re.compile(r"\s+now(?=[:;,])")
+# where the action is critical, since a later due date contradicts it. "right now", "for now" and
+# "just now" are not dates and stay whole (reading r8, AQ 4: "cannot talk safely right: agree").
+_NOW = re.compile(r"(?<!\bright)(?<!\bfor)(?<!\bjust)\s+now(?=[:;,])")
 
 
 def _pack_supplied(catalogue: Catalogue) -> frozenset[str]:
@@ -1144,7 +1145,8 @@ def _plan(
             else None
         )
         if audit and action.audit is not None:
-            text = action.audit.text
+            audit_given = next((v for v in action.audit.given if v.when.holds(responses)), None)
+            text = audit_given.text if audit_given is not None else action.audit.text
             owner = action.audit.owner or owner
             guidance += [g for g in action.audit.guidance if g not in guidance]
         elif variant is not None and not audit:

@@ -17,7 +17,8 @@ import pytest
 
 from tests.corpus import CORPUS, IDS, rendered, scored
 
-_NOW = re.compile(r"\bnow[:;,]")
+# "right now" is not a date (reading r8, AQ 4: dropping it left "cannot talk safely right:").
+_NOW = re.compile(r"(?<!right )(?<!for )(?<!just )\bnow[:;,]")
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)

@@ -17,23 +17,18 @@ Checked on every scenario and example, in the scored plan (the documents print t
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pytest
 
-from assessor.assessment import load_assessment
 from assessor.catalogue import default_catalogue
 from assessor.platforms import all_responses, platform_of
-from assessor.scoring import score
-from tests.corpus import CORPUS, IDS
+from tests.corpus import CORPUS, IDS, scored
 
 
-@cache
 def _scored(path):
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    responses = all_responses(assessment, catalogue)
-    return catalogue, assessment, responses, score(assessment, catalogue)
+    """(catalogue, assessment, responses, result): the shared corpus score (tests/corpus.py)."""
+    catalogue, assessment, result = scored(path)
+    return catalogue, assessment, all_responses(assessment, catalogue), result
 
 
 def _audit(catalogue, responses) -> bool:

@@ -665,7 +665,12 @@ class Scoring(Strict):
         ),
     )
     critical_at_most: int | None = Field(
-        None, ge=0, description="At most this many critical actions; the least harmful beyond it become high."
+        None,
+        ge=0,
+        description=(
+            "At most this many critical actions closing gaps (key conditions of the profile are not "
+            "counted); the least harmful beyond it become high."
+        ),
     )
     critical_for_high: CriticalForHigh | None = Field(
         None,

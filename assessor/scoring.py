@@ -1199,7 +1199,10 @@ def _plan(
             )
         ranked = sorted(by_id, key=rank)
     if rules.critical_at_most is not None:
-        crit = [a for a in ranked if by_id[a]["priority"] == Priority.critical]
+        # The limit is on gaps: a key condition of the profile (no lead named, members below the
+        # platform's minimum age) does not take the place of a critical gap (reading r8, SC 7).
+        conditions = {kid for kid, _ in conditions_held}
+        crit = [a for a in ranked if by_id[a]["priority"] == Priority.critical and a not in conditions]
         for a in crit[rules.critical_at_most :]:
             by_id[a]["priority"] = Priority.high
             by_id[a]["why"] += " Critical is kept for the most harmful few, so this one is high."

@@ -9,6 +9,9 @@
   first action wherever joiners are not checked (RF 3: the fake adviser came in unchecked).
 - With set hours of cover, the plan never says to cut the hours: it opens the space (or private
   messages) only while someone is on duty, or has reports reach the lead as they arrive (GC 2).
+- A key condition of the profile (no lead, under-age members) never crowds a gap out of critical:
+  the limit counts gaps only, and settings that let strangers into a group are due at once when
+  critical (SC 7: a publicly shared invite link was due in six weeks).
 
 Checked on every scenario and example.
 """
@@ -120,3 +123,30 @@ def test_short_cover_opens_the_space_with_someone_on_duty_not_fewer_hours(path):
             )
     report = _report(path)
     assert "reduce them and say so" not in report, path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_key_conditions_do_not_crowd_a_gap_out_of_critical(path):
+    catalogue, _, result = _scored(path)
+    rules = catalogue.meta.scoring
+    conditions = set(rules.key_conditions)
+    gaps = [a for a in result.actions if a.priority == "critical" and a.id not in conditions]
+    demoted = [a.id for a in result.actions if "Critical is kept for the most harmful few" in a.why]
+    if demoted:
+        assert len(gaps) == rules.critical_at_most, (path.stem, [a.id for a in gaps], demoted)
+    for a in result.actions:
+        if a.priority == "critical" and (action := catalogue.actions.get(a.id)) is None:
+            q = catalogue.index.get(a.id)
+            action = catalogue.action_for(q) if q is not None else None
+        else:
+            action = None
+        if action is not None and action.immediate and not assessment_planned(path, a.id):
+            assert a.due_date == result_date(path), (path.stem, a.id, a.due_window)
+
+
+def assessment_planned(path, aid):
+    return bool(_scored(path)[1].plan.get(aid))
+
+
+def result_date(path):
+    return _scored(path)[1].meta.assessed_on

@@ -248,7 +248,17 @@ class Question(Strict):
         description=(
             "Kinds of incident (options of profile.incidents) this control is the first answer to: "
             "when the profile records one, a gap here rises `incident_raise` step, is not held back by "
-            "`priority_at_most_by_band`, and ranks by `rank_by: answers_incident`."
+            "`priority_at_most_by_band`, and ranks by `rank_by: answers_incident`. While it is not in "
+            "place that year, the area's likelihood keeps its rating before safeguards "
+            "(catalogue.yaml `likelihood_floor`)."
+        ),
+    )
+    floor_while_missing: bool = Field(
+        False,
+        description=(
+            "Its absence is the harm the area names, and no other safeguard in the area does what it "
+            "does: while it is not in place the area's likelihood keeps its rating before safeguards, "
+            "and while it is partly in place it falls by at most `likelihood_floor.partly_steps`."
         ),
     )
 
@@ -279,8 +289,10 @@ class Question(Strict):
             or self.mostly_in_place_with
         ) and not self.key:
             raise ValueError("key_if, cap, partly_cap and mostly_in_place_with go with key: true")
-        if (self.key or self.also_counts_in) and not self.scored:
-            raise ValueError("only scored questions can be key controls or count in other areas")
+        if (self.key or self.also_counts_in or self.floor_while_missing) and not self.scored:
+            raise ValueError(
+                "only scored questions can be key controls, count in other areas or hold a floor"
+            )
         return self
 
     @property
@@ -483,6 +495,22 @@ class KeyControls(Strict):
     linked_partly_because: str = Field(
         "{name} (in area {area}) is only partly in place, so",
         description="Why a linked key control only partly in place holds an area up ({name}, {area}).",
+    )
+
+
+class LikelihoodFloor(Strict):
+    """How far a risk's likelihood may fall while a safeguard that IS the harm's answer is not in place:
+    one marked ``floor_while_missing``, or the first answer to an incident recorded this year
+    (``answers_incident``). The likelihood keeps its rating before safeguards while it is not in
+    place, and falls by at most ``partly_steps`` while it is partly in place."""
+
+    partly_steps: int = Field(
+        1, ge=0, le=4, description="How far the likelihood may fall while it is partly in place."
+    )
+    missing_because: str = Field(description="Why, for a marked control not in place ({name}, {answer}).")
+    partly_because: str = Field(description="Why, for a marked control partly in place ({name}).")
+    incident_because: str = Field(
+        description="Why, for the first answer to this year's incident ({name}, {answer})."
     )
 
 
@@ -719,6 +747,13 @@ class Scoring(Strict):
     )
     key_controls: KeyControls = Field(default_factory=KeyControls)
     weak_controls: WeakControls | None = None
+    likelihood_floor: LikelihoodFloor | None = Field(
+        None,
+        description=(
+            "A safeguard whose absence is the harm itself (`floor_while_missing`), or the first answer "
+            "to an incident this year (`answers_incident`), holds the likelihood up while it is missing."
+        ),
+    )
     weak_controls_more: list[WeakControls] = Field(
         default_factory=list,
         description="Further weak-controls rules, for example a High floor for very weak controls.",

@@ -105,7 +105,7 @@ class AppliedCap(BaseModel):
     """A floor the area's residual risk may not fall below, and why."""
 
     source: str  # question id, key condition id, or "weak_controls"
-    kind: Literal["key_missing", "key_partly", "profile", "weak"]
+    kind: Literal["key_missing", "key_partly", "profile", "weak", "floor_missing", "floor_partly", "incident"]
     because: str
     band: Band | None
     likelihood: int
@@ -533,7 +533,14 @@ def _cap_at(catalogue: Catalogue, cap: Cap, li: int, ii: int) -> tuple[bool, int
     return value
 
 
+# Likelihood-only floors (catalogue.yaml `likelihood_floor`), one per level 1-5, so that caps keep
+# their ids. A tuple, not a cache: nothing may clear it.
+_LIKELIHOOD_CAPS = tuple(Cap(likelihood=n) for n in range(1, 6))
+
+
 def _cap_words(catalogue: Catalogue, cap: Cap, fl: int, fi: int) -> str:
+    if cap.band is None and cap.impact is None:
+        return f"likelihood {fl}"
     band = band_of(catalogue, fl, fi)
     label = catalogue.meta.scoring.bands[band].label
     return f"{label} (likelihood {fl}, impact {fi})"
@@ -560,6 +567,8 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
     vis = Visibility(catalogue, responses)
     audit = rules.audit_when.holds(responses)
     adults = adults_only(assessment)  # once per assessment, not per finding
+    floor = rules.likelihood_floor
+    incidents = set(responses.get("profile.incidents") or ()) - {"none"}
 
     area_results: list[AreaResult] = []
     to_find_out: list[Finding] = []
@@ -673,6 +682,19 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                             f.guidance,
                         )
                     )
+            if floor is not None and own and f.strength < 1:
+                incident = bool(incidents.intersection(q.answers_incident))
+                if incident or q.floor_while_missing:
+                    missing = f.strength <= 0 or f.answer in kc_rules.missing_answers
+                    said = f.answer_label.lower() if f.answer_label else "unanswered"
+                    words = {"name": _key_name(q), "answer": said}
+                    if incident or missing:
+                        steps, kind = 0, ("incident" if incident else "floor_missing")
+                        text = floor.incident_because if incident else floor.missing_because
+                    else:
+                        steps, kind, text = floor.partly_steps, "floor_partly", floor.partly_because
+                    cap = _LIKELIHOOD_CAPS[max(1, likelihood - steps) - 1]
+                    caps.append((q.id, kind, cap, text.format(**words), f.guidance))
             if f.strength < 1:
                 gaps.append(f)
                 gaps_by_area.setdefault(area.id, []).append((q, f, status or ""))
@@ -738,8 +760,16 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                 )
             )
             res_l, res_i = max(res_l, fl), max(res_i, fi)
+        # The cap the explanation names sets the residual itself (a floor another cap already exceeds
+        # explains nothing), then the highest floor.
         top = max(
-            (c for c in applied if c.binding), key=lambda c: (c.likelihood * c.impact, c.impact), default=None
+            (c for c in applied if c.binding),
+            key=lambda c: (
+                (c.likelihood == res_l > uncapped[0]) or (c.impact == res_i > uncapped[1]),
+                c.likelihood * c.impact,
+                c.impact,
+            ),
+            default=None,
         )
         area_results.append(
             _built(

@@ -377,16 +377,18 @@ def test_score_explains_every_cap_and_every_key_control(catalogue):
 def test_the_first_answer_to_an_incident_is_raised_and_ranked_first(catalogue):
     # `answers_incident`: after a scam (profile.incidents: fake_profiles), telling members what real
     # staff never ask for is the first answer. In the learning-disability group its area
-    # (anonymity) is Low, which would hold the gap at medium; the incident lifts it to high, and it
-    # ranks before every other high action that does not answer the incident.
+    # (anonymity) is Medium only because of the incident (reading r8 RF 4: the incident raises the
+    # area and, while its first answer is missing, holds the likelihood); the incident lifts the gap
+    # to high, and it ranks before every other high action that does not answer the incident.
     a = load_assessment(SCENARIOS / "learning-disability-whatsapp.yaml", catalogue)
     r = score(a, catalogue)
-    assert _area(r, "anonymity").residual.band == "green"
+    assert _area(r, "anonymity").residual.band == "amber"
     x = next(x for x in r.actions if "anonymity.staff_never_ask" in x.sources)
     assert x.priority == "high" and "first answer to an incident" in x.why
     same = [y for y in r.actions if y.priority == x.priority]
     assert all("first answer to an incident" in y.why for y in same[: same.index(x)])
     # Without the incident it is an improvement in a Low area: medium, and the why says nothing.
     quiet = a.model_copy(update={"profile": {**a.profile, "incidents": ["none"]}})
+    assert _area(score(quiet, catalogue), "anonymity").residual.band == "green"
     y = next(y for y in score(quiet, catalogue).actions if "anonymity.staff_never_ask" in y.sources)
     assert y.priority == "medium" and "first answer" not in y.why

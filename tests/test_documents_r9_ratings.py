@@ -16,32 +16,22 @@ examples). Each rule is driven by the answers, the profile and the catalogue, ne
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pytest
 
-from assessor.assessment import load_assessment
 from assessor.catalogue import default_catalogue
-from assessor.documents.claims import parse, render_pages
-from assessor.documents.context import build_context
 from assessor.platforms import all_responses
-from assessor.scoring import score
-from tests.corpus import CORPUS, IDS
+from tests.corpus import CORPUS, IDS, rendered, scored
 
 
-@cache
 def _scored(path):
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    return assessment, score(assessment, catalogue), all_responses(assessment, catalogue)
+    catalogue, assessment, result = scored(path)
+    return assessment, result, all_responses(assessment, catalogue)
 
 
-@cache
 def _register(path):
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    context = build_context(assessment, catalogue)
-    return context, parse(render_pages(assessment, catalogue)["risk_report"]).text
+    pack = rendered(path)
+    return pack.context, pack.texts["risk_report"]
 
 
 def _area(catalogue, area_id):

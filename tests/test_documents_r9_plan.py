@@ -12,6 +12,8 @@
 - A key condition of the profile (no lead, under-age members) never crowds a gap out of critical:
   the limit counts gaps only, and settings that let strangers into a group are due at once when
   critical (SC 7: a publicly shared invite link was due in six weeks).
+- An incident recorded this year is answered first, at once, before any gap in the plan: the
+  person harmed is safe and supported, a police report is decided, the evidence is kept (AQ 6).
 
 Checked on every scenario and example.
 """
@@ -150,3 +152,22 @@ def assessment_planned(path, aid):
 
 def result_date(path):
     return _scored(path)[1].meta.assessed_on
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_this_years_incident_is_answered_at_once_before_the_plan(path):
+    pack = rendered(path)
+    report = pack.texts["risk_report"]
+    incidents = pack.context.incidents
+    step = report.find("First, at once:")
+    if not incidents:
+        assert step < 0, path.stem
+        return
+    assert step >= 0, (path.stem, [k for k, _, _ in incidents])
+    said = report[step : report.index("safeguarding record.", step)]
+    for _, label, _ in incidents:
+        assert label.lower() in said, (path.stem, label)
+    for words in ("safe and has support", "police", "evidence"):
+        assert words in said, (path.stem, words)
+    first = pack.context.actions[0].text
+    assert step < report.index(first[:60], report.index("5. Action plan")), path.stem

@@ -128,3 +128,53 @@ def test_related_policies_that_do_not_exist_yet_are_marked(path):
             assert f"action {action.number})" in line, (path.stem, line)
         else:
             assert "action" not in line, (path.stem, line)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_two_adults_rule_is_about_calls_on_the_platform(path):
+    # YC 1: the rule covers the platform's calls and breakout rooms; the sanctioned one-to-one
+    # channels (a work phone, a call back) are named, never forbidden by "never alone on a call".
+    context, parsed = _pack(path)
+    everything = " ".join(p.text for p in parsed.values())
+    assert "alone on a call" not in everything, path.stem
+    for text in _blocks(parsed, "risk_report", r"bring it into line: two adults"):
+        assert f"every {context.profile.platform_product} call or breakout room" in text, text
+        assert ("One-to-one contact happens only through" in text) == bool(context.flags.one_to_one), text
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_statement_applies_to_who_actually_takes_part(path):
+    # SC 10: children below the platform's minimum age do not take part; their parents and carers do.
+    context, parsed = _pack(path)
+    if not context.flags.runs:
+        return
+    (line,) = _blocks(parsed, "policy_statement", r"^everyone who takes part in")
+    below = context.profile.under_age_groups if context.flags.under_age and context.platform else ()
+    if below and context.platform.minimum_age:
+        members, _, parents = line.partition("the parents and carers of our")
+        assert parents, (path.stem, line)
+        for group in below:
+            assert group.lower() not in members, (path.stem, line)
+            assert group.lower() in parents, (path.stem, line)
+    else:
+        assert "parents and carers" not in line, (path.stem, line)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_members_are_told_when_their_private_messages_are_kept(path):
+    # GC 4: where the organisation's server or forum keeps private messages, the statement says so.
+    context, parsed = _pack(path)
+    if not (context.flags.runs and context.flags.member_messages) or "policy_statement" not in parsed:
+        return
+    kept = context.flags.messages_logged or (
+        context.flags.messages_logged is None
+        and context.platform is not None
+        and context.platform.admins_see_private_messages is True
+    )
+    text = parsed["policy_statement"].text
+    assert ("moderators cannot see private messages" in text) != bool(kept), path.stem
+    assert ("keeps their private messages" in text) == bool(kept), path.stem
+
+
+def test_the_corpus_has_a_server_that_logs_private_messages():
+    assert any(_pack(p)[0].flags.messages_logged for p in CORPUS)

@@ -215,6 +215,9 @@ class Flags:
     # Live sessions are never recorded (profile.session_recording): no document says when a host
     # may record one.
     never_recorded: bool = False
+    # The organisation's own server, forum or bot keeps members' private messages where its team can
+    # open them (profile.messages_logged "yes"); "no" says it cannot, whatever the registry says.
+    messages_logged: bool | None = None
     under_age: bool = False  # some audience group is below the platform's minimum age
     audit_undecided: bool = False  # an audit with no trustees' decision recorded
     # profile.community_focus
@@ -736,6 +739,7 @@ def _flags(
         no_lead=not _contact(profile.get("safeguarding_lead")).named,
         one_to_one=sanctioned_channel({**{f"profile.{k}": v for k, v in profile.items()}}),
         never_recorded=not audit and profile.get("session_recording") == "never",
+        messages_logged={"yes": True, "no": False}.get(profile.get("messages_logged") or ""),
         parents_by_agreement=parents_by_agreement(
             {
                 "profile.audience": list(audience),

@@ -60,11 +60,11 @@ def test_where_the_platform_may_have_no_such_conversation_the_reply_is_still_pos
     if not (context.flags.runs and context.flags.under_18):
         return
     proc = parsed["procedure"].text
-    maybe_none = context.platform is None or context.platform.kind == "game"
-    said = "never reply there one to one" in proc
-    assert said == maybe_none, path.stem
-    if said:
-        assert "with no details" in proc and "decides how to reach them" in proc
+    # Reading r8 RF 9, LG 8: no platform is assumed to hold a two-adult conversation (Messenger and
+    # Discord may not either), so every pack gives the compliant reply: acknowledge with no details,
+    # and the lead replies by a route off the platform (or the sanctioned channel).
+    assert "with no details" in proc, path.stem
+    assert re.search(r"replies (by phone with a second adult present|through )", proc), path.stem
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)

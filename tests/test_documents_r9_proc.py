@@ -8,7 +8,10 @@ Each rule is driven by the answers, the registry or the contacts data, never by 
 * a live video session is never screenshotted, even as evidence (YC 2);
 * in an audit, staff do not go onto the platform: the member or a parent reports there (AQ 8);
 * no two sentences are glued together ("posted it.We", AQ 9);
-* a national body's role that nobody holds yet has an interim: the chair of trustees (SC 14).
+* a national body's role that nobody holds yet has an interim: the chair of trustees (SC 14);
+* a young person's disclosure is answered by one route, the staff code's, that works on every
+  platform and names the second adult: never a conversation the platform or the code may not allow
+  (RF 9, LG 8).
 """
 
 from __future__ import annotations
@@ -127,3 +130,29 @@ def test_a_national_body_role_nobody_holds_has_an_interim(path):
     text = _text(pages["procedure"])
     interim = f"Until {context.org.name} appoints a {sector.role}, the chair of trustees makes this referral."
     assert (interim in text) == context.flags.no_lead, (interim, context.flags.no_lead)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_young_persons_disclosure_has_one_reply_route_naming_the_second_adult(path):
+    context, pages, parsed = _pack(path)
+    if not (context.flags.under_18 and context.flags.runs) or "procedure" not in pages:
+        return
+    proc = parsed["procedure"].text
+    assert "second named member of staff" not in proc
+    step = re.search(r"<li [^>]*data-reply-route[^>]*>(.*?)</li>", pages["procedure"], re.S)
+    assert step, "no reply step"
+    text = _text(step.group(1))
+    rule = "ever answer a worry about their safety in a group, or pass it to their family yourself"
+    assert text.startswith("Reply to the young person: n" + rule), text
+    assert "N" + rule in parsed["staff_code"].text  # the staff code says the same
+    if context.flags.one_to_one:
+        assert re.search(r"replies through [^,]+", text), text
+    else:
+        who = (
+            "another trustee"
+            if context.flags.no_lead
+            else "the deputy"
+            if context.profile.deputy.named
+            else "a trustee"
+        )
+        assert f"replies by phone with a second adult present ({who}" in text, text

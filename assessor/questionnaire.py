@@ -200,6 +200,11 @@ class Question(Strict):
     help: str | None = Field(None, description="'Why we ask': shown under the question.")
     guidance: GuidanceIds = Field(default_factory=list)
     show_if: Condition | None = None
+    optional: bool = Field(
+        False,
+        description="'Tick any you know of': no tick is a complete answer, so an empty answer is neither "
+        "counted nor listed as unanswered. Only for an unscored question.",
+    )
     options: list[Option] = Field(default_factory=list)
     weight: float | None = Field(
         None, gt=0, le=10, description="How much this control counts in its risk area."

@@ -578,6 +578,8 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
 
     for section, questions in vis.sections(catalogue.profile.sections):
         for q in questions:
+            if q.optional and not is_answered(assessment.profile.get(q.id.removeprefix("profile."))):
+                continue  # no tick is a complete answer
             visible += 1
             if is_answered(assessment.profile.get(q.id.removeprefix("profile."))):
                 answered += 1
@@ -620,9 +622,11 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
         items += [(s, q, False) for s, q in extra.get(area.id, [])]
         for section, q, own in items:
             if not q.scored:  # counted as answered or not, never scored: no finding unless unanswered
+                answer = assessment.answers.get(q.id)
+                if q.optional and not (answer is not None and is_answered(answer.value)):
+                    continue  # no tick is a complete answer
                 if own:
                     visible += 1
-                    answer = assessment.answers.get(q.id)
                     if answer is not None and is_answered(answer.value):
                         answered += 1
                     else:

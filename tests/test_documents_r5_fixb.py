@@ -86,7 +86,12 @@ def test_under_age_rule_catches_the_bare_exception():
 # -- 2. a worry goes to the lead, not privately to an unchecked adult -----------------------------
 
 WORRY = re.compile(r"especially an adult", re.I)
-TO_LEAD = re.compile(r"especially an adult, tell (our (designated )?safeguarding lead|our trustees)", re.I)
+# The lead (by role or by name) or, until one is named, the chair (reading r8 SC 16: a person a child knows).
+TO_LEAD = re.compile(
+    r"especially an adult, tell (our (designated )?safeguarding lead|our trustees|the chair of |"
+    r"[^,.]+, our safeguarding lead)",
+    re.I,
+)
 
 
 def worry_problems(pages) -> list[str]:

@@ -1141,11 +1141,13 @@ def _consistency(pack: Mapping[str, Page], known: Mapping[str, Any]) -> list[Pro
             )
     # LGBTQ+ young people: the young people's rules and the procedure promise not to pass on identity,
     # and the young people's rules forbid screenshots that carry posts outside the space.
-    if under_18 and "lgbtq" in focus:
-        for doc in ("house_rules_young", "procedure"):
+    # Every member document of an LGBTQ+ community makes the same promise (reading r8 LG 3).
+    if "lgbtq" in focus:
+        docs = ("house_rules", "member_code") + (("house_rules_young", "procedure") if under_18 else ())
+        for doc in docs:
             if doc in pack and not _rules(pack, doc).get("identity:never-shared"):
                 problems.append(
-                    Problem("invariant", doc, "missing rule identity:never-shared (LGBTQ+ young people)")
+                    Problem("invariant", doc, "missing rule identity:never-shared (LGBTQ+ community)")
                 )
     if under_18 and runs and not video and "house_rules_young" in pack:
         marks = _rules(pack, "house_rules_young").get("forward-messages:forbidden", [])

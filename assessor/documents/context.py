@@ -274,6 +274,15 @@ class Profile:
     report_route: str = ""
     # organisation.phone and .email: the route the team watches; members' documents give it first.
     team: Contact = Contact("", "", "", "")
+    # behaviour.other_apps: the other apps members use with each other (labels), and of those the ones
+    # whose registry minimum age is above the youngest members' age, as (name, age) (reading r8 GC 3).
+    other_apps: tuple[str, ...] = ()
+    other_apps_under_age: tuple[tuple[str, int], ...] = ()
+    # profile.content_note_topics: the subjects members already mark with "CN:" (labels, in the
+    # order asked), and whether details also go behind a spoiler tag (reading r8 LG 4); from
+    # triggering_content.content_note_topics.
+    content_note_topics: tuple[str, ...] = ()
+    spoiler_tags: bool = False
 
     @property
     def purpose_public(self) -> str:
@@ -586,6 +595,14 @@ def _label(catalogue: Catalogue, qid: str, value: Any) -> str:
     if q is None or not isinstance(value, str):
         return ""
     return next((o.label for o in q.options if o.value == value), "")
+
+
+def _listed(value: Any) -> list[str]:
+    """A multi answer as its list of values: a bare list, or an answer with a ``value`` list."""
+    value = getattr(value, "value", value)
+    if isinstance(value, dict):
+        value = value.get("value")
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def _labels(catalogue: Catalogue, qid: str, values: list[str]) -> tuple[str, ...]:
@@ -1205,6 +1222,22 @@ def build_context(
         incidents=tuple(v for v in p.get("incidents") or [] if v != "none"),
         languages=_text(p.get("languages")).rstrip("."),
         report_route=_text(p.get("report_route")).rstrip("."),
+        other_apps=_labels(catalogue, "behaviour.other_apps", _listed(responses.get("behaviour.other_apps"))),
+        other_apps_under_age=tuple(
+            (app.name, app.minimum_age)
+            for v in _listed(responses.get("behaviour.other_apps"))
+            if (app := catalogue.platforms.get(v)) and under_age_groups(app, list(p.get("audience") or []))
+        ),
+        content_note_topics=_labels(
+            catalogue,
+            "triggering_content.content_note_topics",
+            [
+                v
+                for v in _listed(responses.get("triggering_content.content_note_topics"))
+                if v != "spoiler_tags"
+            ],
+        ),
+        spoiler_tags="spoiler_tags" in _listed(responses.get("triggering_content.content_note_topics")),
     )
     meta = assessment.meta
     from assessor import lifecycle

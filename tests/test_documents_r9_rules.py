@@ -23,25 +23,17 @@ corpus (tests/corpus.py). Each rule is driven by the answers, the profile or the
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pytest
 
-from assessor.assessment import load_assessment
-from assessor.catalogue import default_catalogue
-from assessor.documents.claims import parse, render_pages
-from assessor.documents.context import build_context
-from tests.corpus import CORPUS, IDS
+from tests.corpus import CORPUS, IDS, rendered
 
 MEMBER_DOCS = ("house_rules", "house_rules_young", "member_code", "behaviour_code")
 
 
-@cache
 def _pack(path):
-    catalogue = default_catalogue()
-    assessment = load_assessment(path, catalogue)
-    pages = render_pages(assessment, catalogue)
-    return build_context(assessment, catalogue), {k: parse(v, k) for k, v in pages.items()}
+    pack = rendered(path)  # shared, read only
+    return pack.context, pack.parsed
 
 
 def _blocks(parsed, doc, pattern=r"."):

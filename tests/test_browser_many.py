@@ -119,8 +119,11 @@ def test_keyboard_only_walk_through_one_section(browser, server):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{server.url}/{page_id}?draft={draft}")
     page.get_by_role("heading", name=title).first.wait_for(timeout=30_000)
+    # Under load the heading can be drawn before the questions: count them once they are there.
+    page.get_by_role("radiogroup").first.wait_for(timeout=60_000)
     wait_idle(page)
     groups = page.get_by_role("radiogroup").count()
+    assert groups >= 3, groups
     answered: set[str] = set()
     for _ in range(400):
         page.keyboard.press("Tab")

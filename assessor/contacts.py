@@ -95,6 +95,16 @@ class Route(_Strict):
         ),
     )
     contact_rule_source: str | None = Field(None, description="Where the contact rule was checked.")
+    check_rule: str | None = Field(
+        None,
+        description=(
+            "sector_routes only: the criminal record check the national body requires of adults who "
+            "coach, manage or supervise its young members (not printed: where set, the safer "
+            "recruitment action asks for that check for everyone in those roles). Leave out where not "
+            "confirmed."
+        ),
+    )
+    check_rule_source: str | None = Field(None, description="Where the check rule was checked.")
     note: str | None = Field(None, description="For editors: further sources and caveats (not printed).")
     source: str = Field(description="Where this was checked (a web address).")
     checked: dt.date | None = None

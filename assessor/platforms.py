@@ -57,6 +57,8 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "derived.hidden_option": (),
     "derived.keyword_filter_partial": (),
     "derived.member_dm_setting": (),
+    "derived.body_contact_rule": (),
+    "derived.body_check_rule": (),
 }
 
 
@@ -280,12 +282,32 @@ def tools_had(platform: Platform, catalogue: Catalogue, responses: dict[str, Any
     return had
 
 
+def _body_rule(catalogue: Catalogue, responses: dict[str, Any], rule: str) -> bool:
+    """Whether the organisation's national body (profile.sector, in its nation) has a checked rule
+    (contacts.yaml sector_routes): ``contact_rule`` on how adults contact its young members,
+    ``check_rule`` on the criminal record check it requires of those who work with them."""
+    contacts = catalogue.contacts
+    if contacts is None:
+        return False
+    sector, nation = responses.get("profile.sector"), responses.get("profile.nation")
+    route = contacts.sector_routes.get(sector if isinstance(sector, str) else "", {}).get(
+        nation if isinstance(nation, str) else ""
+    )
+    return bool(route is not None and getattr(route, rule))
+
+
 def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, Any]:
-    """Facts about the chosen platform, as ``derived.*`` answers for conditions and templates."""
+    """Facts about the chosen platform, as ``derived.*`` answers for conditions and templates, and
+    whether the organisation's national body sets a rule on contacting young members."""
     platform = platform_of(catalogue, responses)
     audience = responses.get("profile.audience") or []
+    body = {
+        "derived.body_contact_rule": _body_rule(catalogue, responses, "contact_rule"),
+        "derived.body_check_rule": _body_rule(catalogue, responses, "check_rule"),
+    }
     if platform is None:
         return {
+            **body,
             "derived.platform_known": False,
             "derived.platform_under_age": False,
             "derived.platform_has": [],
@@ -302,6 +324,7 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
             "derived.member_dm_setting": False,
         }
     return {
+        **body,
         "derived.platform_known": True,
         "derived.platform_under_age": bool(
             under_age_groups(platform, list(audience), hosted=hosted(catalogue, responses))

@@ -138,4 +138,8 @@ def test_adults_are_in_young_members_spaces_only_on_duty(path):
         return
     for a in result.actions:
         if "grooming.age_spaces" in a.sources and a.text.startswith("Give each age group"):
-            assert "only when on duty" in a.text and "outside that time" in a.text, (path.stem, a.text)
+            if assessment.profile.get("platform") == "messaging_group":
+                # A messaging group has no duty hours: adults post only about activities (r8 SC 5).
+                assert "only about the group's activities" in a.text and "never chat socially" in a.text
+            else:
+                assert "only when on duty" in a.text and "outside that time" in a.text, (path.stem, a.text)

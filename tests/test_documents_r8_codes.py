@@ -45,7 +45,10 @@ def test_the_accounts_rule_can_be_signed_today(path):
         assert "Never use your personal accounts to contact them" not in staff, path.stem
         assert "separate from your moderation account" not in staff, path.stem
         assert "separate from your host account" not in staff, path.stem
-        if not (context.platform and context.platform.lacks("staff_accounts")):
+        # Where the national body's contact rule is the end state (r8 SC 2), no account is waited for.
+        sector = context.contacts.sector
+        body_rule = bool(sector and sector.contact_rule and context.flags.under_18)
+        if not (context.platform and context.platform.lacks("staff_accounts")) and not body_rule:
             assert "Until it has set one up for you" in staff, path.stem
     for text in _blocks(parsed, "behaviour_code", r"will talk to you only about our activities"):
         assert ("official accounts" in text) == ready, (path.stem, text)

@@ -22,7 +22,7 @@ import pytest
 
 from assessor.catalogue import default_catalogue
 from assessor.platforms import all_responses, platform_of
-from tests.corpus import CORPUS, IDS, scored
+from tests.corpus import CORPUS, IDS, rendered, scored
 
 
 def _scored(path):
@@ -101,3 +101,68 @@ def test_dropping_now_never_breaks_right_now(path):
     _, _, _, result = _scored(path)
     for a in result.actions:
         assert not re.search(r"\bright[:;]", a.text), (path.stem, a.text)
+
+
+def _by_id(result, qid):
+    return [a.text for a in result.actions if a.id == qid or qid in (a.merged_from or [])]
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_national_bodys_contact_rule_is_the_end_state(path):
+    """SC 2, SC 4: where the national body asks adults to contact young members through their
+    parents, the plan neither ends in an account for each adult nor asks whether parents may join."""
+    catalogue, _, responses, result = _scored(path)
+    if not (responses.get("derived.body_contact_rule") and _under_18(responses)) or _audit(
+        catalogue, responses
+    ):
+        return
+    for a in result.actions:
+        assert "individual organisation account" not in a.text, (path.stem, a.text)
+        assert "decide whether parents and carers may join" not in a.text, (path.stem, a.text)
+    accounts = _by_id(result, "staff_conduct.authorised_accounts")
+    assert not accounts or "the way your national body asks" in accounts[0], (path.stem, accounts)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_messaging_group_has_no_duty_hours_or_play(path):
+    """SC 5: adults are permanent members of a messaging group; nothing is played there."""
+    catalogue, _, responses, result = _scored(path)
+    if responses.get("profile.platform") != "messaging_group" or _audit(catalogue, responses):
+        return
+    for a in result.actions:
+        assert "only when on duty" not in a.text and "never play" not in a.text, (path.stem, a.text)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_named_languages_put_the_promised_translation_in_the_plan(path):
+    """RF 5: the members' rules promise a checked translation into the languages named; where the
+    rules' visibility is a gap, its action carries the translation."""
+    _, _, responses, result = _scored(path)
+    if not responses.get("profile.languages"):
+        return
+    visible = _by_id(result, "behaviour.rules_visible")
+    for text in visible:
+        assert "translated into each language members use" in text, (path.stem, text)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_national_bodys_required_check_is_named(path):
+    """SC 8: where the national body requires a criminal record check of everyone who coaches,
+    manages or supervises its young members (contacts.yaml check_rule), the plan asks for it."""
+    _, _, responses, result = _scored(path)
+    if not (responses.get("derived.body_check_rule") and _under_18(responses)):
+        return
+    for text in _by_id(result, "staff_conduct.safer_recruitment"):
+        assert "check your national body requires" in text, (path.stem, text)
+        assert "the role is eligible for" not in text, (path.stem, text)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_staff_code_waits_for_no_account_the_plan_does_not_set_up(path):
+    """SC 2: where the national body's contact rule is the end state, the staff code does not tell
+    adults to wait for an account of their own "(see the action plan)"."""
+    _, _, _, result = _scored(path)
+    if any("individual organisation account" in a.text for a in result.actions):
+        return
+    code = rendered(path).texts.get("staff_code", "")
+    assert "Until it has set one up for you (see the action plan)" not in code, path.stem

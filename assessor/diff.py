@@ -226,14 +226,16 @@ def _actions(old: Assessment, new: Assessment, old_result: Any, new_result: Any)
 
 _SKIP = re.compile(
     r"<head>.*?</head>|<header class=\"doc-head\">.*?</header>|<section class=\"(versions|changes)[^\"]*\">.*?</section>"
-    r"|<div class=\"box warning draft-note\".*?</div>|<table class=\"sign-off\">.*?</table>",
+    r"|<div class=\"box warning draft-note\".*?</div>|<table class=\"sign-off\">.*?</table>"
+    r"|<span class=\"signoff-state\">.*?</span>",
     re.S,
 )
 
 
 def wording(html: str) -> str:
-    """A document's wording, without its header, draft marks, sign-off block, version table and
-    change page: what the sign-off state alone changes is not a change of wording."""
+    """A document's wording, without its header, draft marks, sign-off block, version table,
+    change page and the words that follow the sign-off state ("proposes" in a draft, "has
+    committed" once approved): what the sign-off state alone changes is not a change of wording."""
     text = re.sub(r"<[^>]+>", " ", _SKIP.sub(" ", html))
     return " ".join(htmllib.unescape(text).split())
 

@@ -49,20 +49,29 @@ def axe_serious(page) -> list[str]:
     """Moderate, serious and critical axe violations in the app's own content, as 'rule: element'."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page)
-    found = []
-    for v in results.response["violations"]:
-        if v["impact"] not in ("moderate", "critical", "serious"):
-            continue
-        for node in v["nodes"]:
-            selector = node["target"][0]
-            chrome = FRAMEWORK.get(v["id"])
-            inside = chrome is not None and page.evaluate(
-                "([sel, chrome]) => { const e = document.querySelector(sel); return !!(e && e.closest(chrome)); }",
-                [selector, chrome],
-            )
-            if not inside:
-                found.append(f"{v['id']}: {node['html'][:160]}")
+    # While a run is in progress Streamlit greys out ("stale") what it is redrawing, and axe then
+    # finds the greyed text too faint. Run axe on an idle page; if it finds anything, wait for idle
+    # and run it again: a real violation is found both times.
+    found: list[str] = []
+    for _ in range(2):
+        page.wait_for_function(_IDLE, timeout=60_000)
+        results = Axe().run(page)
+        found = []
+        for v in results.response["violations"]:
+            if v["impact"] not in ("moderate", "critical", "serious"):
+                continue
+            for node in v["nodes"]:
+                selector = node["target"][0]
+                chrome = FRAMEWORK.get(v["id"])
+                inside = chrome is not None and page.evaluate(
+                    "([sel, chrome]) => { const e = document.querySelector(sel); return !!(e && e.closest(chrome)); }",
+                    [selector, chrome],
+                )
+                if not inside:
+                    found.append(f"{v['id']}: {node['html'][:160]}")
+        if not found:
+            break
+        wait_idle(page, timeout=60_000)
     return found
 
 

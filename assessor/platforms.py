@@ -153,6 +153,13 @@ class Platform(_Strict):
         None,
         description="Only people in the group can ever see its messages and its members (WhatsApp).",
     )
+    private_group_label: str | None = Field(
+        None,
+        description=(
+            "The word the platform shows members for a group only members can see (Facebook: "
+            "'Private', which replaced 'Closed' in 2019): the rules warn members in that word."
+        ),
+    )
     own_software: bool | None = Field(
         None,
         description=(

@@ -194,6 +194,8 @@ class Flags:
     # Only members can see the posts (profile.who_sees_posts: a private or closed group): the IWF
     # cannot see such content, so a sexual image of a child there goes to the police (reading r5).
     members_only: bool = False
+    # Anyone, not only members, can see the posts (profile.who_sees_posts "anyone": a public group).
+    seen_by_anyone: bool = False
     not_round_the_clock: bool = False
     # The organisation runs the service itself (its own forum, app or game server): the Online
     # Safety Act may place duties on it as well as on platform companies.
@@ -738,6 +740,7 @@ def _flags(
         no_set_hours=not audit and profile.get("moderation_cover") == "no_set_times",
         cover_gaps=not audit and profile.get("moderation_cover") in ("some_days", "no_set_times"),
         members_only=profile.get("who_sees_posts") == "members_only",
+        seen_by_anyone=profile.get("who_sees_posts") == "anyone",
         not_round_the_clock=not audit
         and profile.get("moderation_cover") not in (None, "", "round_the_clock"),
         own_service=not audit

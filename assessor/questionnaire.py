@@ -517,6 +517,16 @@ class LikelihoodFloor(Strict):
     incident_because: str = Field(
         description="Why, for the first answer to this year's incident ({name}, {answer})."
     )
+    incident_area: int | None = Field(
+        None,
+        ge=1,
+        le=5,
+        description=(
+            "The lowest likelihood of an area where an incident was recorded this year"
+            " (profile.incidents) while any of its safeguards is not fully in place."
+        ),
+    )
+    incident_area_because: str | None = Field(None, description="Why, for an area with this year's incident.")
 
 
 class WeakControls(Strict):

@@ -732,6 +732,12 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
             if cap is not None:
                 caps.append((qid, f"key_{status}", cap, because, f.guidance))
         s = total_ws / total_w if total_w else 0.0
+        if floor is not None and floor.incident_area and area.id in incidents and s < 1:
+            # This year's incident happened here: while any of its safeguards is missing, it is not rare.
+            cap = _LIKELIHOOD_CAPS[min(likelihood, floor.incident_area) - 1]
+            caps.append(
+                ("profile.incidents", "incident", cap, floor.incident_area_because or "", list(area.guidance))
+            )
         for weak in [rules.weak_controls, *rules.weak_controls_more]:
             if weak is not None and s < weak.below:
                 caps.append(("weak_controls", "weak", weak.cap, weak.because, list(area.guidance)))

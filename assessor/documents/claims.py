@@ -1260,13 +1260,16 @@ def check_assessment(assessment: Any, catalogue: Any) -> list[Problem]:
 IN_PACK: dict[str, str] = {
     "staff_code": "Adopt the code of conduct for staff and volunteers in this pack, train everyone who works "
     "with members online on it, and have each of them sign it.",
-    "house_rules": "Review the house rules in this pack with members, adopt them, and make sure every member "
-    "has agreed to them.",
+    # Existing members cannot all be made to agree by a date (a platform asks only new joiners, r9
+    # RF 13): they are told; new members agree when they join.
+    "house_rules": "Review the house rules in this pack with members and adopt them; tell existing members, "
+    "and ask new members to agree when they join.",
     # In an audit the house rules are a group agreement for using a platform the organisation does
     # not run: it cannot make every user agree, only go through it with its own members.
     "house_rules:audit": "Go through the group agreement in this pack with members who use the platform, "
     "adopt it, and share it with them and with parents and carers.",
-    "member_code": "Adopt the member code of conduct in this pack and ask every member to agree to it.",
+    "member_code": "Adopt the member code of conduct in this pack; tell existing members, and ask new members "
+    "to agree to it when they join.",
     "behaviour_code": "Adopt the behaviour code for young people in this pack and go through it with each young "
     "person and their parent or carer, unless contacting them would put the young person at risk; record why.",
     "procedure": "Adopt the {procedure} in this pack, fill in anything it leaves to you, "

@@ -57,26 +57,6 @@ def test_adopting_rules_does_not_promise_every_existing_member_agrees(path: Path
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
-def test_personal_details_posted_now_are_taken_down_at_once(path: Path) -> None:
-    """r9 RF 3: members post addresses and Home Office references now, and taking them down was High,
-    due in February. Where the profile records that members share personal details that put them at
-    risk, and moderators do not yet take them down, doing so is critical and due on the day."""
-    _, assessment, result = scored(path)
-    if "oversharing" not in (assessment.profile.get("incidents") or ()):
-        return
-    removal = [a for a in result.actions if "oversharing.moderator_removal" in a.sources]
-    answer = assessment.answers.get("oversharing.moderator_removal")
-    if answer is None or answer.value in ("in_place", "not_applicable"):
-        return
-    assert removal, path.stem
-    a = removal[0]
-    assert (a.priority.value, a.due_date) == ("critical", assessment.meta.assessed_on), (
-        a.priority,
-        a.due_date,
-    )
-
-
-@pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_a_critical_warning_reaches_members_in_their_languages(path: Path) -> None:
     """r9 RF 2: the critical 'what our staff will never ask for' warning after a scam was English
     only for 24 weeks, until the translation action in May. Where members use other languages, a

@@ -52,6 +52,31 @@ class AppWords(_Strict):
     features: list[str] = Field(default_factory=list, description="profile.features that must all be ticked.")
 
 
+class PrivateNotes(_Strict):
+    questions: list[str] = Field(
+        default_factory=list,
+        description="Control questions whose note is never printed while a signal exists (answered one "
+        "of `answered`): it records the secret itself.",
+    )
+    answered: list[str] = Field(
+        default_factory=lambda: ["in_place", "partly"],
+        description="The answers to `questions` under which their note is withheld.",
+    )
+    words: list[str] = Field(
+        default_factory=list,
+        description="Words that mark any note as holding such a secret (matched case-insensitively).",
+    )
+
+    def withheld(self, question_id: str, note: str | None, value: object = None) -> bool:
+        """Whether this answer's note holds a secret a member relies on, so no document prints it."""
+        if not note:
+            return False
+        if question_id in self.questions and value in self.answered:
+            return True
+        text = " ".join(note.lower().split())
+        return any(word.lower() in text for word in self.words)
+
+
 class Presentation(_Strict):
     roles: dict[str, OrgRole] = Field(default_factory=dict)
     owners: dict[str, list[str]] = Field(default_factory=dict)
@@ -66,6 +91,11 @@ class Presentation(_Strict):
         default_factory=dict,
         description="In an audit, how the documents name each kind of platform (profile.platform): "
         "the profile's labels describe a group the organisation runs, and in an audit it runs none.",
+    )
+    private_notes: PrivateNotes = Field(
+        default_factory=PrivateNotes,
+        description="Answer notes the documents never print (a member's code word or safe phrase): they "
+        "say only that one is recorded and who holds it.",
     )
     audit_apps: list[AppWords] = Field(
         default_factory=list,

@@ -491,6 +491,9 @@ class DocumentContext:
     incidents: tuple[tuple[str, str, tuple[Any, ...]], ...] = ()
     words: Words = Words()  # the nouns for the community's format
     phasing_note: str = ""  # how later actions are phased, when any is (catalogue scoring.phasing)
+    # Questions whose answer note holds a member's secret (a code word, a safe phrase): documents
+    # never print it (documents.yaml ``private_notes``), only that it is recorded and who holds it.
+    private_notes: frozenset[str] = frozenset()
 
     def answer(self, question_id: str) -> str:
         """The chosen value of a single-choice or control question, or "" when unanswered."""
@@ -1283,6 +1286,11 @@ def build_context(
         actions=actions,
         to_find_out=tuple(_open_item(f, titles) for f in result.to_find_out),
         unanswered=tuple(_open_item(f, titles) for f in result.unanswered),
+        private_notes=frozenset(
+            qid
+            for qid, a in assessment.answers.items()
+            if catalogue.presentation.private_notes.withheld(qid, a.note, a.value)
+        ),
         answered=result.answered,
         visible=result.visible,
         guidance={gid: _citation(catalogue, gid) for gid in catalogue.guidance if gid in cited},

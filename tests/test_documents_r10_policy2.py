@@ -1,0 +1,58 @@
+"""Reading r9 (issue 10): the risk assessment's notes, the policy statement, the staff code on images
+and the young people's rules, over the whole corpus (tests/corpus.py).
+
+Each rule is driven by the answers, the profile or questionnaires/documents.yaml, never by a scenario:
+
+* a note that holds a member's secret (the agreed "I can't talk safely" signal, or any note naming a
+  code word or safe phrase: documents.yaml ``private_notes``) is never printed in any document; the
+  risk assessment says only that one is recorded and who knows it (YC 1);
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import pytest
+
+from assessor.assessment import Answer
+from tests.corpus import CORPUS, IDS, parse_pages, rendered
+
+QUOTED = re.compile(r"['‘“\"]([^'’”\"]{4,})['’”\"]")
+
+
+def _squash(text):
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _secrets(note):
+    """What must never be printed from a withheld note: the note itself and each phrase it quotes."""
+    return [_squash(note)] + [_squash(q) for q in QUOTED.findall(note)]
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_note_holding_a_members_secret_is_never_printed(path):
+    pack = rendered(path)
+    rule = pack.catalogue.presentation.private_notes
+    signal = pack.assessment.answers.get("disclosure.safe_signal")
+    if signal and signal.note and signal.value in ("in_place", "partly"):
+        assert "disclosure.safe_signal" in pack.context.private_notes, path.stem
+    for qid, answer in pack.assessment.answers.items():
+        if not rule.withheld(qid, answer.note, answer.value):
+            continue
+        assert qid in pack.context.private_notes, (path.stem, qid)
+        for name, text in pack.texts.items():
+            for secret in _secrets(answer.note):
+                assert secret not in _squash(text), (path.stem, name, secret)
+    if pack.context.private_notes:
+        assert "only the safeguarding lead and the staff who respond to it know it" in pack.texts["risk_report"]
+
+
+def test_a_code_word_in_the_note_of_any_question_is_withheld():
+    """Not only the signal's own question: a note anywhere that names a code word or safe phrase."""
+    pack = rendered(next(p for p in CORPUS if p.stem == "scouts-teams-video"))
+    variant = copy.deepcopy(pack.assessment)
+    qid = next(q for q, a in variant.answers.items() if a.value == "in_place" and q != "disclosure.safe_signal")
+    variant.answers[qid] = Answer(value="in_place", note="Our safe phrase is 'blue umbrella'; leaders know it.")
+    texts = {name: page.text for name, page in parse_pages(variant, pack.catalogue).items()}
+    assert not [name for name, text in texts.items() if "blue umbrella" in text]

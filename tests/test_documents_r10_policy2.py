@@ -45,14 +45,20 @@ def test_a_note_holding_a_members_secret_is_never_printed(path):
             for secret in _secrets(answer.note):
                 assert secret not in _squash(text), (path.stem, name, secret)
     if pack.context.private_notes:
-        assert "only the safeguarding lead and the staff who respond to it know it" in pack.texts["risk_report"]
+        assert (
+            "only the safeguarding lead and the staff who respond to it know it" in pack.texts["risk_report"]
+        )
 
 
 def test_a_code_word_in_the_note_of_any_question_is_withheld():
     """Not only the signal's own question: a note anywhere that names a code word or safe phrase."""
     pack = rendered(next(p for p in CORPUS if p.stem == "scouts-teams-video"))
     variant = copy.deepcopy(pack.assessment)
-    qid = next(q for q, a in variant.answers.items() if a.value == "in_place" and q != "disclosure.safe_signal")
-    variant.answers[qid] = Answer(value="in_place", note="Our safe phrase is 'blue umbrella'; leaders know it.")
+    qid = next(
+        q for q, a in variant.answers.items() if a.value == "in_place" and q != "disclosure.safe_signal"
+    )
+    variant.answers[qid] = Answer(
+        value="in_place", note="Our safe phrase is 'blue umbrella'; leaders know it."
+    )
     texts = {name: page.text for name, page in parse_pages(variant, pack.catalogue).items()}
     assert not [name for name, text in texts.items() if "blue umbrella" in text]

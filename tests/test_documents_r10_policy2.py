@@ -6,6 +6,9 @@ Each rule is driven by the answers, the profile or questionnaires/documents.yaml
 * a note that holds a member's secret (the agreed "I can't talk safely" signal, or any note naming a
   code word or safe phrase: documents.yaml ``private_notes``) is never printed in any document; the
   risk assessment says only that one is recorded and who knows it (YC 1);
+* where members are younger than the platform's minimum age, the plan takes their own accounts off
+  it (catalogue ``platform_age``): the policy statement and house rules never state as a fact that
+  they do not take part, but say they are not to and tie it to that action (SC 1);
 """
 
 from __future__ import annotations
@@ -62,3 +65,23 @@ def test_a_code_word_in_the_note_of_any_question_is_withheld():
     )
     texts = {name: page.text for name, page in parse_pages(variant, pack.catalogue).items()}
     assert not [name for name, text in texts.items() if "blue umbrella" in text]
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_under_age_children_off_the_platform_is_a_commitment_not_a_fact(path):
+    pack = rendered(path)
+    if not pack.context.flags.under_age or pack.context.flags.audit:
+        return
+    for name in ("policy_statement", "house_rules"):
+        text = _squash(pack.texts.get(name, ""))
+        assert not re.search(r"\bdo not (take part|join it) themselves", text), (path.stem, name)
+    off = pack.context.commitment_for("platform_age")
+    assert off, path.stem
+    if off:
+        policy = _squash(pack.texts["policy_statement"])
+        assert (
+            f"not to take part themselves: we are taking any child’s own account off it (action {off.number})"
+            in policy
+        )
+        rules = _squash(pack.texts["house_rules"])
+        assert "we are taking any child’s own account off it by " in rules, path.stem

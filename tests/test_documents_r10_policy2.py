@@ -9,6 +9,9 @@ Each rule is driven by the answers, the profile or questionnaires/documents.yaml
 * where members are younger than the platform's minimum age, the plan takes their own accounts off
   it (catalogue ``platform_age``): the policy statement and house rules never state as a fact that
   they do not take part, but say they are not to and tie it to that action (SC 1);
+* the staff code's images rule follows privacy_data.org_images: an organisation that takes no images
+  says so and never tells staff how to move one off their own phone; one that does has it moved the
+  same day, never "within a week" (YC 4);
 """
 
 from __future__ import annotations
@@ -85,3 +88,17 @@ def test_under_age_children_off_the_platform_is_a_commitment_not_a_fact(path):
         )
         rules = _squash(pack.texts["house_rules"])
         assert "we are taking any child’s own account off it by " in rules, path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_staff_codes_images_rule_follows_whether_the_organisation_takes_images(path):
+    pack = rendered(path)
+    code = _squash(pack.texts.get("staff_code", ""))
+    if not code:
+        return
+    assert "within a week" not in code, path.stem
+    if pack.context.answer("privacy_data.org_images") == "no":
+        assert f"{pack.context.org.name} takes no images or video of " in code, path.stem
+        assert "on your own phone, move it" not in code, path.stem
+    else:
+        assert "if you take one on your own phone, move it there the same day" in code, path.stem

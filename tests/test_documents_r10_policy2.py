@@ -12,6 +12,9 @@ Each rule is driven by the answers, the profile or questionnaires/documents.yaml
 * the staff code's images rule follows privacy_data.org_images: an organisation that takes no images
   says so and never tells staff how to move one off their own phone; one that does has it moved the
   same day, never "within a week" (YC 4);
+* where the adult house rules say what happens between sessions (who reads what, and when), the young
+  people's rules say it too, in their words; one that offers the work phone says it is not read all
+  the time and gives the reply times (YC 5).
 """
 
 from __future__ import annotations
@@ -102,3 +105,17 @@ def test_the_staff_codes_images_rule_follows_whether_the_organisation_takes_imag
         assert "on your own phone, move it" not in code, path.stem
     else:
         assert "if you take one on your own phone, move it there the same day" in code, path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_young_peoples_rules_say_when_messages_are_read_between_sessions(path):
+    pack = rendered(path)
+    adults, young = (_squash(pack.texts.get(n, "")) for n in ("house_rules", "house_rules_young"))
+    if not young or "Between sessions" not in adults:
+        return
+    assert "Between sessions" in young, path.stem
+    if "work phone" in young and "read messages sent to our work phone" in adults:
+        assert "We read texts to our work phone, but not all the time, so a message may wait." in young
+        reply = pack.context.profile.response_time
+        if reply:
+            assert _squash(reply).rstrip(".") in young, path.stem

@@ -103,9 +103,13 @@ def test_a_worry_sent_privately_is_never_answered_in_a_group_or_through_the_fami
         assert "Never answer a worry about their safety in a group" in reply, (path.stem, text)
         assert "pass it to their family yourself" in reply, text
         lead = "chair of trustees" if context.flags.no_lead else "designated safeguarding lead"
-        assert re.search(lead + r" at once, who replies (by|through) ", reply), text
+        assert re.search(lead + r" at once, who replies (by|through|in) ", reply), text
         assert "logs the contact" in reply, text
-        if not context.flags.one_to_one and "email" in context.selected("disclosure.contact_routes"):
+        if (
+            not context.flags.one_to_one
+            and not context.profile.reply_routes
+            and "email" in context.selected("disclosure.contact_routes")
+        ):
             assert "by an email that also goes to a second member of staff" in reply, text
 
 

@@ -265,6 +265,10 @@ class Profile:
     under_age_groups: tuple[str, ...] = ()  # labels of audience groups below the platform's minimum age
     waiting_room: str = "waiting room"  # the platform's own name for it (Teams: "lobby"), from the registry
     one_to_one: tuple[str, ...] = ()  # profile.one_to_one values (the sanctioned one-to-one channels)
+    # profile.reply_routes: the ways the lead can really reach a young person after a disclosure (a
+    # thread on the platform a second adult reads, in person at a session, their own phone or email,
+    # a parent or carer); empty when not answered. The staff code and procedure offer only these.
+    reply_routes: tuple[str, ...] = ()
     # profile.incidents since the last review ("none" left out): documents.yaml ``incidents`` says
     # which passages of the pack must answer each.
     incidents: tuple[str, ...] = ()
@@ -1225,6 +1229,7 @@ def build_context(
         ),
         waiting_room=(platform.waiting_room_name if platform else None) or "waiting room",
         one_to_one=tuple(v for v in p.get("one_to_one") or [] if v != "none") if flags.one_to_one else (),
+        reply_routes=tuple(p.get("reply_routes") or []) if flags.runs and flags.under_18 else (),
         incidents=tuple(v for v in p.get("incidents") or [] if v != "none"),
         languages=_text(p.get("languages")).rstrip("."),
         report_route=_text(p.get("report_route")).rstrip("."),

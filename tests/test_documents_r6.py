@@ -76,5 +76,7 @@ def test_on_whatsapp_and_messenger_the_reply_includes_a_second_adult_and_no_one_
     # so the reply goes with a named second adult present, as the staff code says, by a route the
     # organisation has (profile.reply_routes, reading r9: in person at a session for these two).
     proc = rendered(SCENARIOS / f"{stem}.yaml").texts["procedure"]
-    assert re.search(r"(by phone|in person at the next session they come to),? with a second adult present \(", proc)
+    assert re.search(
+        r"(by phone|in person at the next session they come to),? with a second adult present \(", proc
+    )
     assert "copied in" not in proc

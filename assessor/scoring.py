@@ -876,16 +876,17 @@ _FEATURES = (
     "immediate", "residual", "gap", "own_priority",
 )  # fmt: skip
 
-_PLAN_TABLES: dict[int, tuple[Catalogue, dict, dict]] = {}
+_PLAN_TABLES: dict[int, tuple[Catalogue, dict, dict, frozenset[str]]] = {}
 
 
-def _plan_tables(catalogue: Catalogue) -> tuple[dict, dict]:
-    """Per catalogue: what a gap's action and harm class are (by question, area and audit), and the
-    priority steps for each combination of own priority, band and flags. Neither depends on answers."""
+def _plan_tables(catalogue: Catalogue) -> tuple[dict, dict, frozenset[str]]:
+    """Per catalogue: what a gap's action and harm class are (by question, area and audit), the
+    priority steps for each combination of own priority, band and flags, and the actions the pack
+    supplies (``_pack_supplied``). None of them depends on answers."""
     cached = _PLAN_TABLES.get(id(catalogue))
     if cached is None or cached[0] is not catalogue:
-        cached = _PLAN_TABLES[id(catalogue)] = (catalogue, {}, {})
-    return cached[1], cached[2]
+        cached = _PLAN_TABLES[id(catalogue)] = (catalogue, {}, {}, _pack_supplied(catalogue))
+    return cached[1], cached[2], cached[3]
 
 
 def _question_plan(catalogue: Catalogue, q: Question, area: RiskArea | None, audit: bool) -> tuple:
@@ -1077,7 +1078,7 @@ def _plan(
                 kid,
             )
 
-    info, prio_memo = _plan_tables(catalogue)
+    info, prio_memo, in_pack = _plan_tables(catalogue)
     crit_classes = harm_rule.critical if harm_rule is not None else None
     ceilings = harm_rule.at_most if harm_rule is not None else {}
     floors = harm_rule.at_least if harm_rule is not None else {}
@@ -1255,7 +1256,6 @@ def _plan(
     due_by_days: dict[int, dt.date] = {}
     phasing, per_phase, last_phase, last_days = rules.phasing, {}, 1, 0
     review_days = max(0, (assessment.meta.review_date() - assessed_on).days)
-    in_pack = _pack_supplied(catalogue)
     for aid in ranked:
         e = by_id[aid]
         action = e["action"]

@@ -1189,6 +1189,8 @@ def build_context(
         )
     )
     titles = {a.id: a.title for a in catalogue.areas}
+    other_apps = _listed(responses.get("behaviour.other_apps"))
+    topics = _listed(responses.get("triggering_content.content_note_topics"))
     profile = Profile(
         purpose=_text(p.get("purpose")),
         platform_kind=(result.audit and catalogue.presentation.audit_kinds.get(p.get("platform") or ""))
@@ -1233,22 +1235,16 @@ def build_context(
         incidents=tuple(v for v in p.get("incidents") or [] if v != "none"),
         languages=_text(p.get("languages")).rstrip("."),
         report_route=_text(p.get("report_route")).rstrip("."),
-        other_apps=_labels(catalogue, "behaviour.other_apps", _listed(responses.get("behaviour.other_apps"))),
+        other_apps=_labels(catalogue, "behaviour.other_apps", other_apps),
         other_apps_under_age=tuple(
             (app.name, app.minimum_age)
-            for v in _listed(responses.get("behaviour.other_apps"))
+            for v in other_apps
             if (app := catalogue.platforms.get(v)) and under_age_groups(app, list(p.get("audience") or []))
         ),
         content_note_topics=_labels(
-            catalogue,
-            "triggering_content.content_note_topics",
-            [
-                v
-                for v in _listed(responses.get("triggering_content.content_note_topics"))
-                if v != "spoiler_tags"
-            ],
+            catalogue, "triggering_content.content_note_topics", [v for v in topics if v != "spoiler_tags"]
         ),
-        spoiler_tags="spoiler_tags" in _listed(responses.get("triggering_content.content_note_topics")),
+        spoiler_tags="spoiler_tags" in topics,
     )
     meta = assessment.meta
     from assessor import lifecycle

@@ -95,6 +95,16 @@ class Route(_Strict):
         ),
     )
     contact_rule_source: str | None = Field(None, description="Where the contact rule was checked.")
+    contact_routes: str | None = Field(
+        None,
+        description=(
+            "sector_routes only, with contact_rule: the same rule as the ways adults talk with young "
+            "people, a phrase that follows 'They talk with you where others can see:'. Printed in the "
+            "policy statement, house rules and young people's documents, and replacing the general "
+            "ways (a group, a second adult) wherever the body's rule applies. Write {their} for "
+            "'their' or 'your', {condition} and {until_appointed} as in contact_rule."
+        ),
+    )
     check_rule: str | None = Field(
         None,
         description=(

@@ -5,8 +5,9 @@ contacts data or the platform registry, never by a scenario:
 * a national body's rule on contacting young members (contacts.yaml sector_routes contact_rule) is
   printed where under-18s take part, with the confidentiality condition (or the young person's
   agreement) on every step that brings in a parent or carer, with who acts until the body's own
-  safeguarding role is filled, never "copied in"; and the code's other ways of talking with young
-  people (the accounts interim, group conversations) apply only within it (SC 3);
+  safeguarding role is filled, never "copied in"; it is the code's no-private-messages rule itself,
+  replacing the general ways (a group, a second adult), never followed by "This rule comes first"
+  (SC 3; reading r10 SC 4);
 * a worry about a young person's safety that reaches a member of staff privately is never answered in
   a group or passed to the family by them: the lead replies by a route the answers give (AQ 7);
 * a pack the trustees have not approved proposes its actions; it has not committed to them (AQ 10);
@@ -51,14 +52,17 @@ def _blocks(parsed, doc, pattern):
 
 @pytest.mark.parametrize("football", [False, True], ids=["as-is", "football"])
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
-def test_a_national_bodys_contact_rule_is_stated_whole_and_comes_first(path, football):
+def test_a_national_bodys_contact_rule_is_stated_whole_in_the_no_private_messages_rule(path, football):
     assessment, context, parsed = _pack(path, football)
     if "staff_code" not in parsed:
         return
     sector = context.contacts.sector
     wanted = bool(context.flags.under_18 and sector and sector.contact_rule)
     staff = parsed["staff_code"].text
-    assert ("This rule comes first" in staff) == wanted, path.stem
+    # Reading r10 SC 4: the body's rule replaces the general ways of talking with young people in the
+    # no-private-messages rule itself; it is never printed after them with "This rule comes first",
+    # which a coach reading quickly takes the first ways as permission.
+    assert "This rule comes first" not in staff, path.stem
     if not wanted:
         return
     assert sector.contact_rule_source, path.stem
@@ -67,7 +71,10 @@ def test_a_national_bodys_contact_rule_is_stated_whole_and_comes_first(path, foo
     assert len(rules) == 1, (path.stem, rules)
     rule = rules[0]
     assert "{" not in rule and "copied in" not in rule, rule
-    assert "comes first" in rule, rule
+    assert {"adult-child-dm:forbidden", "adult-child-dm:sanctioned-only"} & set(
+        next(b.rules for b in parsed["staff_code"].blocks if b.text == rule)
+    ), rule
+    assert not re.search(r"second adult\b[^.;]{0,120}\bno one else", rule), rule
     # every clause that brings in a parent or carer carries its condition
     condition = "agrees" if context.flags.parents_by_agreement else "would put the young person at risk"
     for m in re.finditer(r"parents or carers|parent’s or carer’s consent", rule):

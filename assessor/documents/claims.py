@@ -657,8 +657,12 @@ def _invariants(
             "sanctioned channel",
             r"group",
             # a second adult in the conversation: "a conversation that includes a second adult ... and no
-            # one else" (reading r6: "copied in" cannot be done where adding a person makes a group)
-            r"second adult\b[^.;]{0,120}\bno one else|cop(y|ied) in",
+            # one else" (reading r6: "copied in" cannot be done where adding a person makes a group);
+            # where a national body sets how adults contact young members, its rule replaces the general
+            # ways (reading r10 SC 1-4): a conversation that also includes the parent or carer
+            r"conversation that also includes their parent or carer"
+            if known.get("derived.body_contact_rule")
+            else r"second adult\b[^.;]{0,120}\bno one else|cop(y|ied) in",
             r"parent or carer",
             *(CHANNEL_SAFEGUARDS if channel else ()),
         )

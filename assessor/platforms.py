@@ -98,6 +98,18 @@ class Source(_Strict):
 
 class Platform(_Strict):
     name: str
+    product: str | None = Field(
+        None,
+        description="The product's own name where the registry's name is a feature of it (Facebook "
+        "Groups: 'Facebook'), for 'X's own rules', 'report it to X'. Defaults to name.",
+        max_length=40,
+    )
+    company: str | None = Field(
+        None,
+        description="The company that runs the platform (Facebook, Instagram and WhatsApp: 'Meta'), "
+        "where a source confirms it; documents otherwise say 'the company that runs X'.",
+        max_length=40,
+    )
     kind: (
         Literal["forum", "chat_room", "social_media_group", "messaging_group", "game", "video", "own_service"]
         | None

@@ -1168,7 +1168,7 @@ def build_context(
     platform = platform_of(catalogue, responses)
     # The product's own name; a registry entry named by a description ("Self-hosted forum (...)")
     # is called by the name the organisation gave it.
-    product = platform.name if platform and "(" not in platform.name else ""
+    product = (platform.product or platform.name) if platform and "(" not in platform.name else ""
     choices = {qid: a.value for qid, a in assessment.answers.items() if isinstance(a.value, str)}
     flags = _flags(p, result.audit, nation_code is not None, platform, choices)
     focus = set(p.get("community_focus") or [])

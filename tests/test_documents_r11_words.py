@@ -1,0 +1,107 @@
+"""Reading r10 (issue 10), section "words": false framing, garbled joins and tool notes in the documents,
+over the whole corpus (tests/corpus.py). Each rule follows the answers or the registry, never a scenario:
+
+* the policy statement calls an audited platform "the concern" (a concern raised) or "the situation"
+  (deciding whether to adopt it), never "our activity": the organisation does not run it (AQ 2);
+* every sentence has its own subject: the young people's rule on saved private messages says "We save
+  ... but read one only if", never "Every private message here is saved, and read one only if" (GC 3);
+* "nobody reads it at set times" (read as "at set times, nobody reads it") is never printed: the
+  documents say "nobody moderates at set times" (SC 14, RF 8), and the policy statement's bullet on it
+  is one sentence that leads into the commitment, not "... set times. Members need to see ...:  By"
+  (RF 8);
+* a name's possessive is made by the possessive filter ("Facebook’s", "Microsoft Teams’"), never
+  "Facebook Groups’s"; the product is called by its own name (platforms.yaml ``product``) and the company
+  that runs it by the registry's ``company`` where a source names it ("Meta, the company that runs
+  Facebook"), never "the company that runs Facebook Groups" (RF 15);
+* the organisation's free-text reply-time answer is never pasted into a sentence of a document for
+  members: it stands in a table cell of its own (YC 12).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from markupsafe import escape
+
+from tests.corpus import CORPUS, IDS, rendered
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_an_audited_platform_is_never_our_activity(path):
+    pack = rendered(path)
+    policy = _squash(pack.texts["policy_statement"])
+    relationship = pack.assessment.profile.get("relationship")
+    assert "our activity is" not in policy, path.stem
+    if pack.assessment.profile.get("purpose"):
+        lead = {
+            "audit_concern": "In our own words, the concern is:",
+            "audit_before": "In our own words, the situation is:",
+        }.get(relationship, "In our own words, the community is for:")
+        assert lead in policy, path.stem
+
+
+# A clause that drops its subject after a passive one: "X is saved, and read one only if ...".
+DROPPED_SUBJECT = re.compile(r"\b(?:is|are) (?:saved|kept|logged|stored), and (?:read|check|look)\w*\b")
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_no_clause_drops_its_subject(path):
+    pack = rendered(path)
+    for doc, text in pack.texts.items():
+        found = DROPPED_SUBJECT.search(_squash(text))
+        assert not found, (path.stem, doc, found and found[0])
+    house = _squash(pack.texts["house_rules"])
+    if "private message here" in house:
+        assert re.search(r"We save every private message here(?: but read one only if|,)", house), path.stem
+
+
+NOBODY_READS = re.compile(r"\b[Nn]obody reads (?:it|messages|the \w+) at set times")
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_no_set_times_is_said_one_way(path):
+    pack = rendered(path)
+    for doc, text in pack.texts.items():
+        found = NOBODY_READS.search(_squash(text))
+        assert not found, (path.stem, doc, found and found[0])
+    policy = _squash(pack.texts["policy_statement"])
+    assert "nobody moderates at set times. Members need to see" not in policy, path.stem
+    if pack.context.flags.no_set_hours:
+        assert "nobody moderates at set times" in _squash(pack.texts["house_rules"]).lower(), path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_names_take_their_possessive_and_the_company_its_name(path):
+    pack = rendered(path)
+    platform = pack.context.platform
+    names = {pack.context.org.name, pack.context.profile.platform_product, pack.context.profile.platform_short}
+    names |= {platform.name} if platform else set()
+    for doc, text in pack.texts.items():
+        text = _squash(text)
+        for name in names:
+            if name and name.endswith("s"):
+                assert f"{name}’s" not in text and f"{name}'s" not in text, (path.stem, doc, name)
+        if platform and platform.product and platform.product != platform.name:
+            assert f"{platform.name}’" not in text, (path.stem, doc)
+            assert f"company that runs {platform.name}" not in text, (path.stem, doc)
+            assert f"in {platform.name} sends" not in text, (path.stem, doc)
+        if platform and platform.company:
+            for said in re.findall(r"(\S+ )the company that runs [A-Z]\w+", text):
+                assert said == f"{platform.company}, ", (path.stem, doc, said)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_reply_time_answer_is_never_pasted_into_a_members_sentence(path):
+    pack = rendered(path)
+    reply = (pack.assessment.profile.get("response_time") or "").strip()
+    if not reply:
+        pytest.skip("no reply-time answer")
+    html = pack.pages["house_rules"]
+    said = str(escape(reply))
+    cells = html.count(f"<td>{said}</td>")
+    assert html.count(said.rstrip(".")) == cells, path.stem

@@ -79,7 +79,11 @@ def test_no_set_times_is_said_one_way(path):
 def test_names_take_their_possessive_and_the_company_its_name(path):
     pack = rendered(path)
     platform = pack.context.platform
-    names = {pack.context.org.name, pack.context.profile.platform_product, pack.context.profile.platform_short}
+    names = {
+        pack.context.org.name,
+        pack.context.profile.platform_product,
+        pack.context.profile.platform_short,
+    }
     names |= {platform.name} if platform else set()
     for doc, text in pack.texts.items():
         text = _squash(text)

@@ -57,3 +57,33 @@ def test_a_community_shared_with_under_18s_is_not_called_built_for_adults(path: 
     for name, text in pack.texts.items():
         assert "community built for adults" not in text, name
         assert "its own checked adults, or not at all" not in text, name
+
+
+HOUSE_RULES_NEVER_ASK = ("money", "gift cards", "bank details", "password", "photos of", "another app")
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_what_staff_never_ask_for_is_a_list_the_organisation_can_keep(path: Path) -> None:
+    """r10 RF 1: 'what your staff will never ask for (... photos, meeting alone)' for a drop-in whose
+    staff see members' letters and meet adults one to one, and 'at once ... in each language' while
+    the rules' translation is due months later. Every document's list is the house rules' own
+    (payments, bank details, passwords, photos of themselves, moving to another app), never
+    'meeting alone' or bare 'photos'; where members use other languages, the at-once warning is a
+    short post, and only the translation puts it in the rules."""
+    pack = rendered(path)
+    for name, text in pack.texts.items():
+        assert "meeting alone" not in text, name
+        for sentence in text.split(". "):
+            after = sentence.split("will never ask for", 1)[-1].lstrip()
+            if "will never ask for" in sentence and after.startswith("("):
+                listed = after[1:].split(")", 1)[0]
+                assert "photos of themselves" in listed or "photos" not in listed, (name, listed)
+                for item in ("money", "bank details", "another app"):
+                    assert item in listed, (name, item, listed)
+    _, assessment, result = scored(path)
+    if not assessment.profile.get("languages"):
+        return
+    for a in result.actions:
+        if "anonymity.staff_never_ask" in a.sources:
+            assert "in the rules and when they join, in English and in each language" not in a.text
+            assert "short pinned post" in a.text and "add it to the rules" in a.text, a.text

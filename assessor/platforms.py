@@ -59,7 +59,13 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "derived.member_dm_setting": (),
     "derived.body_contact_rule": (),
     "derived.body_check_rule": (),
+    "derived.report_tool_none": (),
+    "derived.self_harm_talked_of": (),
 }
+
+# Content-note subjects (triggering_content.content_note_topics) that mean members post about
+# harming themselves: a distressing post there is expected, not rare (reading r10, LG 5).
+SELF_HARM_TOPICS = frozenset({"self_harm", "suicide", "eating_disorders"})
 
 
 class _Strict(BaseModel):
@@ -320,9 +326,14 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
     whether the organisation's national body sets a rule on contacting young members."""
     platform = platform_of(catalogue, responses)
     audience = responses.get("profile.audience") or []
+    topics = responses.get("triggering_content.content_note_topics")
     body = {
         "derived.body_contact_rule": _body_rule(catalogue, responses, "contact_rule"),
         "derived.body_check_rule": _body_rule(catalogue, responses, "check_rule"),
+        # The organisation answered that members have no report tool on the platform (reading r10,
+        # YC 1): the register says what it answered, never "you have not said".
+        "derived.report_tool_none": responses.get("reporting.report_tool") == "not_applicable",
+        "derived.self_harm_talked_of": bool(SELF_HARM_TOPICS.intersection(topics or ())),
     }
     if platform is None:
         return {

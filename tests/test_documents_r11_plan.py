@@ -87,3 +87,27 @@ def test_what_staff_never_ask_for_is_a_list_the_organisation_can_keep(path: Path
         if "anonymity.staff_never_ask" in a.sources:
             assert "in the rules and when they join, in English and in each language" not in a.text
             assert "short pinned post" in a.text and "add it to the rules" in a.text, a.text
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_parents_are_told_the_other_apps_are_not_the_organisations(path: Path) -> None:
+    """r10 GC 4: members also use Discord and Roblox, parents are informed, yet nothing tells parents
+    that the club does not run or supervise them, or that Discord is 13+. Where under-18s take part
+    in a community the organisation runs, the rules name other apps and parents are told about the
+    community, the policy statement tells parents the organisation does not run those apps, with
+    each one's minimum age (from the registry) where the youngest members are below it."""
+    pack = rendered(path)
+    ctx, known = pack.context, pack.assessment
+    apps = list(ctx.profile.other_apps or ())
+    answer = known.answers.get("safety_information.parents_informed")
+    young = CHILDREN & set(known.profile.get("audience") or ())
+    policy = pack.texts["policy_statement"]
+    if not (apps and young and answer is not None and answer.value == "in_place"):
+        assert "does not run or supervise" not in policy
+        return
+    assert "does not run or supervise" in policy, path.stem
+    line = policy.split("does not run or supervise", 1)[1].split(";", 1)[0]
+    for app in apps:
+        assert app in line, (app, line)
+    for name, age in ctx.profile.other_apps_under_age:
+        assert f"{name} is only for people aged {age} and over" in line, line

@@ -22,8 +22,10 @@ from tests.corpus import CORPUS, IDS, parse_pages, rendered
 PHRASES = {
     "platform_thread": r"in a thread on .+? that a second adult",
     "in_person": r"in person at the next session",
-    "own_phone": r"by phone",
-    "own_email": r"by an email",
+    # (reading r10: "by phone or email once they get in touch" is the call or email the young person
+    # makes to the lead's published number, where the answers give sessions only: see r11_reply)
+    "own_phone": r"by phone, on the number they gave us",
+    "own_email": r"by an email to the address they gave us",
     "parent": r"through their parent or carer",
 }
 

@@ -76,7 +76,11 @@ def test_on_whatsapp_and_messenger_the_reply_includes_a_second_adult_and_no_one_
     # so the reply goes with a named second adult present, as the staff code says, by a route the
     # organisation has (profile.reply_routes, reading r9: in person at a session for these two).
     proc = rendered(SCENARIOS / f"{stem}.yaml").texts["procedure"]
+    # Reading r10 SC 6, RF 6: the same day, through a safe parent, or by the phone or email the young
+    # person uses to get in touch; in person at a session only beside those, with a checked adult who is there.
     assert re.search(
-        r"(by phone|in person at the next session they come to),? with a second adult present \(", proc
+        r"replies the same day (through their parent or carer|by phone or email once they get in touch, "
+        r"with a second adult present \()",
+        proc,
     )
     assert "copied in" not in proc

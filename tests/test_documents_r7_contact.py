@@ -73,10 +73,9 @@ def test_where_the_platform_may_have_no_such_conversation_the_reply_is_still_pos
     # Discord may not either), so every pack gives the compliant reply: acknowledge with no details,
     # and the lead replies by a route off the platform (or the sanctioned channel).
     assert "with no details" in proc, path.stem
-    # (reading r9: only by the routes the organisation has, profile.reply_routes)
-    assert re.search(r"replies (by phone with a second adult|in person at|in a thread on|through )", proc), (
-        path.stem
-    )
+    # (reading r9: only by the routes the organisation has, profile.reply_routes; reading r10: the same
+    # day, and never only in person at a session)
+    assert re.search(r"replies the same day (by phone|in a thread on|through )", proc), path.stem
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)

@@ -145,8 +145,13 @@ def test_a_young_persons_disclosure_has_one_reply_route_naming_the_second_adult(
     rule = "ever answer a worry about their safety in a group, or pass it to their family yourself"
     assert text.startswith("Reply to the young person: n" + rule), text
     assert "N" + rule in parsed["staff_code"].text  # the staff code says the same
+    routes = set(context.profile.reply_routes)
     if context.flags.one_to_one:
-        assert re.search(r"replies through [^,]+", text), text
+        assert re.search(r"replies the same day through [^,]+", text), text
+    elif "parent" in routes and routes <= {"parent", "in_person"}:
+        # reading r10 SC 6: the prompt reply goes through a safe parent, and a word in person at a
+        # session is with a checked adult who is there anyway, never a named trustee who comes in for it
+        assert "replies the same day through their parent or carer" in text, text
     else:
         who = (
             "another trustee"

@@ -110,7 +110,8 @@ def test_a_worry_sent_privately_is_never_answered_in_a_group_or_through_the_fami
         assert "Never answer a worry about their safety in a group" in reply, (path.stem, text)
         assert "pass it to their family yourself" in reply, text
         lead = "chair of trustees" if context.flags.no_lead else "designated safeguarding lead"
-        assert re.search(lead + r" at once, who replies (by|through|in) ", reply), text
+        # (reading r10 SC 8, RF 5: the lead replies the same day, never waiting for a session)
+        assert re.search(lead + r" at once, who replies the same day (by|through|in) ", reply), text
         assert "logs the contact" in reply, text
         if (
             not context.flags.one_to_one

@@ -130,3 +130,27 @@ def test_an_adult_who_discloses_gets_the_same_adult_route_in_both_places(path):
     )
     assert step and rule, path.stem
     assert step.group(1) == rule.group(1), (step.group(1), rule.group(1))
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_young_person_told_to_call_the_lead_is_told_how_the_lead_replies(path):
+    """SC 17: the rules give young people the lead's phone number; they also say that the lead
+    replies through a parent or carer (where that is a route) or with another adult involved, never
+    in a private chat with them alone, as the procedure does."""
+    pack = rendered(path)
+    f = pack.context.flags
+    young = f.runs and f.under_18 and not f.one_to_one
+    routes = pack.context.profile.reply_routes
+    for doc in ("house_rules", "house_rules_young", "behaviour_code"):
+        if doc not in pack.parsed:
+            continue
+        reach = [b.text for b in pack.parsed[doc].blocks if b.text.startswith("How to reach us:")]
+        if not reach:
+            continue
+        said = re.search(r"replies to you (.+?), never in a private chat with you alone\.", reach[0])
+        assert bool(said) == young, (path.stem, doc, reach[0])
+        if said:
+            assert said.group(1).endswith(f"with another adult from {pack.context.org.name} involved"), said
+            assert ("through your parent or carer" in said.group(1)) == (not routes or "parent" in routes), (
+                said
+            )

@@ -154,3 +154,17 @@ def test_a_young_person_told_to_call_the_lead_is_told_how_the_lead_replies(path)
             assert ("through your parent or carer" in said.group(1)) == (not routes or "parent" in routes), (
                 said
             )
+
+
+@pytest.mark.parametrize("routes", VARIANTS, ids=lambda r: "+".join(r))
+def test_under_a_bodys_contact_rule_the_prompt_reply_goes_through_a_safe_parent(routes):
+    """SC 6: where a national body's rule says adults reach young players through their parents (The
+    FA's contact_rule, contacts.yaml), the reply goes through a safe parent the same day whatever
+    routes are ticked, never only a word at the next session."""
+    pack = rendered(next(p for p in CORPUS if p.stem == "sports-club-whatsapp"))
+    assert pack.context.contacts.sector and pack.context.contacts.sector.contact_rule
+    variant = copy.deepcopy(pack.assessment)
+    variant.profile["reply_routes"] = routes
+    proc = parse_pages(variant, pack.catalogue)["procedure"].text
+    step = proc.split("Reply to the young person:", 1)[1].split("A high-risk concern never waits", 1)[0]
+    assert re.search(r"replies the same day[^.]*through their parent or carer", step), (routes, step)

@@ -862,6 +862,21 @@ def _concern_help(catalogue: Catalogue, nation: str, flags: Flags) -> tuple[Conc
     return tuple(out)
 
 
+def _reply_routes(catalogue: Catalogue, p: dict, flags: Flags, nation: str) -> tuple[str, ...]:
+    """profile.reply_routes, where under-18s take part in a space the organisation runs. Where a
+    national body's contact rule applies (contacts.yaml sector_routes contact_rule: The FA's, through
+    the parent or carer), the parent or carer is always one of the routes: the body's rule makes it
+    the prompt one, so a reply never waits for a session (reading r10 SC 6)."""
+    if not (flags.runs and flags.under_18):
+        return ()
+    routes = tuple(p.get("reply_routes") or [])
+    data = catalogue.contacts
+    sector = data.sector_routes.get(p.get("sector") or "", {}).get(nation) if data else None
+    if routes and sector is not None and sector.contact_rule and "parent" not in routes:
+        routes += ("parent",)
+    return routes
+
+
 def _contacts(catalogue: Catalogue, nation: str, flags: Flags, sector: str = "") -> Contacts:
     data = catalogue.contacts
     if data is None:
@@ -1231,7 +1246,7 @@ def build_context(
         ),
         waiting_room=(platform.waiting_room_name if platform else None) or "waiting room",
         one_to_one=tuple(v for v in p.get("one_to_one") or [] if v != "none") if flags.one_to_one else (),
-        reply_routes=tuple(p.get("reply_routes") or []) if flags.runs and flags.under_18 else (),
+        reply_routes=_reply_routes(catalogue, p, flags, nation_code or "england"),
         incidents=tuple(v for v in p.get("incidents") or [] if v != "none"),
         languages=_text(p.get("languages")).rstrip("."),
         report_route=_text(p.get("report_route")).rstrip("."),

@@ -57,6 +57,7 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "derived.hidden_option": (),
     "derived.keyword_filter_partial": (),
     "derived.member_dm_setting": (),
+    "derived.dm_setting_blocks_report": (),
     "derived.body_contact_rule": (),
     "derived.body_check_rule": (),
     "derived.report_tool_none": (),
@@ -240,6 +241,12 @@ class Platform(_Strict):
         "messages from server members'). The young people's rules tell them how to use it.",
         max_length=80,
     )
+    member_dm_setting_blocks_bots: bool | None = Field(
+        None,
+        description="Switching member_dm_setting off also stops the member messaging the space's bots and "
+        "stops a bot's replies reaching them (Discord: a ModMail bot). Where members report to the team by "
+        "a private message to a bot (profile.report_route_dm), under-18s are then not asked to switch it off.",
+    )
     waiting_room_name: str | None = Field(
         None,
         description="Video: the platform's own name for its waiting room, as its documentation uses it "
@@ -321,6 +328,19 @@ def _body_rule(catalogue: Catalogue, responses: dict[str, Any], rule: str) -> bo
     return bool(route is not None and getattr(route, rule))
 
 
+def dm_setting_blocks_report(platform: Platform | None, responses: dict[str, Any]) -> bool:
+    """Whether switching off private messages from the space (member_dm_setting) would also cut members
+    off from the team's own report route: a private message to a bot (profile.report_route_dm) on a
+    platform where that setting blocks bots too (member_dm_setting_blocks_bots)."""
+    return bool(
+        platform is not None
+        and platform.member_dm_setting
+        and platform.member_dm_setting_blocks_bots is True
+        and bool(responses.get("profile.report_route"))
+        and responses.get("profile.report_route_dm") == "yes"
+    )
+
+
 def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, Any]:
     """Facts about the chosen platform, as ``derived.*`` answers for conditions and templates, and
     whether the organisation's national body sets a rule on contacting young members."""
@@ -352,6 +372,7 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
             "derived.hidden_option": None,
             "derived.keyword_filter_partial": False,
             "derived.member_dm_setting": False,
+            "derived.dm_setting_blocks_report": False,
         }
     return {
         **body,
@@ -374,6 +395,8 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
         and bool(platform.keyword_filter_covers),
         # Each member can switch off private messages from this space in their own settings.
         "derived.member_dm_setting": bool(platform.member_dm_setting),
+        # ... and doing so would also cut them off from the team's report bot.
+        "derived.dm_setting_blocks_report": dm_setting_blocks_report(platform, responses),
     }
 
 

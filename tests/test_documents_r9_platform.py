@@ -21,7 +21,7 @@ import re
 import pytest
 
 from assessor.catalogue import default_catalogue
-from assessor.platforms import all_responses, platform_of
+from assessor.platforms import all_responses, dm_setting_blocks_report, platform_of
 from tests.corpus import CORPUS, IDS, rendered, scored
 
 
@@ -62,7 +62,9 @@ def test_the_private_message_action_states_what_the_platform_cannot_do(path):
     if not any("private messages" in a.text.lower() for a in result.actions):
         return
     assert texts, (path.stem, [a.text for a in result.actions if "private messages" in a.text.lower()])
-    if platform.member_dm_setting:
+    # Reading r10 LG 1: where the setting would also cut members off from the team's report bot, the
+    # action does not ask under-18s to switch it off (test_documents_r11_discord).
+    if platform.member_dm_setting and not dm_setting_blocks_report(platform, responses):
         assert "switch off private messages from other members" in texts[0], (path.stem, texts[0])
 
 

@@ -27,7 +27,13 @@ from assessor.documents.claims import (
     sanctioned_channel,
     with_parent_condition,
 )
-from assessor.platforms import Platform, derived_facts, platform_of, under_age_groups
+from assessor.platforms import (
+    Platform,
+    derived_facts,
+    dm_setting_blocks_report,
+    platform_of,
+    under_age_groups,
+)
 from assessor.presentation import Presentation, Supplied, when_holds
 from assessor.questionnaire import Catalogue, ControlAnswer, Helpline, Priority
 from assessor.scoring import AreaResult, Factor, Finding, PlannedAction, Rating, Result, score
@@ -221,6 +227,10 @@ class Flags:
     # open them (profile.messages_logged "yes"); "no" says it cannot, whatever the registry says.
     messages_logged: bool | None = None
     under_age: bool = False  # some audience group is below the platform's minimum age
+    # Members report to the team by a private message to a bot on a platform where switching off
+    # private messages from the space blocks bots too (platforms.dm_setting_blocks_report): the
+    # young people's rules then never ask them to switch it off (reading r10, LG 2).
+    dm_setting_blocks_report: bool = False
     audit_undecided: bool = False  # an audit with no trustees' decision recorded
     # profile.community_focus
     mental_health: bool = False
@@ -777,6 +787,10 @@ def _flags(
             }
         ),
         under_age=bool(under_age_groups(platform, list(audience), hosted=not audit)),
+        dm_setting_blocks_report=not audit
+        and dm_setting_blocks_report(
+            platform, {f"profile.{k}": profile.get(k) for k in ("report_route", "report_route_dm")}
+        ),
         audit_undecided=audit and decision in ("", "undecided"),
         hard_subject=bool(focus & HARD_SUBJECTS),
         content_notes=bool(focus & HARD_SUBJECTS)

@@ -1,0 +1,63 @@
+"""Reading r10, discord (issue 10): platform facts and template text follow the answers.
+
+- LG 1, 2: where members report to the team by a private message to a bot (profile.report_route_dm)
+  on a platform where switching off private messages from the space blocks bots too (platforms.yaml
+  member_dm_setting_blocks_bots: Discord and a ModMail bot), no action and no rule asks under-18s to
+  switch that setting off; the young people's rules say to keep it on.
+
+Checked on every scenario and example: the scored plan and every rendered document.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import pytest
+
+from assessor.catalogue import default_catalogue
+from assessor.platforms import all_responses, dm_setting_blocks_report, platform_of
+from tests.corpus import CORPUS, IDS, parse_pages, rendered, scored
+
+_SWITCH_OFF = re.compile(r"(?<!Don’t )(?<!Do not ask them to )switch off (private messages|“)", re.I)
+
+
+def test_the_registry_says_discords_setting_blocks_a_modmail_bot():
+    discord = default_catalogue().platforms["discord"]
+    assert discord.member_dm_setting and discord.member_dm_setting_blocks_bots is True
+    assert any("modmailbot/issues/33" in s.url for s in discord.sources)
+
+
+def test_the_corpus_has_a_report_bot_that_the_setting_would_block():
+    assert any(rendered(p).context.flags.dm_setting_blocks_report for p in CORPUS)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_under_18s_are_never_asked_to_cut_off_the_report_bot(path):
+    catalogue, assessment, result = scored(path)
+    responses = all_responses(assessment, catalogue)
+    blocks = dm_setting_blocks_report(platform_of(catalogue, responses), responses)
+    pack = rendered(path)
+    assert blocks == (pack.context.flags.dm_setting_blocks_report and not pack.context.flags.audit)
+    if not blocks:
+        return
+    for a in result.actions:
+        assert not _SWITCH_OFF.search(a.text), (path.stem, a.text)
+    for name, text in pack.texts.items():
+        assert not _SWITCH_OFF.search(text), (path.stem, name, _SWITCH_OFF.search(text).group(0))
+    setting = pack.context.platform.member_dm_setting
+    young = pack.texts.get("house_rules_young", "")
+    if "private messages" in young:
+        assert f"Don’t switch off “{setting}”" in young, path.stem
+
+
+def test_a_report_route_that_is_not_a_bot_message_keeps_the_advice():
+    """Driven by the answer: the same server with a report route that is not a private message to a
+    bot tells under-18s how to switch private messages from the server off."""
+    path = next(p for p in CORPUS if rendered(p).context.flags.dm_setting_blocks_report)
+    pack = rendered(path)
+    changed = copy.deepcopy(pack.assessment)
+    changed.profile["report_route_dm"] = "no"
+    young = parse_pages(changed, pack.catalogue)["house_rules_young"].text
+    assert f"switch off “{pack.context.platform.member_dm_setting}”" in young
+    assert "Don’t switch off" not in young

@@ -190,7 +190,9 @@ def test_in_a_live_session_harm_on_screen_is_removed_before_it_is_reported(carer
 def test_lgbtq_pack_brings_in_no_parent_first_and_keeps_identity_private(lgbtq):
     pages, _ = lgbtq
     assert "parents and carers may join" not in pages["risk_report"]
-    assert "keep parents and carers out of the young people" in pages["risk_report"]
+    # Reading r10 LG 3: parents are not members here, so the age-spaces action says nothing about
+    # keeping them out (it used to say "keep parents and carers out of the young people's spaces").
+    assert "keep parents and carers out" not in pages["risk_report"]
     assert "read it with an adult you trust" in pages["behaviour_code"]
     assert "A screenshot can out someone" in pages["house_rules_young"]
     assert "We will not tell your family, your school or anyone else" in pages["house_rules_young"]
@@ -207,8 +209,8 @@ def test_lgbtq_pack_brings_in_no_parent_first_and_keeps_identity_private(lgbtq):
         ),
         (
             "risk_report",
-            "keep parents and carers out of the young people’s spaces",
-            "decide whether parents and carers may join",
+            "give each age group its own space and write down",
+            "give each age group its own space, decide whether parents and carers may join, and write down",
             "parents in first",
         ),
         ("house_rules_young", 'data-rule="identity:never-shared"', "", "identity:never-shared"),

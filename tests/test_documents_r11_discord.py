@@ -4,6 +4,13 @@
   on a platform where switching off private messages from the space blocks bots too (platforms.yaml
   member_dm_setting_blocks_bots: Discord and a ModMail bot), no action and no rule asks under-18s to
   switch that setting off; the young people's rules say to keep it on.
+- LG 3: where parents come in only by the young person's agreement they are not members, so no action
+  speaks of keeping them out; adults "play" with young members only on a game.
+- LG 7: an adults-only space that under-18s can open (profile.adults_only_space) is named and closed
+  in a critical action; no other pack speaks of one.
+- LG 9: the staff code's rule on contact outside duty speaks of "sessions" only where there are
+  sessions (not in a space moderated by duty hours), of games only on a game, and where adults take
+  part it is about members under 18, not every "young person".
 
 Checked on every scenario and example: the scored plan and every rendered document.
 """
@@ -61,3 +68,54 @@ def test_a_report_route_that_is_not_a_bot_message_keeps_the_advice():
     young = parse_pages(changed, pack.catalogue)["house_rules_young"].text
     assert f"switch off “{pack.context.platform.member_dm_setting}”" in young
     assert "Don’t switch off" not in young
+
+
+_OFF_DUTY = re.compile(r"(When you are not on duty|Outside sessions and planned activities), do not[^.]*\.")
+_PLAY = re.compile(r"never play or chat|do not play games", re.I)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_template_wording_follows_parents_and_the_activity(path):
+    _, _, result = scored(path)
+    pack = rendered(path)
+    f = pack.context.flags
+    texts = [a.text for a in result.actions] + list(pack.texts.values())
+    for text in texts:
+        if f.parents_by_agreement:
+            assert "keep parents and carers out" not in text, path.stem
+        if not f.game:
+            assert not _PLAY.search(text), (path.stem, _PLAY.search(text).group(0))
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_an_open_adults_only_space_is_closed_first(path):
+    _, assessment, result = scored(path)
+    named = [a for a in result.actions if "adults-only (18+) space" in a.text]
+    ages = [a for a in result.actions if "own space" in a.text]
+    if assessment.profile.get("adults_only_space") == "open" and ages:
+        assert named and named[0].text.startswith("Close your adults-only (18+) space"), path.stem
+    else:
+        assert not named, path.stem
+
+
+def test_the_corpus_has_an_open_adults_only_space():
+    assert any(scored(p)[1].profile.get("adults_only_space") == "open" for p in CORPUS)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_contact_outside_duty_fits_the_space_and_the_ages(path):
+    pack = rendered(path)
+    f = pack.context.flags
+    if "staff_code" not in pack.texts or not f.under_18:
+        return
+    found = _OFF_DUTY.search(pack.texts["staff_code"])
+    rule = found.group(0) if found else ""
+    assert rule, path.stem
+    if f.shifts and not (f.video or f.game):
+        assert "Outside sessions" not in rule and rule.lstrip("- ").startswith("When you are not on duty"), (
+            rule
+        )
+    if f.adults:
+        assert "with members under 18 from" in rule, (path.stem, rule)
+    else:
+        assert "with young people from" in rule, (path.stem, rule)

@@ -184,6 +184,7 @@ class Flags:
     video: bool = False
     messaging: bool = False
     forum: bool = False
+    game: bool = False  # an online game or gaming platform: only there do adults "play" with members
     # Stage of a community the organisation runs (both false when not answered, and in an audit).
     planned: bool = False
     running: bool = False
@@ -771,6 +772,7 @@ def _flags(
         domestic_abuse_route="abuse_survivors" in focus or "adults_at_risk" in audience,
         messaging=kind == "messaging_group",
         forum=kind == "forum",
+        game=kind == "game",
         planned=stage == "planned",
         running=stage == "running",
         no_lead=not _contact(profile.get("safeguarding_lead")).named,

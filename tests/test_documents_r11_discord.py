@@ -8,6 +8,8 @@
   speaks of keeping them out; adults "play" with young members only on a game.
 - LG 7: an adults-only space that under-18s can open (profile.adults_only_space) is named and closed
   in a critical action; no other pack speaks of one.
+- LG 10: short cover never hands reports to the lead "as they arrive" (an on-call lead round the
+  clock): the action sets a standard for reading reports out of hours that the team can keep.
 - LG 9: the staff code's rule on contact outside duty speaks of "sessions" only where there are
   sessions (not in a space moderated by duty hours), of games only on a game, and where adults take
   part it is about members under 18, not every "young person".
@@ -119,3 +121,20 @@ def test_contact_outside_duty_fits_the_space_and_the_ages(path):
         assert "with members under 18 from" in rule, (path.stem, rule)
     else:
         assert "with young people from" in rule, (path.stem, rule)
+
+
+_ON_CALL = re.compile(
+    r"reach the safeguarding lead's phone or email|\breports?\b[^.;]*\bas they arrive\b", re.I
+)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_short_cover_sets_a_reading_standard_not_an_on_call_lead(path):
+    _, assessment, result = scored(path)
+    pack = rendered(path)
+    for text in [a.text for a in result.actions] + list(pack.texts.values()):
+        assert not _ON_CALL.search(text), (path.stem, _ON_CALL.search(text).group(0))
+    if assessment.profile.get("moderation_cover") in ("daily_set", "some_days"):
+        for a in result.actions:
+            if "moderation.enough_people" in a.sources:
+                assert "a standard you can keep for reading reports" in a.text, (path.stem, a.text)

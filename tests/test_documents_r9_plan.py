@@ -8,7 +8,8 @@
 - After a fake profile or scam, checking who joins is a first answer: as urgent as the plan's
   first action wherever joiners are not checked (RF 3: the fake adviser came in unchecked).
 - With set hours of cover, the plan never says to cut the hours: it opens the space (or private
-  messages) only while someone is on duty, or has reports reach the lead as they arrive (GC 2).
+  messages) only while someone is on duty, or sets a standard for reading reports out of hours (GC 2;
+  reading r10 LG 10).
 - A key condition of the profile (no lead, under-age members) never crowds a gap out of critical:
   the limit counts gaps only, and settings that let strangers into a group are due at once when
   critical (SC 7: a publicly shared invite link was due in six weeks).
@@ -119,7 +120,9 @@ def test_short_cover_opens_the_space_with_someone_on_duty_not_fewer_hours(path):
     assert not cut, (path.stem, cut)
     for a in result.actions:
         if "moderation.enough_people" in a.sources:
-            assert "only while a moderator is on" in a.text and "as they arrive" in a.text, (
+            # Reading r10 LG 10: not reports reaching the lead "as they arrive" (a lead on call round
+            # the clock) but a standard for reading them out of hours (test_documents_r11_discord).
+            assert "only while a moderator is on" in a.text and "a standard you can keep" in a.text, (
                 path.stem,
                 a.text,
             )

@@ -8,6 +8,8 @@
   speaks of keeping them out; adults "play" with young members only on a game.
 - LG 7: an adults-only space that under-18s can open (profile.adults_only_space) is named and closed
   in a critical action; no other pack speaks of one.
+- LG 8: where members write to the organisation's other social media accounts and not every route
+  is read by someone trained, the training action names whoever reads those inboxes.
 - LG 10: short cover never hands reports to the lead "as they arrive" (an on-call lead round the
   clock): the action sets a standard for reading reports out of hours that the team can keep.
 - LG 9: the staff code's rule on contact outside duty speaks of "sessions" only where there are
@@ -138,3 +140,37 @@ def test_short_cover_sets_a_reading_standard_not_an_on_call_lead(path):
         for a in result.actions:
             if "moderation.enough_people" in a.sources:
                 assert "a standard you can keep for reading reports" in a.text, (path.stem, a.text)
+
+
+def _social_unwatched(assessment) -> bool:
+    routes = assessment.answers.get("disclosure.contact_routes")
+    watched = assessment.answers.get("disclosure.routes_watched")
+    return (
+        routes is not None
+        and "other_social" in (routes.value or [])
+        and watched is not None
+        and watched.value in ("partly", "not_in_place")
+    )
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_training_names_whoever_reads_the_social_media_inboxes(path):
+    _, assessment, result = scored(path)
+    training = [a.text for a in result.actions if a.text.startswith("Train everyone who moderates")]
+    named = [t for t in training if "reads your social media inboxes" in t]
+    if _social_unwatched(assessment):
+        assert named == training, (path.stem, training)
+    else:
+        assert not named, path.stem
+
+
+def test_the_corpus_has_an_unwatched_social_media_inbox():
+    assert (
+        sum(
+            1
+            for p in CORPUS
+            if _social_unwatched(scored(p)[1])
+            and any("reads your social media inboxes" in a.text for a in scored(p)[2].actions)
+        )
+        >= 2
+    )

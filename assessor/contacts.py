@@ -105,6 +105,16 @@ class Route(_Strict):
             "'their' or 'your', {condition} and {until_appointed} as in contact_rule."
         ),
     )
+    age_groups: str | None = Field(
+        None,
+        description=(
+            "sector_routes only: how the national body sets its youth age groups, where a team's name "
+            "is not its players' age (not printed: where set, the action that takes members below a "
+            "platform's minimum age off it names the team named for that age). Leave out where not "
+            "confirmed."
+        ),
+    )
+    age_groups_source: str | None = Field(None, description="Where the age-group rule was checked.")
     check_rule: str | None = Field(
         None,
         description=(

@@ -62,6 +62,7 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "derived.body_check_rule": (),
     "derived.report_tool_none": (),
     "derived.self_harm_talked_of": (),
+    "derived.body_age_groups": (),
 }
 
 # Content-note subjects (triggering_content.content_note_topics) that mean members post about
@@ -317,7 +318,8 @@ def tools_had(platform: Platform, catalogue: Catalogue, responses: dict[str, Any
 def _body_rule(catalogue: Catalogue, responses: dict[str, Any], rule: str) -> bool:
     """Whether the organisation's national body (profile.sector, in its nation) has a checked rule
     (contacts.yaml sector_routes): ``contact_rule`` on how adults contact its young members,
-    ``check_rule`` on the criminal record check it requires of those who work with them."""
+    ``check_rule`` on the criminal record check it requires of those who work with them,
+    ``age_groups`` on how its youth age groups are named."""
     contacts = catalogue.contacts
     if contacts is None:
         return False
@@ -354,6 +356,7 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
         # YC 1): the register says what it answered, never "you have not said".
         "derived.report_tool_none": responses.get("reporting.report_tool") == "not_applicable",
         "derived.self_harm_talked_of": bool(SELF_HARM_TOPICS.intersection(topics or ())),
+        "derived.body_age_groups": _body_rule(catalogue, responses, "age_groups"),
     }
     if platform is None:
         return {

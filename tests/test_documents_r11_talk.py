@@ -127,3 +127,33 @@ def test_a_club_that_has_not_checked_its_format_is_given_a_reason_that_fits_it()
 def test_the_parents_are_never_the_ones_younger_than_the_minimum_age(path):
     policy = rendered(path).texts.get("policy_statement", "")
     assert not re.search(r"parents and carers of our [^;:]*?, who are younger", policy), path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_under_age_action_names_the_team_named_for_the_minimum_age(path):
+    """SC 5: where the national body names its age groups by age at a cut-off (contacts.yaml
+    age_groups, The FA: 31 August), most of the team named for the platform's minimum age is below
+    it, and the action that takes under-age members off the platform says so."""
+    pack = rendered(path)
+    known = pack.known
+    wanted = bool(
+        known.get("derived.body_age_groups")
+        and known.get("derived.platform_under_age")
+        and "under_13" in (known.get("profile.audience") or [])
+        and pack.context.flags.runs
+    )
+    text = pack.texts["risk_report"]
+    assert ("team named for that age" in text) == wanted, path.stem
+    assert ("under-13s start the season aged 12" in text) == wanted, path.stem
+    if wanted:
+        sector = pack.context.contacts.sector
+        assert sector.age_groups and "31 August" in sector.age_groups and sector.age_groups_source
+
+
+def test_without_the_national_body_the_action_names_no_team():
+    pack = rendered(_path("sports-club-whatsapp"))
+    variant = copy.deepcopy(pack.assessment)
+    variant.profile["sector"] = "none"
+    text = parse_pages(variant, pack.catalogue)["risk_report"].text
+    assert "Take members younger than this platform's minimum age off it" in text
+    assert "31 August" not in text

@@ -111,10 +111,10 @@ def retention_problems(pages: dict[str, str], catalogue) -> list[str]:
             continue
         if r.period not in procedure:
             problems.append(f"no period for {kind}")
-        # The procedure names the site the period was checked against; the risk assessment's
-        # appendix keeps the full address.
-        if r.source.split("/")[2].removeprefix("www.") not in procedure:
-            problems.append(f"no source for {kind}")
+        # Reading r10 SC 13: source notes ("Checked against ico.org.uk") are working notes, not
+        # procedure text; the risk assessment's appendix keeps the full address of every source.
+        if r.source.split("/")[2].removeprefix("www.") in procedure:
+            problems.append(f"a source note for {kind} in the procedure")
         if r.source not in _text(pages["risk_report"]):
             problems.append(f"no full source for {kind} in the risk assessment")
     if "periods set out in the" not in _text(pages["policy_statement"]):

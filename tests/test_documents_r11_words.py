@@ -109,3 +109,39 @@ def test_the_reply_time_answer_is_never_pasted_into_a_members_sentence(path):
     said = str(escape(reply))
     cells = html.count(f"<td>{said}</td>")
     assert html.count(said.rstrip(".")) == cells, path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_source_notes_stay_in_the_appendix(path):
+    """SC 13: "Checked against oxfordshirefa.com" is a working note: no document but the risk
+    assessment's sources appendix prints where a route, law or record period was checked, and that
+    appendix has the address of each one the procedure relies on."""
+    pack = rendered(path)
+    for doc, text in pack.texts.items():
+        assert "Checked against" not in text and "Basis and source" not in text, (path.stem, doc)
+    contacts = pack.context.contacts
+    appendix = _squash(pack.texts["risk_report"]).split("Appendix: sources of the statutory routes")[-1]
+    used = [contacts.sector, contacts.child_sexual_images] + [r for _, r in contacts.retention]
+    used += [{"source": k.law_source} for k in contacts.concern_help if k.law_source]
+    for item in used:
+        source = item and (item["source"] if isinstance(item, dict) else item.source)
+        if source:
+            assert source in appendix, (path.stem, source)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_record_period_still_to_be_decided_is_not_stated_as_fixed(path):
+    """LG, GC: the procedure's 12-month period for moderation logs is the working period until the
+    trustees decide it, where the plan asks them to (privacy_data.logs_kept not in place)."""
+    pack = rendered(path)
+    procedure = _squash(pack.texts["procedure"])
+    decide = (
+        None
+        if pack.context.in_place("privacy_data.logs_kept")
+        else pack.context.commitment_for("privacy_data.logs_kept")
+    )
+    said = re.search(r"working period until the trustees set one \(action (\d+)\)", procedure)
+    if decide:
+        assert said and int(said[1]) == decide.number, path.stem
+    else:
+        assert not said, path.stem

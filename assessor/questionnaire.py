@@ -248,6 +248,15 @@ class Question(Strict):
             "control partly in place (`partly_at_most_by_band`), not as a key gap. The rating is unchanged."
         ),
     )
+    whole_gap_when: Condition | None = Field(
+        None,
+        description=(
+            "Where this holds, the control answered 'partly' is not half a safeguard: its action keeps "
+            "its own priority instead of being held to the area's (`partly_at_most_by_band`). For "
+            "example, moderators on some days only, while children can use the space at every hour. "
+            "The rating is unchanged."
+        ),
+    )
     answers_incident: list[str] = Field(
         default_factory=list,
         description=(

@@ -1107,6 +1107,8 @@ def _plan(
                 mostly = " and ".join(_key_name(catalogue.index[x]).lower() for x in q.mostly_in_place_with)
                 status = ""  # planned like any control partly in place, not as a key gap
             partly = 0 < strength < 1 and not status
+            if partly and q.whole_gap_when is not None and q.whole_gap_when.holds(responses):
+                partly = False  # not half a safeguard here: the action keeps its own priority
             key = status == "missing"
             answers = bool(kinds) and not incidents.isdisjoint(kinds)
             # The first answer to this year's incident may be critical whatever its harm class.

@@ -28,10 +28,14 @@ def _value(assessment, qid):
     return getattr(answer, "value", answer)
 
 
-def _half_closed(catalogue, assessment, qid):
-    """Partly in place and planned as an ordinary gap: not key, or key but mostly in place."""
+def _half_closed(catalogue, assessment, qid, responses=None):
+    """Partly in place and planned as an ordinary gap: not key, or key but mostly in place; and not
+    a gap that is whole where its `whole_gap_when` holds (reading r10, GC 2: moderators on some days
+    while children use the space at every hour)."""
     q = catalogue.index[qid]
     if _value(assessment, qid) != ControlAnswer.partly.value:
+        return False
+    if q.whole_gap_when is not None and responses is not None and q.whole_gap_when.holds(responses):
         return False
     if not q.key:
         return True
@@ -58,7 +62,11 @@ def test_a_half_closed_gap_in_a_medium_area_is_at_most_medium(path):
         urgent = (area.urgent_when is not None and area.urgent_when.holds(responses)) or bool(
             incidents & set(q.answers_incident)
         )
-        if bands.get(a.areas[0]) != Band.amber or urgent or not _half_closed(catalogue, assessment, qid):
+        if (
+            bands.get(a.areas[0]) != Band.amber
+            or urgent
+            or not _half_closed(catalogue, assessment, qid, responses)
+        ):
             continue
         checked += 1
         assert _URGENCY[a.priority] >= _URGENCY[Priority.medium], (path.name, a.id, a.priority)

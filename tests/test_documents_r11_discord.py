@@ -12,6 +12,8 @@
   is read by someone trained, the training action names whoever reads those inboxes.
 - LG 10: short cover never hands reports to the lead "as they arrive" (an on-call lead round the
   clock): the action sets a standard for reading reports out of hours that the team can keep.
+- LG not counted: "tell Jordan Achebe, our safeguarding lead and use the report button" closes the
+  lead's title with a comma before "and use".
 - LG 9: the staff code's rule on contact outside duty speaks of "sessions" only where there are
   sessions (not in a space moderated by duty hours), of games only on a game, and where adults take
   part it is about members under 18, not every "young person".
@@ -174,3 +176,14 @@ def test_the_corpus_has_an_unwatched_social_media_inbox():
         )
         >= 2
     )
+
+
+_OPEN_APPOSITION = re.compile(
+    r", our safeguarding lead( or your mum, dad or carer)? and use the report button"
+)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_leads_title_is_closed_before_and_use_the_report_button(path):
+    young = rendered(path).texts.get("house_rules_young", "")
+    assert not _OPEN_APPOSITION.search(young), path.stem

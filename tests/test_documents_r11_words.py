@@ -145,3 +145,32 @@ def test_a_record_period_still_to_be_decided_is_not_stated_as_fixed(path):
         assert said and int(said[1]) == decide.number, path.stem
     else:
         assert not said, path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_organisations_page_is_named_only_where_it_has_one(path):
+    """RF 4: the staff code and procedure send admins to the organisation's own page (Facebook) only
+    where the answers say it has one (profile.org_page); otherwise they name only the routes it has."""
+    pack = rendered(path)
+    has_page = pack.assessment.profile.get("org_page") == "yes"
+    for doc in ("staff_code", "procedure"):
+        text = _squash(pack.texts[doc])
+        for said in ("’s own page", "message the page", "its page", "’s page", "from the page"):
+            assert has_page or said not in text, (path.stem, doc, said)
+
+
+def test_a_page_the_organisation_has_is_named():
+    """The same rule the other way: the refugee group given a page (a copy, not the scenario) is told
+    to contact a member from it, and how the member is asked to message it."""
+    import copy
+
+    from tests.corpus import CORPUS as ALL
+    from tests.corpus import parse_pages
+
+    path = next(p for p in ALL if p.stem == "refugee-community-facebook")
+    pack = rendered(path)
+    assessment = pack.assessment.model_copy(deep=True)
+    assessment.profile = {**copy.deepcopy(assessment.profile), "org_page": "yes"}
+    staff = _squash(parse_pages(assessment, pack.catalogue)["staff_code"].text)
+    assert "own page where Facebook allows it" in staff
+    assert "in a short reply in" in staff and "to message the page" in staff

@@ -224,6 +224,7 @@ class Flags:
     # Live sessions are never recorded (profile.session_recording): no document says when a host
     # may record one.
     never_recorded: bool = False
+    own_page: bool = False  # profile.org_page: the organisation has its own page admins act from
     # The organisation's own server, forum or bot keeps members' private messages where its team can
     # open them (profile.messages_logged "yes"); "no" says it cannot, whatever the registry says.
     messages_logged: bool | None = None
@@ -778,6 +779,7 @@ def _flags(
         no_lead=not _contact(profile.get("safeguarding_lead")).named,
         one_to_one=sanctioned_channel({**{f"profile.{k}": v for k, v in profile.items()}}),
         never_recorded=not audit and profile.get("session_recording") == "never",
+        own_page=not audit and profile.get("org_page") == "yes",
         messages_logged={"yes": True, "no": False}.get(profile.get("messages_logged") or ""),
         parents_by_agreement=parents_by_agreement(
             {

@@ -121,7 +121,11 @@ def test_source_notes_stay_in_the_appendix(path):
         assert "Checked against" not in text and "Basis and source" not in text, (path.stem, doc)
     contacts = pack.context.contacts
     appendix = _squash(pack.texts["risk_report"]).split("Appendix: sources of the statutory routes")[-1]
+    flags = pack.context.flags
     used = [contacts.sector, contacts.child_sexual_images] + [r for _, r in contacts.retention]
+    used += [contacts.allegations if flags.under_18 else None]
+    used += [contacts.adult_safeguarding if flags.adults else None]
+    used += [contacts.barring if flags.under_18 or flags.adults_at_risk else None]
     used += [{"source": k.law_source} for k in contacts.concern_help if k.law_source]
     for item in used:
         source = item and (item["source"] if isinstance(item, dict) else item.source)

@@ -166,7 +166,11 @@ def test_contact_through_the_page_is_one_the_platform_allows(path):
         return
     for text in _blocks(parsed, "staff_code", r"contact a member on their own"):
         assert "its page, phone or email" not in text or not context.platform.page_first_contact, text
-        if context.platform.page_first_contact:
+        # Reading r10 RF 4: the page is used only where the answers say the organisation has one
+        # (profile.org_page); otherwise the code names no page at all.
+        if context.platform.page_first_contact and context.flags.own_page:
             assert context.platform.page_first_contact in text, text
             assert "to message the page" in text, text
             assert "only where they have given" in text, text
+        elif not context.flags.own_page:
+            assert "page" not in text, text

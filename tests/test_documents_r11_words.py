@@ -94,6 +94,7 @@ def test_names_take_their_possessive_and_the_company_its_name(path):
             assert f"{platform.name}’" not in text, (path.stem, doc)
             assert f"company that runs {platform.name}" not in text, (path.stem, doc)
             assert f"in {platform.name} sends" not in text, (path.stem, doc)
+            assert f"on {platform.name} or anywhere else" not in text, (path.stem, doc)
         if platform and platform.company:
             for said in re.findall(r"(\S+ )the company that runs [A-Z]\w+", text):
                 assert said == f"{platform.company}, ", (path.stem, doc, said)

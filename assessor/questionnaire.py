@@ -90,6 +90,21 @@ class PlatformVariant(Strict):
     )
     text: str
     adults: str | None = Field(None, description="The text when no under-18s take part.")
+    priority: Priority | None = Field(
+        None,
+        description=(
+            "Only in `given`: the action's own priority while this wording is chosen, where the answers "
+            "show a danger that this wording's first instruction stops at once (adults who spend time "
+            "with young members when nobody is on duty)."
+        ),
+    )
+    immediate: bool = Field(
+        False, description="Only in `given`: the action is also `immediate` while this wording is chosen."
+    )
+    why: str | None = Field(
+        None,
+        description="Only in `given` with `priority`: why the answers make it this urgent, for the plan.",
+    )
 
 
 class ActionVariant(Strict):
@@ -655,6 +670,10 @@ class RankBy(StrEnum):
     residual = "residual"  # the area's residual risk (likelihood x impact)
     gap = "gap"  # the question's weight x how far it is from in place
     own_priority = "own_priority"  # the action's own priority
+    # a `given` wording with its own `priority` holds: the answers show a danger the action stops at
+    # once (adults with young members when nobody is on duty), so it comes first and keeps its place
+    # when `critical_at_most` lowers the rest
+    answered_danger = "answered_danger"
 
 
 class CriticalForHigh(Strict):

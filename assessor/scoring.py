@@ -873,7 +873,7 @@ def _less_urgent(a: Priority, b: Priority) -> Priority:
 # What rank_by can name, in the order _plan builds each gap's features.
 _FEATURES = (
     "answers_incident", "harm_class", "key_missing", "key", "absent", "answered", "real_gap", "incident",
-    "immediate", "residual", "gap", "own_priority",
+    "immediate", "residual", "gap", "own_priority", "answered_danger",
 )  # fmt: skip
 
 _PLAN_TABLES: dict[int, tuple[Catalogue, dict, dict, frozenset[str]]] = {}
@@ -892,7 +892,7 @@ def _plan_tables(catalogue: Catalogue) -> tuple[dict, dict, frozenset[str]]:
 def _question_plan(catalogue: Catalogue, q: Question, area: RiskArea | None, audit: bool) -> tuple:
     base = catalogue.action_for(q)
     if base is None or base.id is None:
-        return (None, None, None, 0, "", 0, 0, ())
+        return (None, None, None, 0, "", 0, 0, (), ())
     action = _effective(catalogue, base, audit)
     return (
         base,
@@ -903,6 +903,8 @@ def _question_plan(catalogue: Catalogue, q: Question, area: RiskArea | None, aud
         0 if action.supplied_by_pack else 1,
         1 if action.immediate else 0,
         tuple(q.answers_incident),
+        # Wordings chosen by the answers that also set how urgent the action is (`given` priority).
+        tuple(v for v in action.given if v.priority is not None) if not audit else (),
     )
 
 
@@ -950,7 +952,7 @@ def _why(
     rules: Any, harm_rule: Any, incidents: set[str], incident_labels: dict[str, str], key: bool, urgent: bool,
     answers: bool, kinds: tuple[str, ...], title: str, label: str, priority: Priority,
     before_incident: Priority, held_back: bool, lowered_to: Priority | None, cls: str, lifted: str = "", floor_note: str = "",
-    partly_to: Priority | None = None, mostly: Any = False,
+    partly_to: Priority | None = None, mostly: Any = False, given_why: str | None = None,
 ) -> str:  # fmt: skip
     """Why a gap's action has its priority, in a sentence or two."""
     if key:
@@ -988,6 +990,8 @@ def _why(
     if lowered_to is not None:
         label_to = rules.priorities[lowered_to].label.lower()
         why += f" A gap of this kind ({cls}) is at most {label_to} here."
+    if given_why:
+        why += f" {given_why}"
     return why
 
 
@@ -1094,9 +1098,24 @@ def _plan(
             qi = info.get((q.id, result.id, audit))
             if qi is None:
                 qi = info[(q.id, result.id, audit)] = _question_plan(catalogue, q, area_def, audit)
-            base, action, aid, own_idx, cls, real_gap, immediate, kinds = qi
+            base, action, aid, own_idx, cls, real_gap, immediate, kinds, urgent_given = qi
             if action is None:
                 continue
+            raised_by = None
+            if urgent_given:
+                # The wording the answers choose may say the gap is a danger now (catalogue `given`
+                # with `priority`): the action is at least that urgent, and due at once if `immediate`.
+                chosen = next((v for v in action.given if v.when.holds(responses)), None)
+                if chosen is not None and chosen.priority is not None:
+                    raised_by = chosen
+                    if _URGENCY[chosen.priority] < own_idx or (chosen.immediate and not action.immediate):
+                        action = action.model_copy(
+                            update={
+                                "priority": _more_urgent(action.priority, chosen.priority),
+                                "immediate": action.immediate or chosen.immediate,
+                            }
+                        )
+                        own_idx, immediate = _URGENCY[action.priority], 1 if action.immediate else 0
             strength = finding.strength or 0.0
             mostly = (
                 status == "partly"
@@ -1142,6 +1161,13 @@ def _plan(
             if steps is None:
                 steps = prio_memo[pkey] = _priority_steps(rules, action.priority, *pkey[1:])
             priority, before_incident, held_back, lowered_to, partly_to = steps
+            if (
+                raised_by is not None
+                and _URGENCY[raised_by.priority] < _URGENCY[priority]
+                and (raised_by.priority != Priority.critical or crit_ok)
+            ):
+                # A danger the answers show now is not held to the area's band or a half-closed gap.
+                priority = raised_by.priority
             floor = floors.get(cls)
             floor_note = (
                 f" A gap of this kind ({cls}) is at least {rules.priorities[floor].label.lower()} here."
@@ -1164,10 +1190,12 @@ def _plan(
                 residual,  # residual: the area's residual risk
                 round((1 - strength) * (q.weight or 0.0), 3),  # gap: weight x distance from in place
                 -own_idx,  # own_priority: the action's own priority
+                1 if raised_by is not None else 0,  # answered_danger: a `given` wording set its priority
             )
             harm = (0, *pick(feats), rank_area)
             why = (key, urgent, answers, kinds, result.title, label, priority, before_incident, held_back,
-                   lowered_to, cls, lifted, floor_note, partly_to, mostly)  # fmt: skip
+                   lowered_to, cls, lifted, floor_note, partly_to, mostly,
+                   raised_by.why if raised_by is not None else None)  # fmt: skip
             unknown = finding.answer is None or finding.answer == _DONT_KNOW
             add(action, aid, priority, result.id, q.id, unknown, harm, key, why, base.id)
             eligible[aid] = eligible.get(aid, False) or (own_idx <= rules.max_raise and crit_ok)

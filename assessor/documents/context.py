@@ -185,6 +185,9 @@ class Flags:
     messaging: bool = False
     forum: bool = False
     game: bool = False  # an online game or gaming platform: only there do adults "play" with members
+    # profile.off_duty_presence: staff or volunteers play games with young members when nobody is on
+    # duty; the staff code's off-duty rule then names playing, whatever the platform (reading r10, GC 1).
+    off_duty_play: bool = False
     # Stage of a community the organisation runs (both false when not answered, and in an audit).
     planned: bool = False
     running: bool = False
@@ -652,8 +655,13 @@ def _first_person(text: str) -> str:
     return re.sub(r"\b(you|You|yourself)\b", lambda m: _YOU[m[1]], text)
 
 
+# "At once: tell ..." (an action the answers make due at once) follows a heading that already gives
+# the date: "At once (by ...), we will: tell ...", not "we will: at once: tell ..." (reading r10, GC 1).
+_WHEN_LEAD = re.compile(r"^At once:\s+")
+
+
 def _follow_we_will(sentence: str) -> str:
-    what = _first_person(sentence.rstrip(".").strip())
+    what = _first_person(_WHEN_LEAD.sub("", sentence.rstrip(".").strip()))
     for prefix, replacement in _NEGATIVE.items():
         if what.startswith(prefix):
             return replacement + what[len(prefix) :]
@@ -774,6 +782,7 @@ def _flags(
         messaging=kind == "messaging_group",
         forum=kind == "forum",
         game=kind == "game",
+        off_duty_play=not audit and "play" in (profile.get("off_duty_presence") or ()),
         planned=stage == "planned",
         running=stage == "running",
         no_lead=not _contact(profile.get("safeguarding_lead")).named,

@@ -165,8 +165,14 @@ GROUP_REPLY = re.compile(
     r"group conversation with another adult|by a route another adult can see\b(?!:)", re.I
 )
 PARENT_AFTER = re.compile(r"through their parents? or carers?", re.I)
+# The parent route stays on the lead's decision, whichever comes first in the sentence ("... decides
+# it is safe, through their parent" or "through their parent or carer, only if the ... lead decides
+# it is safe").
 LEAD_SAFE = re.compile(
-    r"(safeguarding lead|chair of trustees)[^.;]{0,80}decides it is safe, through their parent", re.I
+    r"(safeguarding lead|chair of trustees)[^.;]{0,80}decides it is safe, through their parent"
+    r"|through their parents? or carers?, only if the [^.;]{0,60}(safeguarding lead|chair of trustees)"
+    r" decides it is safe",
+    re.I,
 )
 
 

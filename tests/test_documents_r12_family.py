@@ -1,0 +1,38 @@
+"""Reading r11, exceptions and limits that make rules workable, over the whole scenario corpus
+(tests/corpus.py):
+
+* every rule that stops an adult contacting, chatting with, befriending or following a young member
+  excepts that young person's own family, as the house rules do (SC 3, 4, 5, RF 5, 6): coaches and
+  volunteers are often parents, and parents are adult members.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.corpus import CORPUS, IDS, rendered
+
+# A ban on an adult's contact with young members: outside sessions, friend or follow requests, or an
+# adult member contacting a young person outside the group.
+CONTACT_BAN = re.compile(
+    r"(?i)(chat or spend time online with (young people|members under 18)"
+    r"|friend or follow requests on personal accounts from children"
+    r"|adult member contacting a young person)"
+)
+FAMILY = re.compile(r"own family")
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_every_ban_on_adult_contact_with_young_members_excepts_their_own_family(path):
+    pack = rendered(path)
+    found = 0
+    for doc, page in pack.parsed.items():
+        for block in page.blocks:
+            for sentence in re.split(r"(?<=[.!?])\s+", block.text):
+                if CONTACT_BAN.search(sentence):
+                    found += 1
+                    assert FAMILY.search(sentence), (path.stem, doc, sentence)
+    if pack.context.flags.under_18 and pack.context.flags.runs:
+        assert found, path.stem  # the staff code always has the outside-sessions rule

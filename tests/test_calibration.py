@@ -18,6 +18,7 @@ import yaml
 from assessor.assessment import load_assessment
 from assessor.catalogue import default_catalogue
 from assessor.scoring import Result, score
+from tests.test_documents_r12_audit2 import repeated_messages
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 EXPECTATIONS = yaml.safe_load((SCENARIOS / "expectations.yaml").read_text()) if SCENARIOS.exists() else {}
@@ -103,6 +104,9 @@ def test_no_two_actions_ask_for_the_same_thing(name):
             b = words[j]
             overlap = len(a & b) / min(len(a), len(b))
             assert overlap < 0.8, (name, r.actions[i].id, r.actions[j].id, round(overlap, 2))
+    # Nor do two actions tell members and families the same thing about the platform in other
+    # words (reading r11, AQ 5: ages, moderation, who is on it; see test_documents_r12_audit2).
+    assert not repeated_messages(r.actions), name
 
 
 # issue 11: at least 13 of the 16 scenarios' top 3 match the lead's. Still missed (see the score5

@@ -246,7 +246,8 @@ class Platform(_Strict):
         None,
         description="Switching member_dm_setting off also stops the member messaging the space's bots and "
         "stops a bot's replies reaching them (Discord: a ModMail bot). Where members report to the team by "
-        "a private message to a bot (profile.report_route_dm), under-18s are then not asked to switch it off.",
+        "a private message to a bot (profile.report_route_dm), under-18s are still asked to switch it off and "
+        "are told to report another way (the contact details in their rules).",
     )
     waiting_room_name: str | None = Field(
         None,

@@ -2,8 +2,8 @@
 
 - LG 1, 2: where members report to the team by a private message to a bot (profile.report_route_dm)
   on a platform where switching off private messages from the space blocks bots too (platforms.yaml
-  member_dm_setting_blocks_bots: Discord and a ModMail bot), no action and no rule asks under-18s to
-  switch that setting off; the young people's rules say to keep it on.
+  member_dm_setting_blocks_bots: Discord and a ModMail bot). Reading r11 judged r10's rule (keep the
+  setting on) unsafe: under-18s now switch it off and report another way (test_documents_r12_discord2).
 - LG 3: where parents come in only by the young person's agreement they are not members, so no action
   speaks of keeping them out; adults "play" with young members only on a game.
 - LG 7: an adults-only space that under-18s can open (profile.adults_only_space) is named and closed
@@ -32,7 +32,7 @@ from assessor.catalogue import default_catalogue
 from assessor.platforms import all_responses, dm_setting_blocks_report, platform_of
 from tests.corpus import CORPUS, IDS, parse_pages, rendered, scored
 
-_SWITCH_OFF = re.compile(r"(?<!Don’t )(?<!Do not ask them to )switch off (private messages|“)", re.I)
+_KEEP_ON = re.compile(r"(Don’t|Do not ask them to) switch off (private messages|“)", re.I)
 
 
 def test_the_registry_says_discords_setting_blocks_a_modmail_bot():
@@ -46,22 +46,19 @@ def test_the_corpus_has_a_report_bot_that_the_setting_would_block():
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
-def test_under_18s_are_never_asked_to_cut_off_the_report_bot(path):
+def test_under_18s_are_never_told_to_keep_the_setting_on_for_the_report_bot(path):
+    """Reading r11 LG 1, 2 replaced r10's rule ("don't switch it off, or the bot cannot reach you"),
+    judged unsafe: under-18s switch the setting off and the report route changes instead
+    (test_documents_r12_discord2 holds the new rule)."""
     catalogue, assessment, result = scored(path)
     responses = all_responses(assessment, catalogue)
     blocks = dm_setting_blocks_report(platform_of(catalogue, responses), responses)
     pack = rendered(path)
     assert blocks == (pack.context.flags.dm_setting_blocks_report and not pack.context.flags.audit)
-    if not blocks:
-        return
     for a in result.actions:
-        assert not _SWITCH_OFF.search(a.text), (path.stem, a.text)
+        assert not _KEEP_ON.search(a.text), (path.stem, a.text)
     for name, text in pack.texts.items():
-        assert not _SWITCH_OFF.search(text), (path.stem, name, _SWITCH_OFF.search(text).group(0))
-    setting = pack.context.platform.member_dm_setting
-    young = pack.texts.get("house_rules_young", "")
-    if "private messages" in young:
-        assert f"Don’t switch off “{setting}”" in young, path.stem
+        assert not _KEEP_ON.search(text), (path.stem, name, _KEEP_ON.search(text).group(0))
 
 
 def test_a_report_route_that_is_not_a_bot_message_keeps_the_advice():

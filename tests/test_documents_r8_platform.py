@@ -98,10 +98,11 @@ def test_young_people_are_told_the_platforms_own_setting_to_stop_private_message
     c, texts = pack.context, pack.texts
     young = texts.get("house_rules_young", "")
     if c.flags.runs and c.platform and c.platform.member_dm_setting and "private messages" in young:
-        # Reading r10 LG 2: where switching it off would also block the team's report bot, the rules
-        # name the setting to say it must stay on (test_documents_r11_discord).
-        verb = "Don’t switch off" if c.flags.dm_setting_blocks_report else "switch off"
-        assert f"{verb} “{c.platform.member_dm_setting}”" in young, path.stem
+        # Reading r11 LG 1 (replacing r10 LG 2's "Don't switch off"): the setting is named and switched
+        # off even where it also blocks the team's report bot; the report route changes instead
+        # (test_documents_r12_discord2).
+        assert f"switch off “{c.platform.member_dm_setting}”" in young, path.stem
+        assert "Don’t switch off" not in young, path.stem
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)

@@ -62,10 +62,13 @@ def test_the_private_message_action_states_what_the_platform_cannot_do(path):
     if not any("private messages" in a.text.lower() for a in result.actions):
         return
     assert texts, (path.stem, [a.text for a in result.actions if "private messages" in a.text.lower()])
-    # Reading r10 LG 1: where the setting would also cut members off from the team's report bot, the
-    # action does not ask under-18s to switch it off (test_documents_r11_discord).
-    if platform.member_dm_setting and not dm_setting_blocks_report(platform, responses):
+    # Reading r11 LG 2 (replacing r10 LG 1): under-18s are asked to switch the setting off even where
+    # it also cuts them off from the team's report bot; the action then gives a route that works with
+    # it off (test_documents_r12_discord2).
+    if platform.member_dm_setting:
         assert "switch off private messages from other members" in texts[0], (path.stem, texts[0])
+        if dm_setting_blocks_report(platform, responses):
+            assert "a route that works with it off" in texts[0], (path.stem, texts[0])
 
 
 _NO_SUCH_TOOL = re.compile(r"join questions|pending period|newly made", re.I)

@@ -234,8 +234,12 @@ class Flags:
     under_age: bool = False  # some audience group is below the platform's minimum age
     # Members report to the team by a private message to a bot on a platform where switching off
     # private messages from the space blocks bots too (platforms.dm_setting_blocks_report): the
-    # young people's rules then never ask them to switch it off (reading r10, LG 2).
+    # young people's rules then give them another report route (reading r11, LG 1).
     dm_setting_blocks_report: bool = False
+    # Members report to the team by a private message to a bot or account (profile.report_route_dm
+    # "yes", a space the organisation runs): whoever reads that bot's messages reads every report, so
+    # the procedure says who that is (reading r11, LG 4).
+    report_bot: bool = False
     audit_undecided: bool = False  # an audit with no trustees' decision recorded
     # profile.community_focus
     mental_health: bool = False
@@ -804,6 +808,9 @@ def _flags(
         and dm_setting_blocks_report(
             platform, {f"profile.{k}": profile.get(k) for k in ("report_route", "report_route_dm")}
         ),
+        report_bot=not audit
+        and bool(profile.get("report_route"))
+        and profile.get("report_route_dm") == "yes",
         audit_undecided=audit and decision in ("", "undecided"),
         hard_subject=bool(focus & HARD_SUBJECTS),
         content_notes=bool(focus & HARD_SUBJECTS)

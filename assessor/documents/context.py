@@ -648,7 +648,7 @@ def first_sentence(text: str) -> str:
 
 _FALLBACK = re.compile(r"^(If|Where|Otherwise|Unless|Until)\b")
 _NEGATIVE_AFTER_COMMA = re.compile(r", (do not|don't|never) ")
-_YOU_OBJECT = re.compile(r"\b(with|tell|for|to|ask|contact|show|give) you\b")
+_YOU_OBJECT = re.compile(r"\b(with|tell|for|to|ask|contact|show|give|lets?|helps?) you\b")
 _YOU = {"you": "we", "You": "We", "yourself": "ourselves"}
 
 

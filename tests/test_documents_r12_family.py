@@ -3,7 +3,9 @@
 
 * every rule that stops an adult contacting, chatting with, befriending or following a young member
   excepts that young person's own family, as the house rules do (SC 3, 4, 5, RF 5, 6): coaches and
-  volunteers are often parents, and parents are adult members.
+  volunteers are often parents, and parents are adult members;
+* a private signal (code word) offered where under-18s take part is agreed with a second adult from
+  the staff present, never "with that person alone" (SC 8, RF 7).
 """
 
 from __future__ import annotations
@@ -36,3 +38,24 @@ def test_every_ban_on_adult_contact_with_young_members_excepts_their_own_family(
                     assert FAMILY.search(sentence), (path.stem, doc, sentence)
     if pack.context.flags.under_18 and pack.context.flags.runs:
         assert found, path.stem  # the staff code always has the outside-sessions rule
+
+
+SIGNAL = re.compile(r"(?i)private (signal|code word)")
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_private_signal_with_under_18s_is_agreed_with_a_second_adult(path):
+    """SC 8, RF 7: "agree it with that person alone, by a route only they and your staff see" is a
+    private adult-child channel; where under-18s take part it is agreed with a second adult present."""
+    pack = rendered(path)
+    if not pack.context.flags.under_18:
+        return
+    for doc, page in pack.parsed.items():
+        for block in page.blocks:
+            if SIGNAL.search(block.text):
+                assert not re.search(r"with that person alone|only they and your staff", block.text), (
+                    path.stem,
+                    doc,
+                    block.text,
+                )
+                assert "second adult" in block.text, (path.stem, doc, block.text)

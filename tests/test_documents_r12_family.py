@@ -5,7 +5,9 @@
   excepts that young person's own family, as the house rules do (SC 3, 4, 5, RF 5, 6): coaches and
   volunteers are often parents, and parents are adult members;
 * a private signal (code word) offered where under-18s take part is agreed with a second adult from
-  the staff present, never "with that person alone" (SC 8, RF 7).
+  the staff present, never "with that person alone" (SC 8, RF 7);
+* the staff code's "takes no images or video" rule excepts a video service's own live sessions and
+  the screenshots the procedure keeps as evidence, exactly where the procedure keeps them (YC 1, LG 5).
 """
 
 from __future__ import annotations
@@ -59,3 +61,29 @@ def test_a_private_signal_with_under_18s_is_agreed_with_a_second_adult(path):
                     block.text,
                 )
                 assert "second adult" in block.text, (path.stem, doc, block.text)
+
+
+# The procedure's step that keeps screenshots of a post as evidence.
+EVIDENCE_STEP = re.compile(
+    r"(?i)(take|keep the) screenshots\b[^.]*\bas evidence|keep the screenshots as evidence"
+)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_no_images_rule_excepts_the_packs_own_sessions_and_evidence(path):
+    """YC 1, LG 5: "takes no images or video ... do not take, share or store any, or livestream or
+    record them" banned a video service's own live sessions and the procedure's evidence screenshots."""
+    pack = rendered(path)
+    if "staff_code" not in pack.parsed:
+        return
+    rule = [b.text for b in pack.parsed["staff_code"].blocks if "takes no images or video" in b.text]
+    if not rule:
+        return
+    (text,) = rule
+    flags = pack.context.flags
+    if flags.video and flags.runs:
+        assert "beyond its own live sessions on" in text, (path.stem, text)
+        assert "livestream" not in text, (path.stem, text)
+    keeps = bool(EVIDENCE_STEP.search(pack.texts.get("procedure", "")))
+    excepted = "screenshots kept as evidence under the" in text
+    assert keeps == excepted, (path.stem, keeps, text)

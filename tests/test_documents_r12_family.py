@@ -7,7 +7,9 @@
 * a private signal (code word) offered where under-18s take part is agreed with a second adult from
   the staff present, never "with that person alone" (SC 8, RF 7);
 * the staff code's "takes no images or video" rule excepts a video service's own live sessions and
-  the screenshots the procedure keeps as evidence, exactly where the procedure keeps them (YC 1, LG 5).
+  the screenshots the procedure keeps as evidence, exactly where the procedure keeps them (YC 1, LG 5);
+* a no-forwarding rule bans passing on other people's personal messages, photos and details, never
+  every message of the group (fixtures, times and lifts are passed on weekly: SC 6).
 """
 
 from __future__ import annotations
@@ -87,3 +89,19 @@ def test_the_no_images_rule_excepts_the_packs_own_sessions_and_evidence(path):
     keeps = bool(EVIDENCE_STEP.search(pack.texts.get("procedure", "")))
     excepted = "screenshots kept as evidence under the" in text
     assert keeps == excepted, (path.stem, keeps, text)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_no_forwarding_rule_is_about_other_peoples_messages_not_the_groups_business(path):
+    """SC 6: "Do not forward, copy or screenshot messages from the group to anyone outside it" is
+    broken every week in a group for fixtures and lifts: the rule is about other people's personal
+    messages, photos and details (stories, pictures), in every pack."""
+    pack = rendered(path)
+    for doc, page in pack.parsed.items():
+        for block in page.blocks:
+            if "forward-messages:forbidden" not in block.rules:
+                continue
+            first = re.split(r"(?<=[.!?])\s+", block.text.replace("What people share here stays here. ", ""))
+            ban = next((s for s in first if re.search(r"(?i)forward", s)), "")
+            assert re.search(r"other (people’s|members’)|anyone’s", ban), (path.stem, doc, ban)
+            assert "messages from the group" not in block.text, (path.stem, doc, block.text)

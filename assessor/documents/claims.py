@@ -124,7 +124,9 @@ RULES: dict[str, dict[str, str]] = {
         "go-straight": "where cover for the lead is not in place, a high-risk concern goes straight to the "
         "statutory route or the police when neither lead nor deputy answers"
     },
-    "forward-messages": {"forbidden": "do not forward or screenshot the group's messages outside it"},
+    "forward-messages": {
+        "forbidden": "do not forward or screenshot other people's messages, photos or details outside the group"
+    },
     "records": {
         "lead-only": "safeguarding records (concern records, what was disclosed) are read only by the lead "
         "(and the deputy)"

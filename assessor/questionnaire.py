@@ -105,6 +105,14 @@ class PlatformVariant(Strict):
         None,
         description="Only in `given` with `priority`: why the answers make it this urgent, for the plan.",
     )
+    at_sign_off: bool = Field(
+        False,
+        description=(
+            "This wording finishes a document the pack supplies (translating its rules into the "
+            "languages members use), so it is due with that document's adoption, at sign-off: "
+            "members are not bound for months by rules they cannot read."
+        ),
+    )
 
 
 class ActionVariant(Strict):

@@ -1215,19 +1215,23 @@ def _plan(
             if action.platform and not audit
             else None
         )
+        chosen = given  # the wording printed: its at_sign_off puts the action with the sign-off
         if audit and action.audit is not None:
             audit_given = next((v for v in action.audit.given if v.when.holds(responses)), None)
             text = audit_given.text if audit_given is not None else action.audit.text
             owner = action.audit.owner or owner
             guidance += [g for g in action.audit.guidance if g not in guidance]
+            chosen = audit_given
         elif variant is not None and not audit:
             # The platform cannot do what the action's own text asks (platforms.yaml).
             text = variant.adults if variant.adults and adults else variant.text
+            chosen = variant
         elif action.adults and adults and given is None:
             text = action.adults
         elif given is not None and given.adults and adults:
             text = given.adults
         e["owner"], e["text"], e["guidance"] = owner, text, guidance
+        e["sign_off"] = chosen is not None and chosen.at_sign_off
 
     order = {p: i for i, p in enumerate(PRIORITY_ORDER)}
 
@@ -1298,7 +1302,7 @@ def _plan(
                 days, window = 0, at_once.immediate_due or at_once.due
         elif (
             phasing is not None
-            and (aid in in_pack or action.supplied_by_pack)
+            and (aid in in_pack or action.supplied_by_pack or e["sign_off"])
             and not assessment.plan.get(aid)
         ):
             # The trustees sign this pack now: adopting a document it supplies is not phased, and is

@@ -298,6 +298,14 @@ class Question(Strict):
             "and while it is partly in place it falls by at most `likelihood_floor.partly_steps`."
         ),
     )
+    floor_after_incident: bool = Field(
+        False,
+        description=(
+            "Every incident needs it (keeping evidence, for example): in a year with any incident "
+            "recorded (profile.incidents), it holds the area's likelihood as `floor_while_missing` "
+            "does, with `likelihood_floor.after_incident_because` as the reason."
+        ),
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> Question:
@@ -326,7 +334,9 @@ class Question(Strict):
             or self.mostly_in_place_with
         ) and not self.key:
             raise ValueError("key_if, cap, partly_cap and mostly_in_place_with go with key: true")
-        if (self.key or self.also_counts_in or self.floor_while_missing) and not self.scored:
+        if (
+            self.key or self.also_counts_in or self.floor_while_missing or self.floor_after_incident
+        ) and not self.scored:
             raise ValueError(
                 "only scored questions can be key controls, count in other areas or hold a floor"
             )
@@ -559,6 +569,13 @@ class LikelihoodFloor(Strict):
         ),
     )
     incident_area_because: str | None = Field(None, description="Why, for an area with this year's incident.")
+    after_incident_because: str | None = Field(
+        None,
+        description=(
+            "Why, for a control every incident needs (`floor_after_incident`) in a year with an "
+            "incident ({name}, {answer})."
+        ),
+    )
 
 
 class WeakControls(Strict):

@@ -688,7 +688,9 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                     )
             if floor is not None and own and f.strength < 1:
                 incident = bool(incidents.intersection(q.answers_incident))
-                if incident or q.floor_while_missing:
+                # A control every incident needs, after this year's incident (reading r11, AQ 4).
+                after = q.floor_after_incident and bool(incidents) and not q.floor_while_missing
+                if incident or q.floor_while_missing or after:
                     missing = f.strength <= 0 or f.answer in kc_rules.missing_answers
                     said = f.answer_label.lower() if f.answer_label else "unanswered"
                     words = {"name": _key_name(q), "answer": said}
@@ -697,6 +699,8 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                         text = floor.incident_because if incident else floor.missing_because
                     else:
                         steps, kind, text = floor.partly_steps, "floor_partly", floor.partly_because
+                    if after and not incident and floor.after_incident_because:
+                        text = floor.after_incident_because
                     cap = _LIKELIHOOD_CAPS[max(1, likelihood - steps) - 1]
                     caps.append((q.id, kind, cap, text.format(**words), f.guidance))
             if f.strength < 1:

@@ -68,3 +68,22 @@ def test_the_rule_finds_a_repeated_message() -> None:
     assert repeated_messages(two) == [("ages", "b", "c")]
     assert not told("Do not use it unless interaction can be moderated. Tell members why.")
     assert not told("Tell every moderator that all concerns go to the lead.")
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_evidence_unsettled_after_an_incident_keeps_the_records_risk_up(path: Path) -> None:
+    """r11 AQ 4: 'Privacy, consent, images and records L1 x I4 Low' straight after an incident where
+    staff were unsure whether to keep copies. In a year with any incident recorded, while keeping
+    evidence is not in place the area's likelihood keeps its rating before safeguards, and while it
+    is partly in place it falls by at most one step; the register says why."""
+    catalogue, assessment, result = scored(path)
+    incidents = set(assessment.profile.get("incidents") or ()) - {"none"}
+    answer = assessment.answers.get("privacy_data.evidence")
+    value = getattr(answer, "value", answer)
+    area = next((a for a in result.areas if a.id == "privacy_data"), None)
+    if not incidents or area is None or value in (None, "in_place", "not_applicable"):
+        return
+    steps = catalogue.meta.scoring.likelihood_floor.partly_steps if value == "partly" else 0
+    assert area.residual.likelihood >= area.inherent.likelihood - steps, path.stem
+    if area.uncapped.likelihood < area.inherent.likelihood - steps:
+        assert any(c.source == "privacy_data.evidence" and "incident" in c.because for c in area.caps)

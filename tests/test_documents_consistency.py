@@ -173,7 +173,8 @@ def test_in_a_live_session_harm_on_screen_is_removed_before_it_is_reported(carer
     pages, known = carers
     text = claims.parse(pages["procedure"], "procedure")
     (rule,) = [m for m in text.marks if "child-images:never-copy" in m.tokens]
-    assert rule.text.index("remove the person") < rule.text.index("Report it")
+    # Reading r11 (AQ 7, GC 8): after removing it, the host phones the lead, who reports it.
+    assert rule.text.index("remove the person") < rule.text.index("phone ") < rule.text.index(" reports it")
     old = (
         '<li data-rule="child-images:never-copy">If something is, or may be, a sexual image or video of a '
         "child: never screenshot it. Report it to the IWF, and tell the lead at once. Then remove access "

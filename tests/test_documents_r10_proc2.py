@@ -57,7 +57,10 @@ def test_the_platform_report_is_never_for_the_member_at_risk(path):
     assert "Use the platform’s own report tool as well." not in text, path.stem
     assert "The member can use the platform’s own report tool as well." not in text, path.stem
     if rendered(path).context.contacts.concern_help:
-        assert "never report a member who is at risk" in text, path.stem
+        # Reading r11 (AQ 6, GC 7): "never report a member who is at risk" read as "do not report a suicidal
+        # member"; the rule is now that the platform's tool is never used against them and the lead is told.
+        assert "never use it against a member who is at risk" in text, path.stem
+        assert "never report a member" not in text, path.stem
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)

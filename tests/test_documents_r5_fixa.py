@@ -56,18 +56,22 @@ def test_a_sexual_image_of_a_child_is_recorded_then_taken_out_of_sight_then_repo
         # A live video session: the share is stopped first, then noted, then reported (reading r7, YC 4).
         remove = text.index("Stop it at once and remove access to it")
         record = text.index("Then write down who posted it")
-        report = text.index("Report it to the ", record)
-        assert remove < record < report, text
+        # Reading r11 (AQ 7, GC 8): staff phone the lead, and the lead refers, as "decides on referral" says.
+        phone = text.index("phone ", record)
+        report = text.index(" reports it to ", phone)
+        assert remove < record < phone < report, text
         assert not [p for p in check_pack(pages, known) if "stop others seeing it first" in p.message]
         return
     record = text.index("write down where it is")
     if "cannot take it down ourselves" in text:  # an audit: nothing to remove, the police first (r7)
         remove = text.index("cannot take it down ourselves")
-        report = text.index("report it at once to")
     else:
         remove = text.index("remove access to it at once")
-        report = text.index("Report it after that")
-    assert record < remove < report, text
+    # Reading r11 (AQ 7, GC 8): no longer "report it ... and tell the lead at once" by whoever saw it:
+    # they phone the lead, who reports it (999 first only for immediate danger).
+    phone = text.index("phone ", remove)
+    report = text.index(" reports it to ", phone)
+    assert record < remove < phone < report, text
     assert "Then remove access" not in text
     assert not [p for p in check_pack(pages, known) if "stop others seeing it first" in p.message]
 
@@ -106,16 +110,15 @@ def test_a_private_chat_goes_to_the_police_and_only_a_public_page_to_the_iwf(pat
     pages, known = pack.pages, pack.known
     text = _never_copy(pages)
     assert not any("the link is all it needs" in html for html in pages.values())
+    # Reading r11 (AQ 7): the ~150-word sentence is shortened; a private chat's step names no IWF at all
+    # (it used to explain why not), and a public page's names it only for a page anyone can open.
     if _private_chat(known):
-        assert "not something the Internet Watch Foundation can see" in text, text
-        assert "report the link to the Internet Watch Foundation" not in text
+        assert "Internet Watch Foundation" not in text, text
     else:
         assert re.search(
-            r"if it is on a page anyone can open without joining or logging in, report the link to the "
-            r"Internet Watch Foundation",
+            r"the link to the Internet Watch Foundation if it is on a page anyone can open without joining or logging in",
             text,
         ), text
-        assert "cannot see private chats, private groups or members-only spaces" in text
 
 
 def test_the_old_iwf_wording_is_reported():

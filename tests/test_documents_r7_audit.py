@@ -151,9 +151,11 @@ def test_an_audit_has_no_moderators_or_removals_and_puts_the_police_first(path):
     assert rule, path.stem
     text = rule.group(0)
     assert "remove access" not in text and "so that it is taken down" not in text, (path.stem, text)
-    police = text.find("report it at once to")
+    # Reading r11 (AQ 7): the lead is phoned and refers to the police, before the member's own report.
+    phone = text.find("phone ")
+    police = text.find(" reports it to ")
     platform = text.find(f"report it to {context.profile.platform_product}")
-    assert 0 <= police < platform, (path.stem, text)
+    assert 0 <= phone < police < platform, (path.stem, text)
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)

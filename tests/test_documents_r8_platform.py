@@ -26,7 +26,8 @@ def _images_step(text: str) -> str:
         "If something is, or may be, a sexual image or video of a child: never screenshot, copy, save, download"
     )
     assert start >= 0
-    return text[start : text.find("at once.", text.find("tell ", start)) + 8]
+    end = text.find("\n", start)
+    return text[start : end if end >= 0 else len(text)]
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
@@ -68,7 +69,9 @@ def test_a_child_who_shared_their_own_image_is_not_the_one_removed(path, catalog
 def test_the_referral_step_agrees_with_the_images_section_on_the_iwf(path, catalogue):
     texts = rendered(path).texts
     procedure = texts["procedure"]
-    if "not something the Internet Watch Foundation can see or take down" in procedure:
+    # Reading r11 (AQ 7): the images step no longer explains why a private chat has no IWF route; it
+    # names the IWF only where it can act, and the referral step must then not name it either.
+    if "Internet Watch Foundation" not in _images_step(procedure):
         assert "to the Internet Watch Foundation for sexual images" not in procedure, path.stem
 
 

@@ -63,7 +63,7 @@ def test_the_procedure_says_never_copy_record_where_report_and_remove_access(pat
         "the link",
         "time",
         "who posted",
-        "report it",
+        "reports it to",  # reading r11 (AQ 7, GC 8): the lead, once phoned, reports it
     ):
         assert words.lower() in text.lower(), (words, text)
     # the reporting route is the nation's, from contacts.yaml (source and date checked)

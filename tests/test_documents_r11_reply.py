@@ -32,7 +32,7 @@ PROMPT = (
     r"by phone, on the number they gave us",
     r"by an email to the address they gave us",
     r"through their parent or carer",
-    r"by phone or email once they get in touch",
+    r"in a conversation that includes a second adult",  # reading r11 RF 2: the lead starts it
 )
 VARIANTS = [
     ["in_person"],

@@ -76,11 +76,13 @@ def test_on_whatsapp_and_messenger_the_reply_includes_a_second_adult_and_no_one_
     # so the reply goes with a named second adult present, as the staff code says, by a route the
     # organisation has (profile.reply_routes, reading r9: in person at a session for these two).
     proc = rendered(SCENARIOS / f"{stem}.yaml").texts["procedure"]
-    # Reading r10 SC 6, RF 6: the same day, through a safe parent, or by the phone or email the young
-    # person uses to get in touch; in person at a session only beside those, with a checked adult who is there.
+    # Reading r10 SC 6, RF 6: the same day, through a safe parent; in person at a session only beside
+    # that, with a checked adult who is there. Reading r11 RF 2, RF 4: where only sessions are answered,
+    # the lead no longer waits for the young person to phone or email but starts a conversation with a
+    # named second adult in it.
     assert re.search(
-        r"replies the same day (through their parent or carer|by phone or email once they get in touch, "
-        r"with a second adult present \()",
+        r"replies the same day (through their parent or carer|"
+        r"in a conversation that includes a second adult \()",
         proc,
     )
     assert "copied in" not in proc

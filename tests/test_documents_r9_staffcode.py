@@ -103,7 +103,14 @@ def test_a_worry_sent_privately_is_never_answered_in_a_group_or_through_the_fami
     _, context, parsed = _pack(path)
     if not context.flags.under_18 or "staff_code" not in parsed:
         return
-    rules = _blocks(parsed, "staff_code", r"If a young person messages you privately")
+    # Reading r11 SC 2, RF 3: the rule, the holding reply and the lead's reply are three short bullets,
+    # no longer one of 250 words: the reply is read in the two items that follow the rule.
+    blocks = [b.text for b in parsed["staff_code"].blocks]
+    rules = [
+        " ".join(blocks[i : i + 3])
+        for i, b in enumerate(blocks)
+        if "If a young person messages you privately" in b
+    ]
     assert rules, path.stem
     for text in rules:
         reply = text.split("If a young person messages you privately", 1)[1]
@@ -111,7 +118,8 @@ def test_a_worry_sent_privately_is_never_answered_in_a_group_or_through_the_fami
         assert "pass it to their family yourself" in reply, text
         lead = "chair of trustees" if context.flags.no_lead else "designated safeguarding lead"
         # (reading r10 SC 8, RF 5: the lead replies the same day, never waiting for a session)
-        assert re.search(lead + r" at once, who replies the same day (by|through|in) ", reply), text
+        assert lead + " at once." in reply, text
+        assert re.search(lead + r" replies the same day (by|through|in) ", reply), text
         assert "logs the contact" in reply, text
         if (
             not context.flags.one_to_one

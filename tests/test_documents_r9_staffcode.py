@@ -115,7 +115,10 @@ def test_a_worry_sent_privately_is_never_answered_in_a_group_or_through_the_fami
     for text in rules:
         reply = text.split("If a young person messages you privately", 1)[1]
         assert "Never answer a worry about their safety in a group" in reply, (path.stem, text)
-        assert "pass it to their family yourself" in reply, text
+        # reading r12 SC 6: not where the holding reply may go through the parent
+        parent = context.contacts.sector and context.contacts.sector.contact_rule
+        if context.flags.one_to_one or not parent:
+            assert "pass it to their family yourself" in reply, text
         lead = "chair of trustees" if context.flags.no_lead else "designated safeguarding lead"
         # (reading r10 SC 8, RF 5: the lead replies the same day, never waiting for a session)
         assert lead + " at once." in reply, text

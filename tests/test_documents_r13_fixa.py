@@ -1,0 +1,50 @@
+"""Reading r12 (issue 10), quick fixes (fixa), over the whole corpus (tests/corpus.py). Each rule
+follows the answers, never a scenario:
+
+* a risk's "Safeguards N% complete ... but <reason>" names the same measure it prints: the words say
+  "under X%" only where N is under X, never "barely a third" or "little more than half" (SC 1, SC 2,
+  RF 1, RF 2);
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.corpus import CORPUS, IDS, rendered
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+_PCT = re.compile(r"Safeguards (\d+)% complete[^.]*?\bbut ([^.]*)\.")
+
+
+def wrong_shares(text: str) -> list[str]:
+    """The risk sentences whose reason contradicts the percentage printed beside it."""
+    bad = []
+    for m in _PCT.finditer(_squash(text)):
+        pct, why = int(m.group(1)), m.group(2)
+        if re.search(r"barely a third|little more than half", why, re.I):
+            bad.append(m.group(0))
+        for under in re.findall(r"\b[Uu]nder (\d+)% of this area", why):
+            if pct >= int(under):
+                bad.append(m.group(0))
+    return bad
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_safeguard_words_follow_the_printed_percentage(path):
+    pack = rendered(path)
+    assert not wrong_shares(pack.texts["risk_report"]), path.stem
+
+
+def test_the_share_rule_finds_a_contradiction():
+    said = "Safeguards 22% complete (5 questions) would lower likelihood by 1, but barely a third of it."
+    assert wrong_shares(said)
+    assert wrong_shares("Safeguards 60% complete (5 questions) would lower it, but under 55% of this area x.")
+    assert not wrong_shares(
+        "Safeguards 22% complete (5 questions) would lower it, but under 35% of this area."
+    )

@@ -4,6 +4,8 @@ follows the answers, never a scenario:
 * a risk's "Safeguards N% complete ... but <reason>" names the same measure it prints: the words say
   "under X%" only where N is under X, never "barely a third" or "little more than half" (SC 1, SC 2,
   RF 1, RF 2);
+* where nobody has set reply hours, the staff code quotes no answer into a rule about keeping to
+  hours: it says none are set yet, the action that sets them, and what to do until then (SC 5, RF 3);
 """
 
 from __future__ import annotations
@@ -48,3 +50,19 @@ def test_the_share_rule_finds_a_contradiction():
     assert not wrong_shares(
         "Safeguards 22% complete (5 questions) would lower it, but under 35% of this area."
     )
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_no_set_hours_are_not_quoted_into_a_rule(path):
+    pack = rendered(path)
+    f = pack.context.flags
+    if not (f.runs and not f.video and f.no_set_hours):
+        return
+    staff = _squash(pack.texts["staff_code"])
+    said = _squash(pack.context.profile.moderation_hours or "").rstrip(".")
+    assert "in our own words" not in staff, path.stem
+    assert not said or said not in staff, path.stem
+    hrs = pack.context.commitment_for("moderation.published_hours")
+    if hrs:
+        assert f"No times are set yet for replying to members (action {hrs.number} sets them)" in staff
+        assert "keep to them" not in staff, path.stem

@@ -6,6 +6,8 @@ follows the answers, never a scenario:
   RF 1, RF 2);
 * where nobody has set reply hours, the staff code quotes no answer into a rule about keeping to
   hours: it says none are set yet, the action that sets them, and what to do until then (SC 5, RF 3);
+* while the images policy is still to be written, the staff code names no "agreed store" for images:
+  it says to keep none until the policy names one (the action) (SC 7, RF 5);
 """
 
 from __future__ import annotations
@@ -66,3 +68,15 @@ def test_no_set_hours_are_not_quoted_into_a_rule(path):
     if hrs:
         assert f"No times are set yet for replying to members (action {hrs.number} sets them)" in staff
         assert "keep to them" not in staff, path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_no_image_store_before_the_images_policy(path):
+    pack = rendered(path)
+    c = pack.context
+    store = c.commitment_for("privacy_data.image_consent")
+    if c.in_place("privacy_data.image_consent") or not store:
+        return
+    staff = _squash(pack.texts["staff_code"])
+    assert "Keep them only in" not in staff, path.stem
+    assert f"Until the images policy names an agreed store (action {store.number}), keep none" in staff

@@ -8,6 +8,8 @@ follows the answers, never a scenario:
   hours: it says none are set yet, the action that sets them, and what to do until then (SC 5, RF 3);
 * while the images policy is still to be written, the staff code names no "agreed store" for images:
   it says to keep none until the policy names one (the action) (SC 7, RF 5);
+* where admins can act only through their personal profile, the staff code forbids personal contact
+  from it, not all contact, and gives the route for contact as an admin (RF 4);
 """
 
 from __future__ import annotations
@@ -80,3 +82,13 @@ def test_no_image_store_before_the_images_policy(path):
     staff = _squash(pack.texts["staff_code"])
     assert "Keep them only in" not in staff, path.stem
     assert f"Until the images policy names an agreed store (action {store.number}), keep none" in staff
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_personal_profile_is_barred_from_personal_contact_only(path):
+    pack = rendered(path)
+    staff = _squash(pack.texts["staff_code"])
+    if "act through their own" not in staff:
+        return
+    assert "for anything personal. When you need to contact a member on their own as an admin" in staff
+    assert not re.search(r"never use your profile to contact [^.]* outside ", staff), path.stem

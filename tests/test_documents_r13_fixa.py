@@ -10,6 +10,8 @@ follows the answers, never a scenario:
   it says to keep none until the policy names one (the action) (SC 7, RF 5);
 * where admins can act only through their personal profile, the staff code forbids personal contact
   from it, not all contact, and gives the route for contact as an admin (RF 4);
+* the house rules' images rule reads one way and is worded as the behaviour code words it: images of
+  other people, or links to them, only with their yes (AQ 1);
 """
 
 from __future__ import annotations
@@ -92,3 +94,16 @@ def test_a_personal_profile_is_barred_from_personal_contact_only(path):
         return
     assert "for anything personal. When you need to contact a member on their own as an admin" in staff
     assert not re.search(r"never use your profile to contact [^.]* outside ", staff), path.stem
+
+
+_SHARE = "Only share photos or videos of other people, or links to them, if they have said yes."
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_one_images_rule_worded_the_same(path):
+    texts = {k: _squash(t) for k, t in rendered(path).texts.items()}
+    for doc, text in texts.items():
+        assert "do not post pictures or videos" not in text, (path.stem, doc)
+    if "behaviour_code" in texts and "of other people" in texts.get("house_rules", ""):
+        assert _SHARE in texts["behaviour_code"], path.stem
+        assert _SHARE in texts["house_rules"] or "without their permission" in texts["house_rules"]

@@ -12,6 +12,8 @@ follows the answers, never a scenario:
   from it, not all contact, and gives the route for contact as an admin (RF 4);
 * the house rules' images rule reads one way and is worded as the behaviour code words it: images of
   other people, or links to them, only with their yes (AQ 1);
+* "keep chats where the moderators can see them" only where moderators cover round the clock;
+  otherwise "where others can see them" (GC).
 """
 
 from __future__ import annotations
@@ -107,3 +109,12 @@ def test_one_images_rule_worded_the_same(path):
     if "behaviour_code" in texts and "of other people" in texts.get("house_rules", ""):
         assert _SHARE in texts["behaviour_code"], path.stem
         assert _SHARE in texts["house_rules"] or "without their permission" in texts["house_rules"]
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_chats_are_not_said_to_be_seen_by_moderators_off_hours(path):
+    pack = rendered(path)
+    if not pack.context.flags.not_round_the_clock:
+        return
+    for doc in ("house_rules", "house_rules_young"):
+        assert "where the moderators can see them" not in _squash(pack.texts.get(doc, "")), (path.stem, doc)

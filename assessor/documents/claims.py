@@ -774,7 +774,8 @@ def _invariants(
         "child-images:never-copy",
         "never copy a sexual image of a child; record where it is, report it, remove access",
         r"never screenshot",
-        r"\blink\b",
+        # Where it is: its link, or in a live video session (which has no link) the name shown.
+        r"\blink\b|the name shown",
         r"\btime\b",
         r"who posted",
         r"\breport",

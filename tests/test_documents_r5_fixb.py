@@ -171,7 +171,9 @@ PARENT_AFTER = re.compile(r"through their parents? or carers?", re.I)
 LEAD_SAFE = re.compile(
     r"(safeguarding lead|chair of trustees)[^.;]{0,80}decides it is safe, through their parent"
     r"|through their parents? or carers?, only if the [^.;]{0,60}(safeguarding lead|chair of trustees)"
-    r" decides it is safe",
+    r" decides it is safe"
+    # the national body's route through the parent (reading r11/r12): never where it would put them at risk
+    r"|through their parents? or carers? \(unless contacting them would put the young person at risk",
     re.I,
 )
 

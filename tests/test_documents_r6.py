@@ -5,7 +5,7 @@
   and the risk summary never says members may be directed to it once the critical actions are done;
 * where someone at home may be listening (young carers, survivors, an agreed "I can't talk safely"
   signal), the house rules never ask members to join from a shared room, but from a private place,
-  and point to the agreed code word or sign;
+  and never reveal that a private signal exists (reading r12 YC 2);
 * the procedure never asks staff to reply "with a second member of staff copied in, never a group
   conversation", which cannot be done where adding a person makes a group (WhatsApp, Messenger): the
   reply goes in a conversation that includes a second named member of staff and no one else.
@@ -61,7 +61,9 @@ def test_young_carers_join_from_a_private_place_and_use_their_code_phrase(catalo
     texts = pack.texts
     for name in ("house_rules", "house_rules_young"):
         assert "private place" in texts[name], name
-        assert "use the code word or sign we agreed with you" in texts[name], name
+        # Reading r12 YC 2: rules that are shown on screen and sent home never reveal that a private
+        # signal exists (the person listening may read them); the signal stays in staff documents.
+        assert "code word" not in texts[name], name
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)

@@ -22,6 +22,8 @@ Each rule is driven by the answers, the profile or the platform registry, never 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assessor.assessment import load_assessment
@@ -51,7 +53,12 @@ def test_action_wordings_fit_the_organisation(path, catalogue):
     # SC 5, RF 5: the signal is agreed with the person alone, never published to the group.
     for t in _from(result, "disclosure.safe_signal"):
         assert "group agreement" not in t and "Agree with members" not in t, (name, t)
-        assert "with that person alone" in t, (name, t)
+        # Reading r11 SC 8, RF 7: with an under-18 a second adult from the staff is present.
+        assert "with that person alone" in t or (
+            re.search(r"away from (the|any) group", t)
+            and "second adult" in t
+            and ("never in the group" in t or "away from any group" in t)
+        ), (name, t)
         if "general" in (responses.get("profile.community_focus") or []) and not result.audit:
             assert "only to a member who asks for one" in t, (name, t)
 

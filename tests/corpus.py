@@ -71,3 +71,18 @@ def scored(path: Path) -> tuple[Catalogue, Assessment, Result]:
     catalogue = default_catalogue()
     assessment = load_assessment(path, catalogue)
     return catalogue, assessment, score(assessment, catalogue)
+
+
+def blocks(parsed: dict[str, Page], docs: tuple[str, ...] = ("staff_code", "procedure")):
+    """(document id, block text) for every block of the named documents a pack has, in order."""
+    for doc in docs:
+        for block in parsed[doc].blocks if doc in parsed else ():
+            yield doc, block.text
+
+
+def first_match(texts: dict[str, str], pattern, squash=lambda t: t):
+    """The first (document id, match) of a compiled pattern over a pack's texts, or None."""
+    for doc, text in texts.items():
+        if found := pattern.search(squash(text)):
+            return doc, found[0]
+    return None

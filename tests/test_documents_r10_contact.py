@@ -16,7 +16,7 @@ import re
 import pytest
 
 from assessor.documents.context import build_context
-from tests.corpus import CORPUS, IDS, parse_pages, rendered
+from tests.corpus import CORPUS, IDS, blocks, parse_pages, rendered
 
 # profile.reply_routes value -> what its phrase says in the staff code and procedure
 PHRASES = {
@@ -33,17 +33,13 @@ PHRASES = {
 def _replies(parsed):
     """The lead's reply routes: the staff code's and the procedure's reply sentences."""
     found = []
-    for doc in ("staff_code", "procedure"):
-        if doc not in parsed:
-            continue
-        for block in parsed[doc].blocks:
-            text = block.text
-            for m in re.finditer(
-                r"(?:who replies|\) replies| lead replies|trustees replies) (.+?)logs the contact", text
-            ):
-                found.append((doc, m.group(1)))
-            for m in re.finditer(r"the member is contacted by (.+?)decides how to support", text):
-                found.append((doc, m.group(1)))
+    for doc, text in blocks(parsed):
+        for m in re.finditer(
+            r"(?:who replies|\) replies| lead replies|trustees replies) (.+?)logs the contact", text
+        ):
+            found.append((doc, m.group(1)))
+        for m in re.finditer(r"the member is contacted by (.+?)decides how to support", text):
+            found.append((doc, m.group(1)))
     return found
 
 

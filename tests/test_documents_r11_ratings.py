@@ -44,6 +44,12 @@ def _variant(path, *, profile=None, answers=None):
     return catalogue, v, score(v, catalogue)
 
 
+def _with_incident_harm(path, harm):
+    """The scenario scored as if a behaviour incident this year had done `harm` (its other incidents kept)."""
+    incidents = [i for i in scored(path)[1].profile.get("incidents") or [] if i != "none"]
+    return _variant(path, profile={"incidents": sorted({*incidents, "behaviour"}), "incident_harms": [harm]})
+
+
 def _factors(area):
     return " ".join(f.because for f in area.raised_by)
 
@@ -53,10 +59,7 @@ def _factors(area):
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_an_outing_this_year_keeps_oversharing_possible_until_every_safeguard_is_in_place(path):
-    incidents = [i for i in scored(path)[1].profile.get("incidents") or [] if i != "none"]
-    _, _, result = _variant(
-        path, profile={"incidents": sorted({*incidents, "behaviour"}), "incident_harms": ["outing"]}
-    )
+    _, _, result = _with_incident_harm(path, "outing")
     area = _area(result, "oversharing")
     if area is None:
         return
@@ -92,10 +95,7 @@ def test_the_lgbtq_server_rates_its_outing_medium_not_medium_low():
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_urging_someone_to_harm_themselves_is_rated_with_the_most_serious_harms(path):
-    incidents = [i for i in scored(path)[1].profile.get("incidents") or [] if i != "none"]
-    _, _, result = _variant(
-        path, profile={"incidents": sorted({*incidents, "behaviour"}), "incident_harms": ["self_harm_urged"]}
-    )
+    _, _, result = _with_incident_harm(path, "self_harm_urged")
     area = _area(result, "behaviour")
     if area is None:
         return

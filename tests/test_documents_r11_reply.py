@@ -22,7 +22,7 @@ import re
 
 import pytest
 
-from tests.corpus import CORPUS, IDS, parse_pages, rendered
+from tests.corpus import CORPUS, IDS, blocks, parse_pages, rendered
 
 IN_PERSON = "in person at the next session they come to"
 NOT_URGENT = "for a concern that is not urgent, " + IN_PERSON
@@ -46,15 +46,12 @@ VARIANTS = [
 
 def _replies(parsed):
     """(document, sentence) for each sentence that says how the lead replies to a young person."""
-    found = []
-    for doc in ("staff_code", "procedure"):
-        if doc not in parsed:
-            continue
-        for block in parsed[doc].blocks:
-            for sentence in re.split(r"(?<=\.) (?=[A-Z])", block.text):
-                if re.search(r"replies the same day|the member is contacted by", sentence):
-                    found.append((doc, sentence))
-    return found
+    return [
+        (doc, sentence)
+        for doc, text in blocks(parsed)
+        for sentence in re.split(r"(?<=\.) (?=[A-Z])", text)
+        if re.search(r"replies the same day|the member is contacted by", sentence)
+    ]
 
 
 def _check(name, routes, parsed):

@@ -43,6 +43,16 @@ def test_a_draft_says_draft_on_every_page(youth, catalogue, tmp_path):
     assert "Draft (draft, not yet approved)" in md and "| Version |" in md.replace("  ", " ")
 
 
+def test_the_trustees_page_stands_alone_and_the_version_table_shares_page_two(youth, catalogue, tmp_path):
+    """Page 1 is the summary and the signatures; the version table opens page 2 and section 1 follows it
+    there, so no page is left holding only the version table."""
+    pages = pdf_pages(
+        render_document("risk_report", youth, catalogue, "pdf", workers=0, cache=False), tmp_path
+    )
+    assert "Sign-off" in pages[0] and "Versions" not in pages[0]
+    assert "Versions" in pages[1] and "1. The organisation and platform" in pages[1]
+
+
 def test_sign_off_through_the_store_hash_in_pdf_and_approved_render_byte_identical(
     youth, catalogue, tmp_path
 ):

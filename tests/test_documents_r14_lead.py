@@ -23,3 +23,23 @@ def test_every_guidance_code_the_risks_cite_is_listed_in_the_appendix(path):
         assert appendix, (path.stem, "codes cited but no guidance appendix")
     missing = cited - set(CODE.findall(appendix))
     assert not missing, (path.stem, sorted(missing))
+
+
+# -- r13 AQ 2, YC 2, LG 6, GC 5: a period for every kind of safeguarding record -----------------------
+
+PERIOD = re.compile(
+    r"\buntil\b|\bfor \d+ (?:years|months)\b|\b\d+ months\b|\bsame period\b|\bas long as needed\b", re.I
+)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_record_table_sets_a_period_for_every_kind_of_record(path):
+    pack = rendered(path)
+    for kind, r in pack.context.contacts.retention:
+        for part in re.split(r"(?<=\.) (?=Records of)", r.period):
+            if part.startswith("Records of") or part == r.period:
+                assert PERIOD.search(part), (kind, part)
+    text = " ".join(pack.texts["procedure"].split())
+    assert "no statutory period" not in text, path.stem
+    if "Records of concerns about a child" in text:
+        assert "Records of concerns about a child: until the child’s 25th birthday" in text.replace("'", "’")

@@ -16,6 +16,7 @@ All problems in all files are collected and raised together.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -172,6 +173,7 @@ class _CrossCheck:
             self._check_condition(src, ("urgent_when",), area.urgent_when, profile_only=True)
             for i, rule in enumerate(area.strength_rules):
                 self._check_condition(src, ("strength_rules", i, "when"), rule.when, profile_only=True)
+                self._check_slots(src, ("strength_rules", i, "because"), rule.because)
                 for j, qid in enumerate(rule.unless_in_place):
                     q = self._question(qid)
                     if q is None or q.kind != Kind.control:
@@ -187,11 +189,18 @@ class _CrossCheck:
                     loc = ("inherent", axis, "modifiers", i)
                     self._check_condition(src, (*loc, "when"), mod.when, profile_only=True)
                     self._check_guidance(src, (*loc, "guidance"), mod.guidance)
+                    self._check_slots(src, (*loc, "because"), mod.because)
             self._check_sections(src, area.sections, (), prefix=f"{area.id}.", in_profile=False)
             if not any(q.scored for s in area.sections for q in s.questions):
                 self.problems.append(src.at(("sections",), f"risk area '{area.id}' has no scored question"))
 
     # -- pieces -------------------------------------------------------------
+
+    def _check_slots(self, src: _Source, loc: tuple[Any, ...], text: str | None) -> None:
+        """A reason's ``{...}`` slots name derived facts only (scoring fills them from the answers)."""
+        for slot in re.findall(r"\{([^{}]*)\}", text or ""):
+            if slot not in DERIVED:
+                self.problems.append(src.at(loc, f"'{{{slot}}}' is not a derived fact scoring can fill"))
 
     def _check_harm(self, src: _Source, loc: tuple[Any, ...], harm: str | None) -> None:
         if harm is not None and self.harm_classes and harm not in self.harm_classes:

@@ -62,12 +62,23 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "derived.body_check_rule": (),
     "derived.report_tool_none": (),
     "derived.self_harm_talked_of": (),
+    "derived.self_harm_subjects": (),
     "derived.body_age_groups": (),
 }
 
 # Content-note subjects (triggering_content.content_note_topics) that mean members post about
 # harming themselves: a distressing post there is expected, not rare (reading r10, LG 5).
 SELF_HARM_TOPICS = frozenset({"self_harm", "suicide", "eating_disorders"})
+
+
+def _subjects(catalogue: Catalogue, topics: Any) -> str:
+    """The self-harm subjects the organisation marks with content notes, in its own answer's words
+    ("self-harm and suicide"), in the question's order; "" where it marks none (reading r12, LG 1)."""
+    labels = catalogue.option_labels.get("triggering_content.content_note_topics", {})
+    said = [label.lower() for t, label in labels.items() if t in SELF_HARM_TOPICS and t in (topics or ())]
+    if len(said) < 2:
+        return "".join(said)
+    return ", ".join(said[:-1]) + " and " + said[-1]
 
 
 class _Strict(BaseModel):
@@ -357,6 +368,7 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
         # YC 1): the register says what it answered, never "you have not said".
         "derived.report_tool_none": responses.get("reporting.report_tool") == "not_applicable",
         "derived.self_harm_talked_of": bool(SELF_HARM_TOPICS.intersection(topics or ())),
+        "derived.self_harm_subjects": _subjects(catalogue, topics),
         "derived.body_age_groups": _body_rule(catalogue, responses, "age_groups"),
     }
     if platform is None:

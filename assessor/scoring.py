@@ -396,6 +396,29 @@ def _axes(area: RiskArea) -> tuple:
     return _AXES[id(area)][1]
 
 
+# A reason may name a derived fact in braces ("Members post about {derived.self_harm_subjects}
+# here"): the organisation's own answer is said, never a fixed list it did not give (reading r12, LG 1).
+_SLOT = re.compile(r"\{(derived\.[a-z_]+)\}")
+
+
+def _said(text: str, responses: dict[str, Any]) -> str:
+    """A reason with each ``{derived.*}`` slot filled from the answers."""
+    return _SLOT.sub(lambda m: str(responses.get(m[1]) or ""), text) if "{" in text else text
+
+
+def _filled(factor: Factor, responses: dict[str, Any]) -> Factor:
+    """The factor with its reason's slots filled (the shared factor itself where it has none)."""
+    if "{" not in factor.because:
+        return factor
+    return _shared(
+        Factor,
+        axis=factor.axis,
+        change=factor.change,
+        because=_said(factor.because, responses),
+        guidance=list(factor.guidance),
+    )
+
+
 def _inherent(
     catalogue: Catalogue, area: RiskArea, responses: dict[str, Any]
 ) -> tuple[int, int, list[Factor], list[str]]:
@@ -413,14 +436,14 @@ def _inherent(
         for _, add, _, factor in matching:
             if add is not None:
                 raw += add
-                factors.append(factor)
+                factors.append(_filled(factor, responses))
         v = _clamp(raw)
         if v != raw:
             capped.append(axis)
         for _, _, at_least, factor in matching:
             if at_least is not None:
                 v = max(v, at_least)
-                factors.append(factor)
+                factors.append(_filled(factor, responses))
         values.append(v)
     return values[0], values[1], factors, capped
 
@@ -750,7 +773,8 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                 responses.get(q) == ControlAnswer.in_place.value for q in rule.unless_in_place
             )
             if s < rule.below and not lifted and (rule.when is None or rule.when.holds(responses)):
-                caps.append((f"{area.id}.strength_rule", "weak", rule.cap, rule.because, list(area.guidance)))
+                because = _said(rule.because, responses)
+                caps.append((f"{area.id}.strength_rule", "weak", rule.cap, because, list(area.guidance)))
         res_l = max(1, likelihood - round_half_up(s * rules.reduction["likelihood"]))
         res_i = max(1, impact - round_half_up(s * rules.reduction["impact"]))
         uncapped = (res_l, res_i)

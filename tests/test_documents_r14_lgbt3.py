@@ -1,0 +1,115 @@
+"""Reading r12 (issue 10), the LGBTQ+ youth server's leftovers (lgbt3), over the whole corpus
+(tests/corpus.py). Each rule follows the answers, never a scenario:
+
+* a reason that says what members post about names the subjects the organisation ticked as content
+  notes, never a fixed list it did not give ("self-harm, suicide or eating disorders" where it
+  ticked self-harm, transphobia and abuse): reasons fill ``{derived.*}`` slots from the answers, and
+  ``check`` refuses any other slot (LG 1);
+* where children take part and reports are read only on some days or at no set times, reporting is
+  never rated Low while members are not told when nobody is reading and where to get help (LG 2).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from assessor.catalogue import load_catalogue
+from assessor.errors import SourceErrors
+from assessor.scoring import score
+from tests.corpus import CORPUS, IDS, ROOT, rendered, scored
+
+LG = ROOT / "tests" / "scenarios" / "lgbtq-youth-discord.yaml"
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+# ---- LG 1: the subjects members post about are the ones the organisation ticked ------------------
+
+_POSTS = re.compile(r"Members post about (.+?) here\b")
+
+
+def named_subjects(text: str) -> list[str]:
+    """Every subject a "Members post about ... here" reason names."""
+    out = []
+    for m in _POSTS.finditer(_squash(text)):
+        out += [s.strip() for s in re.split(r",| and | or ", m.group(1)) if s.strip()]
+    return out
+
+
+def ticked(pack) -> set[str]:
+    labels = pack.catalogue.option_labels["triggering_content.content_note_topics"]
+    answer = pack.assessment.answers.get("triggering_content.content_note_topics")
+    return {labels[v].lower() for v in (answer.value if answer else None) or []}
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_reason_names_only_the_subjects_ticked(path):
+    pack = rendered(path)
+    for name, text in pack.texts.items():
+        assert "{derived." not in text, (path.stem, name)
+        untrue = [s for s in named_subjects(text) if s not in ticked(pack)]
+        assert not untrue, (path.stem, name, untrue)
+
+
+@pytest.mark.parametrize(
+    "topics, said",
+    [
+        (["self_harm", "transphobia", "abuse"], "self-harm"),
+        (["suicide", "eating_disorders", "racism"], "suicide and eating disorders"),
+        (["eating_disorders", "suicide", "self_harm"], "self-harm, suicide and eating disorders"),
+    ],
+)
+def test_the_reason_says_the_answer(topics, said):
+    catalogue, assessment, _ = scored(LG)
+    copy = assessment.model_copy(deep=True)
+    copy.answers["triggering_content.content_note_topics"].value = topics
+    area = next(a for a in score(copy, catalogue).areas if a.id == "triggering_content")
+    reasons = [f.because for f in area.raised_by if f.because.startswith("Members post about")]
+    assert reasons == [
+        f"Members post about {said} here, which you ask them to mark with a content note, so "
+        "distressing posts are expected, not rare."
+    ]
+
+
+def test_check_refuses_a_slot_scoring_cannot_fill(tmp_path):
+    folder = tmp_path / "questionnaires"
+    shutil.copytree(ROOT / "questionnaires", folder)
+    area = folder / "areas" / "03-triggering-content.yaml"
+    area.write_text(area.read_text().replace("{derived.self_harm_subjects}", "{derived.nothing_here}"))
+    with pytest.raises(SourceErrors, match=r"derived\.nothing_here"):
+        load_catalogue(folder)
+
+
+# ---- LG 2: reports read a few hours a week are not a Low risk where children take part ----------
+
+
+def _reports_wait(assessment) -> bool:
+    p, a = assessment.profile, assessment.answers
+    out_of_hours = a.get("moderation.out_of_hours")
+    return (
+        p.get("moderation_cover") in ("some_days", "no_set_times")
+        and bool({"under_13", "age_13_17"} & set(p.get("audience") or []))
+        and (out_of_hours is None or out_of_hours.value != "in_place")
+        and not str(p.get("relationship", "")).startswith("audit")
+    )
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_reports_that_wait_days_are_not_a_low_risk(path):
+    _, assessment, result = scored(path)
+    area = next((a for a in result.areas if a.id == "reporting"), None)
+    if area is None or not _reports_wait(assessment):
+        return
+    assert area.residual.band.value != "green", path.stem
+    assert any("can wait days" in c.because for c in area.caps if c.binding), path.stem
+
+
+def test_the_server_whose_reports_are_read_nine_hours_a_week_says_so():
+    text = _squash(rendered(LG).texts["risk_report"])
+    assert "Reporting and blocking: low risk" not in text
+    assert "a child's report can wait days for anyone to read it" in text

@@ -125,6 +125,15 @@ class Route(_Strict):
         ),
     )
     check_rule_source: str | None = Field(None, description="Where the check rule was checked.")
+    self_report: str | None = Field(
+        None,
+        description=(
+            "child_sexual_images only: the service a young person under 18 can use themselves to get a "
+            "nude or sexual image of them taken down, and where to find it (printed in the young "
+            "people's rules, after 'you are not in trouble'). Leave out where not confirmed."
+        ),
+    )
+    self_report_source: str | None = Field(None, description="Where the self-report service was checked.")
     note: str | None = Field(None, description="For editors: further sources and caveats (not printed).")
     source: str = Field(description="Where this was checked (a web address).")
     checked: dt.date | None = None

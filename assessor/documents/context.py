@@ -540,6 +540,17 @@ class DocumentContext:
         )
 
     @property
+    def strangers_write_in(self) -> bool:
+        """An audited app where anyone can message members without giving their name (pseudonyms,
+        strangers can contact members, private messages; not random pairing): messages arrive
+        privately from strangers, so the rules say a member need not answer and that an answer
+        posted is public, never "keep conversations where others can see them" (reading r13 AQ 4)."""
+        f = self.flags
+        return (
+            f.audit and f.pseudonyms and f.stranger_discovery and f.member_messages and not f.random_pairing
+        )
+
+    @property
     def worries_to_lead(self) -> bool:
         """Under-18s take part in a space the organisation runs and not every moderator or host has
         been through safer recruitment (staff_conduct.safer_recruitment not in place): members take

@@ -57,6 +57,7 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "derived.hidden_option": (),
     "derived.keyword_filter_partial": (),
     "derived.member_dm_setting": (),
+    "derived.friend_requests_setting": (),
     "derived.dm_setting_blocks_report": (),
     "derived.body_contact_rule": (),
     "derived.body_check_rule": (),
@@ -260,6 +261,20 @@ class Platform(_Strict):
         "a private message to a bot (profile.report_route_dm), under-18s are still asked to switch it off and "
         "are told to report another way (the contact details in their rules).",
     )
+    friend_requests_setting: str | None = Field(
+        None,
+        description="Where member_dm_setting still lets people on the member's friends list message them: "
+        "the platform's own name for the settings page where a member chooses who may send them a friend "
+        "request (Discord: 'Friend Requests'). The young people's rules then tell under-18s to limit friend "
+        "requests there too, and never to accept one from an adult they know only from the space.",
+        max_length=80,
+    )
+    friend_requests_from_space: str | None = Field(
+        None,
+        description="The option on that page that lets anyone in the same space send a friend request "
+        "(Discord: 'Server Members'), which under-18s switch off.",
+        max_length=80,
+    )
     waiting_room_name: str | None = Field(
         None,
         description="Video: the platform's own name for its waiting room, as its documentation uses it "
@@ -388,6 +403,7 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
             "derived.hidden_option": None,
             "derived.keyword_filter_partial": False,
             "derived.member_dm_setting": False,
+            "derived.friend_requests_setting": False,
             "derived.dm_setting_blocks_report": False,
         }
     return {
@@ -411,6 +427,10 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
         and bool(platform.keyword_filter_covers),
         # Each member can switch off private messages from this space in their own settings.
         "derived.member_dm_setting": bool(platform.member_dm_setting),
+        # ... which still lets their friends message them: they limit friend requests too (r12, LG 3).
+        "derived.friend_requests_setting": bool(
+            platform.member_dm_setting and platform.friend_requests_setting
+        ),
         # ... and doing so would also cut them off from the team's report bot.
         "derived.dm_setting_blocks_report": dm_setting_blocks_report(platform, responses),
     }

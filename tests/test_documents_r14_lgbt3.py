@@ -19,7 +19,7 @@ import pytest
 from assessor.catalogue import load_catalogue
 from assessor.errors import SourceErrors
 from assessor.scoring import score
-from tests.corpus import CORPUS, IDS, ROOT, rendered, scored
+from tests.corpus import CORPUS, IDS, ROOT, parse_pages, rendered, scored
 
 LG = ROOT / "tests" / "scenarios" / "lgbtq-youth-discord.yaml"
 
@@ -113,3 +113,89 @@ def test_the_server_whose_reports_are_read_nine_hours_a_week_says_so():
     text = _squash(rendered(LG).texts["risk_report"])
     assert "Reporting and blocking: low risk" not in text
     assert "a child's report can wait days for anyone to read it" in text
+
+
+# ---- LG 3: switching off server DMs leaves friends able to message: limit friend requests too ----
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_under_18s_limit_friend_requests_where_the_dm_setting_spares_friends(path):
+    _, _, result = scored(path)
+    pack = rendered(path)
+    f, platform = pack.context.flags, pack.context.platform
+    young = _squash(pack.texts.get("house_rules_young", ""))
+    if platform is None or not platform.friend_requests_setting:
+        assert "friends list" not in young, path.stem
+        return
+    if not (f.under_18 and f.runs and platform.member_dm_setting):
+        return
+    assert platform.friend_requests_from_space, path.stem
+    assert (
+        f"open “{platform.friend_requests_setting}” and switch off “{platform.friend_requests_from_space}”"
+        in young
+    ), path.stem
+    assert "never accept a friend request from an adult you know only from here" in young, path.stem
+    dm_rule = [a.text for a in result.actions if "private chat with anyone under 18" in a.text]
+    assert dm_rule and "friend requests from them too" in dm_rule[0], (path.stem, dm_rule)
+
+
+def test_the_registry_says_where_discord_friend_requests_are_limited():
+    catalogue, _, _ = scored(LG)
+    discord = catalogue.platforms["discord"]
+    assert discord.friend_requests_setting == "Friend Requests"
+    assert discord.friend_requests_from_space == "Server Members"
+    assert any("friends list" in s.about for s in discord.sources)
+
+
+# ---- LG 4: an off-duty rule a volunteer on a personal account can keep ---------------------------
+
+_OFF_DUTY = re.compile(r"When you are not on duty, do not[^.]*\.")
+
+
+def _off_duty_rule(pack) -> str:
+    found = _OFF_DUTY.search(_squash(pack.texts.get("staff_code", "")))
+    return found.group(0) if found else ""
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_off_duty_rule_can_be_kept_on_a_personal_account(path):
+    pack = rendered(path)
+    rule = _off_duty_rule(pack)
+    if not rule or not pack.context.flags.adults:
+        return
+    if pack.context.in_place("staff_conduct.authorised_accounts"):
+        assert "or stay in the spaces they use" in rule, (path.stem, rule)
+    else:
+        assert "or stay in the spaces they use" not in rule, (path.stem, rule)
+        assert "while your own account is in the spaces they use, mute them and post nothing there" in rule
+
+
+def test_with_organisation_accounts_an_off_duty_volunteer_stays_out():
+    pack = rendered(LG)
+    changed = pack.assessment.model_copy(deep=True)
+    changed.answers["staff_conduct.authorised_accounts"].value = "in_place"
+    staff_code = _squash(parse_pages(changed, pack.catalogue)["staff_code"].text)
+    rule = _OFF_DUTY.search(staff_code).group(0)
+    assert "or stay in the spaces they use" in rule and "mute them" not in rule, rule
+
+
+# ---- LG 5: where "young people" reach 25, a rule about children says under 18 ----------------------
+
+_YOUNG_PERSON_RULE = re.compile(
+    r"(must not|never) message (a young person|a child or young person|young members)"
+    r"|talk with a child or young person one to one",
+    re.I,
+)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_rule_about_children_says_under_18_where_adults_take_part(path):
+    pack = rendered(path)
+    f = pack.context.flags
+    if not (f.adults and f.under_18):
+        return
+    for doc in ("staff_code", "house_rules", "member_code"):
+        found = _YOUNG_PERSON_RULE.search(_squash(pack.texts.get(doc, "")))
+        assert not found, (path.stem, doc, found and found.group(0))
+    if "staff_code" in pack.texts:
+        assert re.search(r"(Never message|Talk with) anyone under 18 one to one", pack.texts["staff_code"])

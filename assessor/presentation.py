@@ -92,6 +92,11 @@ class Presentation(_Strict):
         description="In an audit, how the documents name each kind of platform (profile.platform): "
         "the profile's labels describe a group the organisation runs, and in an audit it runs none.",
     )
+    kinds: dict[str, str] = Field(
+        default_factory=dict,
+        description="How the documents name each kind of platform (profile.platform) the organisation runs: "
+        'the profile\'s labels carry examples for the questionnaire ("for example WhatsApp").',
+    )
     private_notes: PrivateNotes = Field(
         default_factory=PrivateNotes,
         description="Answer notes the documents never print (a member's code word or safe phrase): they "

@@ -459,6 +459,11 @@ class Helpline(Strict):
     how: str | None = Field(
         None, description="How to reach it when no phone, email or web address is given (a national body)."
     )
+    plain: str | None = Field(
+        None,
+        description="What members themselves may and may not do, in plain words for the members' rules, where "
+        "`purpose` states the rule as it applies to the organisation's staff.",
+    )
     guidance: GuidanceIds = Field(default_factory=list)
     communities: list[str] = Field(
         default_factory=list,

@@ -1254,6 +1254,7 @@ def build_context(
     profile = Profile(
         purpose=_text(p.get("purpose")),
         platform_kind=(result.audit and catalogue.presentation.audit_kinds.get(p.get("platform") or ""))
+        or catalogue.presentation.kinds.get(p.get("platform") or "")
         or _label(catalogue, "profile.platform", p.get("platform")),
         platform_name=_text(p.get("platform_name")),
         platform_short=short_platform_name(_text(p.get("platform_name")), product),

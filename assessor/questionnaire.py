@@ -237,7 +237,9 @@ class Question(Strict):
     )
     placeholder: str | None = None
     short: str | None = Field(
-        None, description="A few words naming the answer, to label the parts of a person question."
+        None,
+        description="A few words (at most 14) naming the safeguard, printed whole in the risk assessment's "
+        "lists of safeguards; for a person question, the label of its parts.",
     )
     key: bool = Field(
         False,

@@ -43,3 +43,21 @@ def test_the_record_table_sets_a_period_for_every_kind_of_record(path):
     assert "no statutory period" not in text, path.stem
     if "Records of concerns about a child" in text:
         assert "Records of concerns about a child: until the child’s 25th birthday" in text.replace("'", "’")
+
+
+# -- r13 SC 14, RF 9: the risk assessment's lists of safeguards name each one whole -----------------
+
+
+def test_every_safeguard_has_a_short_name_of_at_most_14_words():
+    catalogue = rendered(CORPUS[0]).catalogue
+    for qid, q in catalogue.index.items():
+        if str(getattr(q.kind, "value", q.kind)) == "control":
+            assert q.short, qid
+            assert len(q.short.split()) <= 14, (qid, q.short)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_no_safeguard_in_the_risk_lists_is_cut_off(path):
+    text = rendered(path).texts["risk_report"]
+    section = text[text.find("4. Each risk explained") : text.find("5. Action plan")]
+    assert "…" not in section, (path.stem, section[max(0, section.find("…") - 80) : section.find("…") + 5])

@@ -517,6 +517,9 @@ class DocumentContext:
     # Questions whose answer note holds a member's secret (a code word, a safe phrase): documents
     # never print it (documents.yaml ``private_notes``), only that it is recorded and who holds it.
     private_notes: frozenset[str] = frozenset()
+    # Each control's few-word name (questionnaire ``short``): the risk assessment's lists of safeguards
+    # print it, whole, where the full question is set out in the questionnaire.
+    shorts: dict[str, str] = field(default_factory=dict)
 
     def answer(self, question_id: str) -> str:
         """The chosen value of a single-choice or control question, or "" when unanswered."""
@@ -1353,6 +1356,7 @@ def build_context(
             for qid, a in assessment.answers.items()
             if catalogue.presentation.private_notes.withheld(qid, a.note, a.value)
         ),
+        shorts={qid: q.short for qid, q in catalogue.index.items() if q.short},
         answered=result.answered,
         visible=result.visible,
         guidance={gid: _citation(catalogue, gid) for gid in catalogue.guidance if gid in cited},

@@ -83,6 +83,14 @@ class Route(_Strict):
         ),
     )
     test_source: str | None = Field(None, description="Where the test was checked (a web address).")
+    source_scope: str | None = Field(
+        None,
+        description=(
+            "Where `source` is a regional page cited for a national route (a County FA's page for The FA's "
+            "route): what it is and what the reader checks locally, as a phrase printed in brackets after "
+            "the source in the risk assessment's appendix."
+        ),
+    )
     contact_rule: str | None = Field(
         None,
         description=(

@@ -61,3 +61,18 @@ def test_no_safeguard_in_the_risk_lists_is_cut_off(path):
     text = rendered(path).texts["risk_report"]
     section = text[text.find("4. Each risk explained") : text.find("5. Action plan")]
     assert "…" not in section, (path.stem, section[max(0, section.find("…") - 80) : section.find("…") + 5])
+
+
+# -- r13 SC 1: a regional page cited for a national body's route says so --------------------------
+
+
+def test_a_county_page_cited_for_a_national_route_is_marked_as_one():
+    from assessor.catalogue import default_catalogue
+
+    for sector, nations in default_catalogue().contacts.sector_routes.items():
+        for nation, route in nations.items():
+            if "County FA" in route.how and "thefa.com" not in (route.source or ""):
+                assert route.source_scope and "your own county" in route.source_scope, (sector, nation)
+    sports = next(p for p in CORPUS if p.stem == "sports-club-whatsapp")
+    text = " ".join(rendered(sports).texts["risk_report"].split())
+    assert "Oxfordshire FA’s page setting out The FA’s national route" in text.replace("'", "’")

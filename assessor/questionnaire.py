@@ -300,6 +300,14 @@ class Question(Strict):
             "and while it is partly in place it falls by at most `likelihood_floor.partly_steps`."
         ),
     )
+    impact_while_missing: bool = Field(
+        False,
+        description=(
+            "With `floor_while_missing`: nothing else in the area stops the harm going on while it is "
+            "not in place (a report to you does not stop the next message), so the area's impact also "
+            "keeps its rating before safeguards (`likelihood_floor.impact_because`)."
+        ),
+    )
     floor_after_incident: bool = Field(
         False,
         description=(
@@ -336,6 +344,8 @@ class Question(Strict):
             or self.mostly_in_place_with
         ) and not self.key:
             raise ValueError("key_if, cap, partly_cap and mostly_in_place_with go with key: true")
+        if self.impact_while_missing and not self.floor_while_missing:
+            raise ValueError("impact_while_missing goes with floor_while_missing: true")
         if (
             self.key or self.also_counts_in or self.floor_while_missing or self.floor_after_incident
         ) and not self.scored:
@@ -565,6 +575,13 @@ class LikelihoodFloor(Strict):
     partly_because: str = Field(description="Why, for a marked control partly in place ({name}).")
     incident_because: str = Field(
         description="Why, for the first answer to this year's incident ({name}, {answer})."
+    )
+    impact_because: str | None = Field(
+        None,
+        description=(
+            "Why, for a marked control not in place whose absence also holds the impact "
+            "(`impact_while_missing`; {name}, {answer})."
+        ),
     )
     incident_area: int | None = Field(
         None,

@@ -559,6 +559,8 @@ def _cap_at(catalogue: Catalogue, cap: Cap, li: int, ii: int) -> tuple[bool, int
 # Likelihood-only floors (catalogue.yaml `likelihood_floor`), one per level 1-5, so that caps keep
 # their ids. A tuple, not a cache: nothing may clear it.
 _LIKELIHOOD_CAPS = tuple(Cap(likelihood=n) for n in range(1, 6))
+# Floors on both axes (a question's `impact_while_missing`), one per likelihood and impact.
+_BOTH_CAPS = {(lk, im): Cap(likelihood=lk, impact=im) for lk in range(1, 6) for im in range(1, 6)}
 
 
 def _cap_words(catalogue: Catalogue, cap: Cap, fl: int, fi: int) -> str:
@@ -725,6 +727,9 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                     if after and not incident and floor.after_incident_because:
                         text = floor.after_incident_because
                     cap = _LIKELIHOOD_CAPS[max(1, likelihood - steps) - 1]
+                    if q.impact_while_missing and missing and not incident and floor.impact_because:
+                        # Nothing else here stops the harm going on: the impact keeps its rating too.
+                        cap, text = _BOTH_CAPS[(likelihood, impact)], floor.impact_because
                     caps.append((q.id, kind, cap, text.format(**words), f.guidance))
             if f.strength < 1:
                 gaps.append(f)

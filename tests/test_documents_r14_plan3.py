@@ -1,0 +1,69 @@
+"""Reading r13 (issue 10), plan3: the reporting-and-blocking rating and missing or under-rated actions,
+over the whole corpus (tests/corpus.py). Each rule follows the answers and the platform registry,
+never a scenario:
+
+* where members cannot block someone (answered not in place), a report to anyone does not stop the
+  next message: the "Reporting and blocking" risk keeps its rating before safeguards on both axes,
+  impact included, and the risk assessment prints that rating (AQ 1);
+* where strangers can find and message members who cannot block them, that raises the likelihood
+  before safeguards (AQ 1);
+* (LG 1 = r12 LG 2, reports read only on some days: the strength rule and test of
+  tests/test_documents_r14_lgbt3.py.)
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.corpus import CORPUS, IDS, rendered, scored
+
+REPORTING = "reporting"
+_TITLE = re.compile(r"Reporting and blocking: (\w+) risk")
+
+
+def _area(result, area_id):
+    return next((a for a in result.areas if a.id == area_id), None)
+
+
+def _printed_band(path) -> str | None:
+    found = _TITLE.search(rendered(path).texts.get("risk_report", ""))
+    return found[1] if found else None
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_no_block_keeps_reporting_at_its_rating_before_safeguards(path):
+    catalogue, assessment, result = scored(path)
+    area = _area(result, REPORTING)
+    answer = assessment.answers.get("reporting.block_tool")
+    if area is None or answer is None or answer.value != "not_in_place":
+        pytest.skip("members can block, or the area is not shown")
+    assert (area.residual.likelihood, area.residual.impact) == (
+        area.inherent.likelihood,
+        area.inherent.impact,
+    ), (path.stem, area.inherent, area.residual)
+    label = catalogue.meta.scoring.bands[area.residual.band].label.lower()
+    assert _printed_band(path) == label, path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_strangers_who_cannot_be_blocked_raise_the_likelihood(path):
+    _, assessment, result = scored(path)
+    area = _area(result, REPORTING)
+    features = set(assessment.profile.get("features") or ())
+    if area is None or not {"stranger_discovery", "member_messages"} <= features or "blocking" in features:
+        pytest.skip("strangers cannot message members, or members can block them")
+    assert any("Strangers can find members" in f.because for f in area.raised_by), path.stem
+
+
+def test_the_rules_apply_somewhere():
+    """The corpus holds a case of each rule, so that the tests above do not all skip."""
+    blocked = strangers = 0
+    for path in CORPUS:
+        _, assessment, result = scored(path)
+        answer = assessment.answers.get("reporting.block_tool")
+        blocked += bool(_area(result, REPORTING) and answer and answer.value == "not_in_place")
+        features = set(assessment.profile.get("features") or ())
+        strangers += {"stranger_discovery", "member_messages"} <= features and "blocking" not in features
+    assert blocked >= 2 and strangers >= 1

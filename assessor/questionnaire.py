@@ -792,6 +792,14 @@ class Scoring(Strict):
             "counted); the least harmful beyond it become high."
         ),
     )
+    critical_in_all_at_most: int | None = Field(
+        None,
+        ge=0,
+        description=(
+            "With `critical_at_most`: at most this many critical actions in all, key conditions of the "
+            "profile included, so a profile's own critical actions leave fewer places for gaps."
+        ),
+    )
     critical_for_high: CriticalForHigh | None = Field(
         None,
         description=(

@@ -1311,7 +1311,11 @@ def _plan(
         # platform's minimum age) does not take the place of a critical gap (reading r8, SC 7).
         conditions = {kid for kid, _ in conditions_held}
         crit = [a for a in ranked if by_id[a]["priority"] == Priority.critical and a not in conditions]
-        for a in crit[rules.critical_at_most :]:
+        limit = rules.critical_at_most
+        if rules.critical_in_all_at_most is not None:
+            held = sum(by_id[a]["priority"] == Priority.critical for a in by_id if a in conditions)
+            limit = max(0, min(limit, rules.critical_in_all_at_most - held))
+        for a in crit[limit:]:
             by_id[a]["priority"] = Priority.high
             by_id[a]["why"] += " Critical is kept for the most harmful few, so this one is high."
         ranked = sorted(by_id, key=rank)

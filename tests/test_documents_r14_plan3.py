@@ -17,6 +17,7 @@ import re
 
 import pytest
 
+from assessor.scoring import responses_for
 from tests.corpus import CORPUS, IDS, rendered, scored
 
 REPORTING = "reporting"
@@ -67,3 +68,43 @@ def test_the_rules_apply_somewhere():
         features = set(assessment.profile.get("features") or ())
         strangers += {"stranger_discovery", "member_messages"} <= features and "blocking" not in features
     assert blocked >= 2 and strangers >= 1
+
+
+def _mixed_among_unchecked(assessment) -> bool:
+    """Under-18s share the community with adults who join with no real check, and have no space of their
+    own (grooming.age_spaces and fake_profiles.join_checks answers)."""
+    audience = set(assessment.profile.get("audience") or ())
+    spaces = assessment.answers.get("grooming.age_spaces")
+    joins = assessment.answers.get("fake_profiles.join_checks")
+    return (
+        "adults" in audience
+        and bool(audience & {"under_13", "age_13_17"})
+        and spaces is not None
+        and spaces.value in ("not_in_place", "dont_know")
+        and joins is not None
+        and joins.value in ("not_in_place", "partly", "dont_know")
+    )
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_under_18s_among_unchecked_adults_is_critical_and_reviews_those_already_there(path):
+    catalogue, assessment, result = scored(path)
+    if catalogue.meta.scoring.audit_when.holds(responses_for(assessment, catalogue)):
+        pytest.skip("an audit: the organisation does not run the space")
+    if not _mixed_among_unchecked(assessment):
+        pytest.skip("under-18s have their own space, or adults are checked before they join")
+    action = next((a for a in result.actions if "grooming.age_spaces" in a.sources), None)
+    assert action is not None, path.stem
+    assert action.priority == "critical", (path.stem, action.priority, action.why)
+    if action.text.startswith("Decide, and write down, how under-18s take part"):
+        assert re.search(r"under-18s already (here|in the group)", action.text), action.text
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_at_most_seven_critical_actions_in_all(path):
+    _, _, result = scored(path)
+    assert sum(a.priority == "critical" for a in result.actions) <= 7, path.stem
+
+
+def test_the_mixed_rule_applies_somewhere():
+    assert any(_mixed_among_unchecked(scored(p)[1]) for p in CORPUS)

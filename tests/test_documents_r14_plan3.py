@@ -108,3 +108,22 @@ def test_at_most_seven_critical_actions_in_all(path):
 
 def test_the_mixed_rule_applies_somewhere():
     assert any(_mixed_among_unchecked(scored(p)[1]) for p in CORPUS)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_details_already_posted_are_taken_down_not_only_future_ones(path):
+    """In a running community where moderators do not yet take down members' personal details, the
+    action starts with the posts already there, and the member is told why (reading r13, RF 7)."""
+    catalogue, assessment, result = scored(path)
+    responses = responses_for(assessment, catalogue)
+    answer = assessment.answers.get("oversharing.moderator_removal")
+    if (
+        catalogue.meta.scoring.audit_when.holds(responses)
+        or responses.get("profile.stage") == "planned"
+        or answer is None
+        or answer.value not in ("partly", "not_in_place", "dont_know")
+    ):
+        pytest.skip("not running, or moderators already take personal details down")
+    action = next(a for a in result.actions if "oversharing.moderator_removal" in a.sources)
+    assert "already here" in action.text, (path.stem, action.text)
+    assert re.search(r"telling each member|Ask members", action.text), action.text

@@ -105,7 +105,17 @@ class AppliedCap(BaseModel):
     """A floor the area's residual risk may not fall below, and why."""
 
     source: str  # question id, key condition id, or "weak_controls"
-    kind: Literal["key_missing", "key_partly", "profile", "weak", "floor_missing", "floor_partly", "incident"]
+    # floor_held: a floor on both axes (a question's `impact_while_missing`), worded by its band
+    kind: Literal[
+        "key_missing",
+        "key_partly",
+        "profile",
+        "weak",
+        "floor_missing",
+        "floor_partly",
+        "floor_held",
+        "incident",
+    ]
     because: str
     band: Band | None
     likelihood: int
@@ -730,6 +740,7 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                     if q.impact_while_missing and missing and not incident and floor.impact_because:
                         # Nothing else here stops the harm going on: the impact keeps its rating too.
                         cap, text = _BOTH_CAPS[(likelihood, impact)], floor.impact_because
+                        kind = "floor_held"
                     caps.append((q.id, kind, cap, text.format(**words), f.guidance))
             if f.strength < 1:
                 gaps.append(f)

@@ -95,21 +95,24 @@ def test_a_policy_promise_follows_a_full_stop_and_says_its_words_once(path: Path
 
 
 _FALLBACK = re.compile(r"^(If|Where|Otherwise|Unless)\b")
-_STAFF_SECTION = re.compile(
-    r"What the organisation will put in place(.*?)(?:If this code is not followed|$)", re.S
-)
+_SECTION_END = {"staff_code": "If this code is not followed", "procedure": "Review Next review"}
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
 def test_the_staff_code_gives_each_action_in_our_words_with_its_fallback(path: Path) -> None:
     """SC 10 / RF 5: the staff code's list of what the organisation will put in place speaks as the
-    organisation ('we will'), never to it ('your'), and keeps each action's fallback."""
+    organisation ('we will'), never to it ('your'), and keeps each action's fallback; so does the
+    procedure's, which staff and volunteers follow."""
     pack = rendered(path)
-    text = pack.texts.get("staff_code", "")
-    found = _STAFF_SECTION.search(text)
-    if not found:
-        return
-    section = " ".join(found.group(1).split())
+    for doc, end in _SECTION_END.items():
+        found = re.search(
+            rf"What the organisation will put in place(.*?)(?:{end}|$)", pack.texts.get(doc, ""), re.S
+        )
+        if found:
+            _in_our_words_with_fallbacks(pack, path, " ".join(found.group(1).split()))
+
+
+def _in_our_words_with_fallbacks(pack, path: Path, section: str) -> None:
     assert "We will:" in section, path.stem
     items = re.split(r"\(action \d+;[^)]*\)[;.]", section)
     for item in items:

@@ -127,3 +127,43 @@ def test_details_already_posted_are_taken_down_not_only_future_ones(path):
     action = next(a for a in result.actions if "oversharing.moderator_removal" in a.sources)
     assert "already here" in action.text, (path.stem, action.text)
     assert re.search(r"telling each member|Ask members", action.text), action.text
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_children_are_kept_out_of_wide_groups_where_numbers_show(path):
+    """Where the platform shows every member's phone number to the whole group (registry) and under-18s
+    take part, the action on personal details keeps them out of groups wider than their own age group
+    (reading r13, SC 12), whatever the community."""
+    catalogue, assessment, result = scored(path)
+    responses = responses_for(assessment, catalogue)
+    audience = set(responses.get("profile.audience") or ())
+    action = next((a for a in result.actions if "oversharing.profile_fields" in a.sources), None)
+    if (
+        catalogue.meta.scoring.audit_when.holds(responses)
+        or responses.get("derived.phone_numbers_visible") is not True
+        or not audience & {"under_13", "age_13_17"}
+        or action is None
+    ):
+        pytest.skip("numbers are not shown to the group, no under-18s, or no gap here")
+    assert "phone number" in action.text and "wider than their own age group" in action.text, action.text
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_only_checked_adults_hold_admin_rights_where_children_take_part(path):
+    """Where under-18s take part and safer recruitment is a gap, the action that closes it gives admin,
+    moderator and host rights only to named adults whose checks are complete, in every wording
+    (reading r13, SC 11: unchecked parents are group admins)."""
+    catalogue, assessment, result = scored(path)
+    responses = responses_for(assessment, catalogue)
+    audience = set(responses.get("profile.audience") or ())
+    action = next((a for a in result.actions if "staff_conduct.safer_recruitment" in a.sources), None)
+    if catalogue.meta.scoring.audit_when.holds(responses) or not audience & {"under_13", "age_13_17"}:
+        pytest.skip("an audit, or no under-18s")
+    if action is None:
+        pytest.skip("safer recruitment is in place")
+    assert (
+        "Only named adults whose checks are complete hold admin, moderator or host rights" in action.text
+    ), (
+        path.stem,
+        action.text,
+    )

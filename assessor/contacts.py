@@ -186,6 +186,14 @@ class ConcernRouteRef(_Strict):
     when: str = Field("", description="When to use it for this concern, as a sentence.")
 
 
+class NationLaw(_Strict):
+    """A nation's own law for a kind of concern, printed instead of the concern's law there."""
+
+    law: str = Field(description="The sentence printed for this nation, naming each law it relies on.")
+    source: str = Field(description="Where the nation's own law was checked.")
+    checked: dt.date
+
+
 class ConcernRoutes(_Strict):
     """The outside routes for one kind of concern (the escalation procedure's table)."""
 
@@ -194,6 +202,10 @@ class ConcernRoutes(_Strict):
     law: str | None = Field(None, description="A law that makes it a crime, as a sentence, with law_source.")
     law_source: str | None = None
     checked: dt.date | None = None
+    law_by_nation: dict[Literal["england", "wales", "scotland", "northern_ireland"], NationLaw] = Field(
+        default_factory=dict,
+        description="Where a nation has its own law as well (e.g. encouraging suicide), the sentence for that nation.",
+    )
     routes: list[ConcernRouteRef]
 
 

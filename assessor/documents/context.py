@@ -363,6 +363,7 @@ class ConcernHelp:
     law_source: str | None
     checked: dt.date | None
     help: tuple[OutsideHelp, ...]
+    nation_law_source: str | None = None  # the nation's own law, where contacts.yaml has one (law_by_nation)
 
 
 @dataclass(frozen=True)
@@ -896,15 +897,18 @@ def _concern_help(catalogue: Catalogue, nation: str, flags: Flags) -> tuple[Conc
                 if line is not None and groups.get(line.audience, True):
                     contact = "; ".join(p for p in (line.phone, line.web) if p) or (line.email or "")
                     found.append(OutsideHelp(line.name, ref.when, contact, line.source, line.checked))
+        # A nation's own law only where the nation is known: section 184 alone holds across the UK.
+        own = concern.law_by_nation.get(nation) if flags.nation_known else None  # type: ignore[call-overload]
         if found:
             out.append(
                 ConcernHelp(
                     concern.id,
                     concern.concern,
-                    concern.law,
+                    own.law if own else concern.law,
                     concern.law_source,
                     concern.checked,
                     tuple(found),
+                    own.source if own else None,
                 )
             )
     return tuple(out)

@@ -65,6 +65,7 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "derived.self_harm_talked_of": (),
     "derived.self_harm_subjects": (),
     "derived.body_age_groups": (),
+    "derived.group_chat": ("any", "friends", "none"),
 }
 
 # Content-note subjects (triggering_content.content_note_topics) that mean members post about
@@ -281,6 +282,26 @@ class Platform(_Strict):
         "(Microsoft Teams: 'lobby'); documents say 'waiting room' when this is not given.",
         max_length=40,
     )
+    group_chat: Literal["any", "friends", "none"] | None = Field(
+        None,
+        description=(
+            "Whether a volunteer can start a private conversation that holds a young person, a second "
+            "adult and no one else: 'any' (WhatsApp: a new group of the people chosen), 'friends' (Discord: "
+            "a group DM only with people on one's friends list, which the staff code forbids with young "
+            "people), 'none' (Minecraft: /msg whispers to one player; there is no shared private "
+            "conversation). With 'friends' or 'none' no document offers 'a conversation that includes a "
+            "second adult and no one else': it offers a private thread (private_threads), a session with a "
+            "second adult there, or the parent or carer."
+        ),
+    )
+    private_threads: bool | None = Field(
+        None,
+        description=(
+            "Moderators can open a private thread in a channel of the space that only the people added, and "
+            "those who manage threads, can read (Discord): the place for a conversation with a young "
+            "person and a second adult where group_chat is not 'any'."
+        ),
+    )
     safety_centre: str | None = None
     sources: list[Source] = Field(default_factory=list)
     checked: dt.date | None = None
@@ -405,6 +426,7 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
             "derived.member_dm_setting": False,
             "derived.friend_requests_setting": False,
             "derived.dm_setting_blocks_report": False,
+            "derived.group_chat": None,
         }
     return {
         **body,
@@ -433,6 +455,9 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
         ),
         # ... and doing so would also cut them off from the team's report bot.
         "derived.dm_setting_blocks_report": dm_setting_blocks_report(platform, responses),
+        # Whether a private conversation of a young person and two adults can exist (group_chat).
+        # In an audit the organisation reaches members by its own means, not on the audited platform.
+        "derived.group_chat": platform.group_chat if hosted(catalogue, responses) else None,
     }
 
 

@@ -86,3 +86,19 @@ def first_match(texts: dict[str, str], pattern, squash=lambda t: t):
         if found := pattern.search(squash(text)):
             return doc, found[0]
     return None
+
+
+def holds_a_conversation_of_three(context) -> bool:
+    """Whether the pack's platform can hold a private conversation of a member, a second adult and no
+    one else (platforms.yaml group_chat 'any', or not known). A Discord group DM takes only friends and
+    a Minecraft /msg one player: there the second adult is in a private thread or at a session, and no
+    document offers 'a conversation that includes ... and no one else' (reading r13 GC 3-4, LG 8). In an
+    audit the organisation reaches members by its own means, so the audited platform does not decide."""
+    return not (
+        context.platform and context.flags.runs and context.platform.group_chat in ("friends", "none")
+    )
+
+
+# The second adult where there is no conversation of three: a private thread that adds them, or a
+# session with them there.
+NO_GROUP_WAYS = r"private thread on \w+ that adds a second adult|second adult from [^.;,]{1,60} there\b"

@@ -21,7 +21,7 @@ from functools import cache
 
 import pytest
 
-from tests.corpus import CORPUS, IDS, parse_pages, rendered
+from tests.corpus import CORPUS, IDS, NO_GROUP_WAYS, holds_a_conversation_of_three, parse_pages, rendered
 
 LISTS_WAYS = re.compile(r"where (others|another adult) can see|must talk with young people|asks adults in")
 DOCS = ("policy_statement", "house_rules", "house_rules_young", "behaviour_code", "staff_code")
@@ -79,6 +79,10 @@ def _check_ways(name, context, parsed):
                         doc,
                         block.text,
                     )
+            elif context.flags.runs and not holds_a_conversation_of_three(context):
+                # reading r13 GC 3-4, LG 8: no conversation of three on the platform
+                assert not GENERAL.search(block.text), (name, doc, block.text)
+                assert re.search(NO_GROUP_WAYS, block.text), (name, doc, block.text)
             elif context.flags.runs:
                 assert GENERAL.search(block.text), (name, doc, block.text)
     if body and context.flags.runs:

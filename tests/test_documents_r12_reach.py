@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.corpus import CORPUS, IDS, rendered
+from tests.corpus import CORPUS, IDS, holds_a_conversation_of_three, rendered
 
 
 def _squash(text: str) -> str:
@@ -39,6 +39,14 @@ def test_the_holding_reply_has_a_permitted_channel(path):
     if not _young(pack) or pack.context.flags.one_to_one:
         return
     where = f"in a conversation that adds {_lead(pack)} and no one else"
+    if not holds_a_conversation_of_three(pack.context):
+        # reading r13 GC 3-4, LG 8: a private thread that adds the lead, or a few words in the open
+        platform = pack.context.platform
+        where = (
+            f"in a private thread on {pack.context.profile.platform_product} that adds {_lead(pack)}"
+            if platform.private_threads
+            else f"in a few words {pack.context.words.in_space}, never in a private message"
+        )
     staff = _squash(pack.texts["staff_code"])
     proc = _squash(pack.texts["procedure"])
     assert f"thank them, with no details, {where}" in staff, path.stem

@@ -21,7 +21,7 @@ import re
 
 import pytest
 
-from tests.corpus import CORPUS, IDS, rendered
+from tests.corpus import CORPUS, IDS, NO_GROUP_WAYS, holds_a_conversation_of_three, rendered
 
 YOUNG = ("house_rules_young", "behaviour_code")
 
@@ -52,6 +52,10 @@ def test_the_transparent_routes_name_a_second_adult_and_bracket_the_parent_condi
                 # with no parent, two adults) that would contradict it; tests/test_documents_r11_talk.py
                 assert not re.search(r"second adult\b[^.;]{0,120}\band no one else", block.text), block.text
                 assert "conversation that also includes" in block.text, (doc, block.text)
+            elif not holds_a_conversation_of_three(context):
+                # reading r13 GC 3-4, LG 8: a private thread, or a session with a second adult there
+                assert re.search(NO_GROUP_WAYS, block.text), (doc, block.text)
+                assert "no one else" not in block.text, (doc, block.text)
             else:
                 assert re.search(r"second adult\b[^.;]{0,120}\band no one else", block.text), (
                     doc,

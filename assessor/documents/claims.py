@@ -657,13 +657,22 @@ def _invariants(
             dm_rule,
             "the staff code always forbids private messages with a child outside a transparent, "
             "sanctioned channel",
-            r"group",
+            # the open space: a group, or where the platform holds no private group conversation (a
+            # game server) the space itself, where another adult can see
+            r"group|where another adult can see"
+            if known.get("derived.group_chat") in ("friends", "none")
+            else r"group",
             # a second adult in the conversation: "a conversation that includes a second adult ... and no
             # one else" (reading r6: "copied in" cannot be done where adding a person makes a group);
             # where a national body sets how adults contact young members, its rule replaces the general
             # ways (reading r10 SC 1-4): a conversation that also includes the parent or carer
             r"conversation that also includes their parent or carer"
             if known.get("derived.body_contact_rule")
+            # where the platform holds no private conversation of three (platforms.yaml group_chat:
+            # a Discord group DM takes only friends, a Minecraft /msg one player; reading r13 GC 3-4),
+            # the second adult is in a private thread, at a session, or in the open space
+            else r"second adult\b|where another adult can see"
+            if known.get("derived.group_chat") in ("friends", "none")
             else r"second adult\b[^.;]{0,120}\bno one else|cop(y|ied) in",
             r"parent or carer",
             *(CHANNEL_SAFEGUARDS if channel else ()),

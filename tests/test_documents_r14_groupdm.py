@@ -58,7 +58,7 @@ def test_the_holding_reply_uses_what_the_platform_has(path):
     ways = [
         b.text
         for b in pack.parsed["house_rules"].blocks
-        if any(r.startswith("adult-child-dm:") for r in b.rules) and "talk with young people" in b.text
+        if any(r.startswith("adult-child-dm:") for r in b.rules) and "where others can see:" in b.text
     ]
     assert ways, path.stem
     for text in ways:

@@ -33,6 +33,7 @@ PROMPT = (
     r"by an email to the address they gave us",
     r"through their parent or carer",
     r"in a conversation that includes a second adult",  # reading r11 RF 2: the lead starts it
+    r"in a private thread on .+? that adds a second adult",  # reading r13 LG 8: no group DM (Discord)
 )
 VARIANTS = [
     ["in_person"],

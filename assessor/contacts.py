@@ -142,6 +142,18 @@ class Route(_Strict):
         ),
     )
     self_report_source: str | None = Field(None, description="Where the self-report service was checked.")
+    peer_images_advice: str | None = Field(
+        None,
+        description=(
+            "child_sexual_images only: the nation's advice on nudes shared between under-18s, which "
+            "expects the safeguarding lead to judge whether the police are needed (never automatic), "
+            "while an adult's involvement, coercion, blackmail or grooming always goes to the police. "
+            "Printed in the procedure's images step. Where left out, the lead reports every sexual "
+            "image of a child to the police. Leave out where not confirmed."
+        ),
+        max_length=200,
+    )
+    peer_images_source: str | None = Field(None, description="Where the peer-images advice was checked.")
     note: str | None = Field(None, description="For editors: further sources and caveats (not printed).")
     source: str = Field(description="Where this was checked (a web address).")
     checked: dt.date | None = None

@@ -199,3 +199,57 @@ def test_a_rule_about_children_says_under_18_where_adults_take_part(path):
         assert not found, (path.stem, doc, found and found.group(0))
     if "staff_code" in pack.texts:
         assert re.search(r"(Never message|Talk with) anyone under 18 one to one", pack.texts["staff_code"])
+
+
+# ---- r13 LG 5: unchecked moderators never read children's reports sent to a bot -------------------
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_unchecked_moderators_lose_access_to_the_report_bot_at_once(path):
+    _, _, result = scored(path)
+    pack = rendered(path)
+    procedure = _squash(pack.texts.get("procedure", ""))
+    assert "checks are not complete passes any disclosure" not in procedure, path.stem
+    if not (pack.context.flags.report_bot and pack.context.worries_to_lead):
+        return
+    assert "nobody whose checks are not complete has access to them" in procedure, path.stem
+    action = next(a for a in result.actions if a.id == "staff_conduct.safer_recruitment")
+    assert action.text.startswith("At once: limit who can read your report bot's messages"), action.text
+    assert action.priority == "critical" and action.due_window == "At once", (
+        action.priority,
+        action.due_window,
+    )
+
+
+# ---- r12 LG 6: the police for adults and coercion; for images between under-18s, the lead judges ----
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_police_are_not_automatic_for_images_shared_between_under_18s(path):
+    pack = rendered(path)
+    marks = pack.parsed["procedure"].marks if "procedure" in pack.parsed else []
+    step = next(
+        (
+            _squash(m.text)
+            for m in marks
+            if "child-images:never-copy" in m.tokens
+            and m.text.startswith("If something is, or may be, a sexual")
+        ),
+        "",
+    )
+    route = pack.context.contacts.child_sexual_images
+    if not (step and pack.context.flags.under_18 and route):
+        return
+    if route.peer_images_advice:
+        assert " and to CEOP" not in step.split("reports it to", 1)[1][:40], (path.stem, step)
+        assert "where an adult is, or may be, involved or a child was coerced, blackmailed or groomed" in step
+        assert f"decides, following {route.peer_images_advice}, whether the police are needed" in step
+    else:
+        assert f"reports it to {route.police} and to CEOP" in step, (path.stem, step)
+
+
+def test_the_advice_is_data_with_a_source():
+    catalogue, _, _ = scored(LG)
+    for nation in ("england", "wales"):
+        route = catalogue.contacts.route("child_sexual_images", nation)
+        assert route.peer_images_advice and route.peer_images_source.startswith("https://"), nation

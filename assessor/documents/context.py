@@ -20,6 +20,7 @@ from assessor.diff import Changes
 from assessor.documents.claims import (
     HARD_SUBJECTS,
     IN_PACK,
+    NEVER_ASK,
     has_shifts,
     in_pack_action,
     pack_contents,
@@ -1360,7 +1361,10 @@ def build_context(
             for qid, a in assessment.answers.items()
             if catalogue.presentation.private_notes.withheld(qid, a.note, a.value)
         ),
-        shorts={qid: q.short for qid, q in catalogue.index.items() if q.short},
+        # A list of what staff never ask for is a safety message: printed whole, never by a short name.
+        shorts={
+            qid: q.short for qid, q in catalogue.index.items() if q.short and not NEVER_ASK.search(q.text)
+        },
         answered=result.answered,
         visible=result.visible,
         guidance={gid: _citation(catalogue, gid) for gid in catalogue.guidance if gid in cited},

@@ -287,6 +287,9 @@ class _CrossCheck:
     def _check_action(self, src: _Source, loc: tuple[Any, ...], action: Action) -> None:
         self._check_guidance(src, (*loc, "guidance"), action.guidance)
         self._check_role(src, (*loc, "owner"), action.owner)
+        for i, variant in enumerate(action.given):
+            if variant.owner is not None:
+                self._check_role(src, (*loc, "given", i, "owner"), variant.owner)
         if action.audit is not None:
             self._check_guidance(src, (*loc, "audit", "guidance"), action.audit.guidance)
             self._check_role(src, (*loc, "audit", "owner"), action.audit.owner)

@@ -150,6 +150,20 @@ class Platform(_Strict):
     phone_numbers_visible: bool | None = None
     real_names_visible: bool | None = None
     tools: Tools = Field(default_factory=Tools)
+    block_how: str | None = Field(
+        None,
+        description=(
+            "Where the member's own tool is not a 'block' button: how a member uses it, as it can follow "
+            "'To stop seeing someone's messages,' (Minecraft Java: the Social Interactions screen's Hide). "
+            "The rules print it instead of 'the block button'."
+        ),
+        max_length=120,
+    )
+    block_hides: str | None = Field(
+        None,
+        description="With block_how: what the tool hides ('their chat messages'), so the rules do not promise more.",
+        max_length=60,
+    )
     admin_reports_note: str | None = Field(
         None,
         description=(

@@ -99,11 +99,28 @@ class PlatformVariant(Strict):
         ),
     )
     immediate: bool = Field(
-        False, description="Only in `given`: the action is also `immediate` while this wording is chosen."
+        False,
+        description=(
+            "Only in `given`: the action is also `immediate` while this wording is chosen; with `priority` "
+            "critical, it is critical whatever its harm class (one step stops a danger the answers show)."
+        ),
     )
     why: str | None = Field(
         None,
         description="Only in `given` with `priority`: why the answers make it this urgent, for the plan.",
+    )
+    split: bool = Field(
+        False,
+        description=(
+            "Only in `given` with `priority`: this wording is only what can be done at once (one message "
+            "to every volunteer), and the action's usual wording (its next `given`, platform or own text) "
+            "follows as an action of its own, `<id>.then`, with the priority and due date the gap would "
+            "have had: work that takes weeks is not dated at once (reading r12, GC 3)."
+        ),
+    )
+    owner: str | None = Field(
+        None,
+        description="Only in `given`: who does what this wording asks, when not the action's owner (a role id).",
     )
     at_sign_off: bool = Field(
         False,

@@ -1146,6 +1146,7 @@ def _plan(
             if action is None:
                 continue
             raised_by = None
+            plain = action  # the action as the gap alone would plan it (for a `split` wording's rest)
             if urgent_given:
                 # The wording the answers choose may say the gap is a danger now (catalogue `given`
                 # with `priority`): the action is at least that urgent, and due at once if `immediate`.
@@ -1205,12 +1206,19 @@ def _plan(
             if steps is None:
                 steps = prio_memo[pkey] = _priority_steps(rules, action.priority, *pkey[1:])
             priority, before_incident, held_back, lowered_to, partly_to = steps
+            split = raised_by is not None and raised_by.split
+            if split:
+                # The at-once wording is its own action; the rest keeps the gap's own priority and date.
+                plain_steps = _priority_steps(rules, plain.priority, *pkey[1:])
+                plain_priority = plain_steps[0]
             if (
                 raised_by is not None
                 and _URGENCY[raised_by.priority] < _URGENCY[priority]
-                and (raised_by.priority != Priority.critical or crit_ok)
+                and (raised_by.priority != Priority.critical or crit_ok or raised_by.immediate)
             ):
-                # A danger the answers show now is not held to the area's band or a half-closed gap.
+                # A danger the answers show now is not held to the area's band or a half-closed gap,
+                # nor, when one step stops it at once (`immediate`), to the harm classes that may be
+                # critical: a report read days late is a response gap (reading r12, GC 1).
                 priority = raised_by.priority
             floor = floors.get(cls)
             floor_note = (
@@ -1243,6 +1251,39 @@ def _plan(
             unknown = finding.answer is None or finding.answer == _DONT_KNOW
             add(action, aid, priority, result.id, q.id, unknown, harm, key, why, base.id)
             eligible[aid] = eligible.get(aid, False) or (own_idx <= rules.max_raise and crit_ok)
+            if split:
+                # The usual wording (without the split ones), as its own action, planned as the gap;
+                # where the gap alone is critical too, it stays in the same action, after the at-once part.
+                rest = plain.model_copy(update={"given": [v for v in plain.given if not v.split]})
+                if plain_priority == Priority.critical:
+                    by_id[aid]["rest"] = rest
+                    split = False
+            if split:
+                # The gap is closed by the rest (its source); the at-once action keeps the question's id.
+                if q.id in by_id[aid]["sources"]:
+                    by_id[aid]["sources"].remove(q.id)
+                rest_feats = (
+                    *feats[:8],
+                    1 if plain.immediate else 0,
+                    *feats[9:11],
+                    -_URGENCY[plain.priority],
+                    0,
+                )
+                rest_why = (
+                    *why[:6],
+                    plain_priority,
+                    *plain_steps[1:4],
+                    *why[10:13],
+                    plain_steps[4],
+                    mostly,
+                    None,
+                )
+                then = f"{aid}.then"
+                add(rest, then, plain_priority, result.id, q.id, unknown, (0, *pick(rest_feats), rank_area),
+                    key, rest_why, base.id)  # fmt: skip
+                eligible[then] = eligible.get(then, False) or (
+                    _URGENCY[plain.priority] <= rules.max_raise and crit_ok
+                )
 
     for e in by_id.values():  # the why of the gap each action kept, in words (only those are built)
         if not isinstance(e["why"], str):
@@ -1250,15 +1291,18 @@ def _plan(
 
     planned = []
     adults = adults_only(assessment)
-    for e in by_id.values():
-        action = e["action"]
+
+    def wording(action: Action) -> tuple[str, str, list[str], Any]:
+        """The text, owner and guidance printed for an action, and the wording chosen."""
         given = next((v for v in action.given if v.when.holds(responses)), None) if action.given else None
         text, owner, guidance = (given or action).text, action.owner, list(action.guidance)
-        variant = (  # only read outside an audit
+        variant = (  # only read outside an audit; an at-once `split` wording is printed as it is
             next((v for v in action.platform if v.when.holds(responses)), None)
-            if action.platform and not audit
+            if action.platform and not audit and not (given is not None and given.split)
             else None
         )
+        if given is not None and given.owner:
+            owner = given.owner
         chosen = given  # the wording printed: its at_sign_off puts the action with the sign-off
         if audit and action.audit is not None:
             audit_given = next((v for v in action.audit.given if v.when.holds(responses)), None)
@@ -1274,6 +1318,13 @@ def _plan(
             text = action.adults
         elif given is not None and given.adults and adults:
             text = given.adults
+        return text, owner, guidance, chosen
+
+    for e in by_id.values():
+        text, owner, guidance, chosen = wording(e["action"])
+        if e.get("rest") is not None:
+            # A split wording whose rest is critical too: one action, due at once, the rest after it.
+            text = text.rstrip() + " " + wording(e["rest"])[0].lstrip()
         e["owner"], e["text"], e["guidance"] = owner, text, guidance
         e["sign_off"] = chosen is not None and chosen.at_sign_off
 

@@ -1323,8 +1323,9 @@ def _plan(
     for e in by_id.values():
         text, owner, guidance, chosen = wording(e["action"])
         if e.get("rest") is not None:
-            # A split wording whose rest is critical too: one action, due at once, the rest after it.
-            text = text.rstrip() + " " + wording(e["rest"])[0].lstrip()
+            # A split wording whose rest is critical too: one action, due at once, the rest's own
+            # (already urgent) wording first, as page 1 prints it, then the at-once message.
+            text = wording(e["rest"])[0].rstrip() + " " + text.lstrip()
         e["owner"], e["text"], e["guidance"] = owner, text, guidance
         e["sign_off"] = chosen is not None and chosen.at_sign_off
 

@@ -118,6 +118,13 @@ class PlatformVariant(Strict):
             "have had: work that takes weeks is not dated at once (reading r12, GC 3)."
         ),
     )
+    join_critical_rest: bool = Field(
+        False,
+        description=(
+            "Only with `split`: where the rest is critical too and is itself a rule put in force now (the "
+            "house rule on private chats with under-18s), it stays in this action, printed first, due at once."
+        ),
+    )
     owner: str | None = Field(
         None,
         description="Only in `given`: who does what this wording asks, when not the action's owner (a role id).",

@@ -1126,6 +1126,36 @@ def _plan(
                 kid,
             )
 
+    adults = adults_only(assessment)
+
+    def wording(action: Action) -> tuple[str, str, list[str], Any]:
+        """The text, owner and guidance printed for an action, and the wording chosen."""
+        given = next((v for v in action.given if v.when.holds(responses)), None) if action.given else None
+        text, owner, guidance = (given or action).text, action.owner, list(action.guidance)
+        variant = (  # only read outside an audit; an at-once `split` wording is printed as it is
+            next((v for v in action.platform if v.when.holds(responses)), None)
+            if action.platform and not audit and not (given is not None and given.split)
+            else None
+        )
+        if given is not None and given.owner:
+            owner = given.owner
+        chosen = given  # the wording printed: its at_sign_off puts the action with the sign-off
+        if audit and action.audit is not None:
+            audit_given = next((v for v in action.audit.given if v.when.holds(responses)), None)
+            text = audit_given.text if audit_given is not None else action.audit.text
+            owner = action.audit.owner or owner
+            guidance += [g for g in action.audit.guidance if g not in guidance]
+            chosen = audit_given
+        elif variant is not None and not audit:
+            # The platform cannot do what the action's own text asks (platforms.yaml).
+            text = variant.adults if variant.adults and adults else variant.text
+            chosen = variant
+        elif action.adults and adults and given is None:
+            text = action.adults
+        elif given is not None and given.adults and adults:
+            text = given.adults
+        return text, owner, guidance, chosen
+
     info, prio_memo, in_pack = _plan_tables(catalogue)
     crit_classes = harm_rule.critical if harm_rule is not None else None
     ceilings = harm_rule.at_most if harm_rule is not None else {}
@@ -1255,7 +1285,7 @@ def _plan(
                 # The usual wording (without the split ones), as its own action, planned as the gap;
                 # where the gap alone is critical too, it stays in the same action, after the at-once part.
                 rest = plain.model_copy(update={"given": [v for v in plain.given if not v.split]})
-                if plain_priority == Priority.critical:
+                if plain_priority == Priority.critical and raised_by.join_critical_rest:
                     by_id[aid]["rest"] = rest
                     split = False
             if split:
@@ -1290,41 +1320,11 @@ def _plan(
             e["why"] = _why(rules, harm_rule, incidents, incident_labels, *e["why"])
 
     planned = []
-    adults = adults_only(assessment)
-
-    def wording(action: Action) -> tuple[str, str, list[str], Any]:
-        """The text, owner and guidance printed for an action, and the wording chosen."""
-        given = next((v for v in action.given if v.when.holds(responses)), None) if action.given else None
-        text, owner, guidance = (given or action).text, action.owner, list(action.guidance)
-        variant = (  # only read outside an audit; an at-once `split` wording is printed as it is
-            next((v for v in action.platform if v.when.holds(responses)), None)
-            if action.platform and not audit and not (given is not None and given.split)
-            else None
-        )
-        if given is not None and given.owner:
-            owner = given.owner
-        chosen = given  # the wording printed: its at_sign_off puts the action with the sign-off
-        if audit and action.audit is not None:
-            audit_given = next((v for v in action.audit.given if v.when.holds(responses)), None)
-            text = audit_given.text if audit_given is not None else action.audit.text
-            owner = action.audit.owner or owner
-            guidance += [g for g in action.audit.guidance if g not in guidance]
-            chosen = audit_given
-        elif variant is not None and not audit:
-            # The platform cannot do what the action's own text asks (platforms.yaml).
-            text = variant.adults if variant.adults and adults else variant.text
-            chosen = variant
-        elif action.adults and adults and given is None:
-            text = action.adults
-        elif given is not None and given.adults and adults:
-            text = given.adults
-        return text, owner, guidance, chosen
-
     for e in by_id.values():
         text, owner, guidance, chosen = wording(e["action"])
         if e.get("rest") is not None:
-            # A split wording whose rest is critical too: one action, due at once, the rest's own
-            # (already urgent) wording first, as page 1 prints it, then the at-once message.
+            # A split wording whose rest is itself a rule put in force now: one action, due at once,
+            # the rest's own wording first, as page 1 prints it, then the at-once message.
             text = wording(e["rest"])[0].rstrip() + " " + text.lstrip()
         e["owner"], e["text"], e["guidance"] = owner, text, guidance
         e["sign_off"] = chosen is not None and chosen.at_sign_off

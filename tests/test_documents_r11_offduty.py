@@ -39,8 +39,9 @@ def _check_at_once(action, ticked: set[str], where: str, messaging: bool = False
     assert action.due_window == "At once", (where, action.due_window)
     assert action.text.startswith(AT_ONCE), (where, action.text)
     assert "check it has stopped" in action.text, (where, action.text)
-    # The age-group work follows in the same action.
-    assert "moves up to the next group" in action.text, (where, action.text)
+    # The age-group work (a new space or server) is not done in a day: it follows as its own action,
+    # with the gap's own date (reading r12 GC 3, r13 GC 1; `split` in 07-grooming.yaml).
+    assert "moves up to the next group" not in action.text, (where, action.text)
     # Nothing is played in a messaging group: there the rule is what adults post.
     assert ("play" in action.text) == ("play" in ticked and not messaging), (where, action.text)
     assert "due at once" in action.why, (where, action.why)
@@ -70,10 +71,20 @@ def test_off_duty_adults_are_stopped_at_once_and_first(path: Path) -> None:
     pack = rendered(path)
     conditions = set(pack.catalogue.meta.scoring.key_conditions)
     gaps = [a for a in pack.context.actions if a.id not in conditions]
-    assert gaps and gaps[0].id == "grooming.age_spaces", (path.stem, [a.id for a in gaps[:3]])
+    # First, or after other one-message stops due at once (personal-account messages: r12 GC 2).
+    ids = [a.id for a in gaps]
+    assert "grooming.age_spaces" in ids, path.stem
+    before = gaps[: ids.index("grooming.age_spaces")]
+    assert all(a.due_window == "At once" for a in before), (path.stem, [a.id for a in before])
+    rest = next((a for a in result.actions if a.id == "grooming.age_spaces.then"), None)
+    assert rest is not None and "moves up to the next group" in rest.text, path.stem
+    assert rest.due_date > assessment.meta.assessed_on, (path.stem, rest.due_window)
     ra = pack.texts["risk_report"]
-    urgent = ra[ra.index("Most urgent actions") :]
-    assert urgent.index(AT_ONCE) < urgent.index("High:"), path.stem
+    # Headed "Critical actions" where every action it lists is critical.
+    urgent = ra[ra.index("Most urgent actions" if "Most urgent actions" in ra else "Critical actions") :]
+    assert AT_ONCE in urgent and ("High:" not in urgent or urgent.index(AT_ONCE) < urgent.index("High:")), (
+        path.stem
+    )
     # The policy statement lists it under its at-once heading, without saying "at once" twice.
     policy = pack.texts["policy_statement"]
     assert "tell every staff member and volunteer" in policy, path.stem

@@ -242,6 +242,9 @@ class Flags:
     # the procedure says who that is (reading r11, LG 4).
     report_bot: bool = False
     audit_undecided: bool = False  # an audit with no trustees' decision recorded
+    # The adult safeguarding route and its law are named: adults take part, or the members are young
+    # carers, whose disclosures often concern the adult they care for (reading r12 YC 3).
+    adult_route: bool = False
     # profile.community_focus
     mental_health: bool = False
     abuse_survivors: bool = False
@@ -843,6 +846,7 @@ def _flags(
         under_18=bool(audience & UNDER_18),
         adults=bool(audience & ADULTS),
         adults_at_risk="adults_at_risk" in audience,
+        adult_route=bool(audience & ADULTS) or "young_carers" in focus,
         public_posts="public_posts" in features,
         member_messages="member_messages" in features,
         staff_messages="staff_messages" in features,

@@ -196,6 +196,15 @@ class Platform(_Strict):
             "runs, admins can then turn off private messages between members."
         ),
     )
+    remove_posts_window: str | None = Field(
+        None,
+        description=(
+            "How long admins can delete another member's message, where the platform limits it "
+            "(WhatsApp: 'for a limited period of time after it was sent'): the procedure says what to "
+            "do once it can no longer be deleted. Reads after 'lets admins delete a message'."
+        ),
+        max_length=80,
+    )
     closed_group: bool | None = Field(
         None,
         description="Only people in the group can ever see its messages and its members (WhatsApp).",

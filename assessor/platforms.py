@@ -34,6 +34,8 @@ TOOLS = (
     "edit_posts",
     "move_posts",
     "staff_accounts",
+    "remove_members",
+    "suspend_members",
 )
 
 # The youngest age in each audience group: a group is "under age" on a platform whose
@@ -103,6 +105,16 @@ class Tools(_Strict):
     remove_posts: bool | None = Field(None, description="Admins can delete another member's post or message.")
     edit_posts: bool | None = Field(None, description="Admins can edit another member's post.")
     move_posts: bool | None = Field(None, description="Admins can move a post to another topic or channel.")
+    remove_members: bool | None = Field(
+        None, description="Admins can remove a member from the group or space."
+    )
+    suspend_members: bool | None = Field(
+        None,
+        description=(
+            "Admins can stop a member posting for a time (suspend, mute or time out) without removing them; "
+            "false where removing them is the only way (WhatsApp)."
+        ),
+    )
     staff_accounts: bool | None = Field(
         None,
         description=(

@@ -4,8 +4,8 @@ scenario:
 
 * where the registry records that a platform's admins lack a setting, no pack hedges with "if the
   platform gives admins that setting": the action says the platform does not let admins do it and,
-  where under-18s take part, names what the organisation does control (who it lets in, which spaces
-  under-18s are in and which adults are there) (SC 4, RF 3);
+  where under-18s take part, names what the organisation does control (who joins and which adults share
+  spaces with under-18s) (SC 4, RF 3);
 * where the registry records that admins can delete a member's message only for a limited time
   (``remove_posts_window``, WhatsApp), the procedure says so and gives the fallback for a message that
   can no longer be deleted: ask the sender, report it to the platform, ask members to delete copies,
@@ -65,11 +65,11 @@ def test_without_a_private_message_setting_the_action_names_what_the_organisatio
         pytest.skip("a space the organisation runs, with under-18s, on a platform without the setting")
     if platform.member_dm_setting:
         pytest.skip("each member has a setting of their own: the action asks under-18s to use it")
-    if "privately messages anyone under 18" not in _squash(pack.texts["risk_report"]):
+    if "private chat with anyone under 18" not in _squash(pack.texts["risk_report"]):
         pytest.skip("no private-messages action in this pack")
     text = _squash(pack.texts["risk_report"])
     assert "does not let admins switch private messages off" in text, path.stem
-    assert "you control who joins, which spaces under-18s use and which adults are in them" in text, path.stem
+    assert "you control who joins and which adults share spaces with under-18s" in text, path.stem
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
@@ -109,3 +109,45 @@ def test_the_hedge_rule_finds_a_hedge():
     # Where the registry has not confirmed the setting (null), the hedge is the honest wording.
     assert platforms["instagram"].tools.member_messages_off is None
     assert not hedged(platforms["instagram"], said)
+
+
+# Member controls (reading r13, SC 5): a pack never tells moderators to pause or suspend a member
+# where the registry says admins cannot (WhatsApp: remove only), and never hedges removal where the
+# registry confirms it.
+PAUSES_MEMBER = ("suspend a suspected fake account", "pause while you check", "pause or remove an account")
+REMOVAL_HEDGE = ("remove someone from it, as far as the platform allows",)
+
+
+def member_control_problems(platform, texts: dict[str, str]) -> list[str]:
+    found = []
+    for doc, text in texts.items():
+        low = _squash(text).lower()
+        if platform is not None and platform.lacks("suspend_members"):
+            found += [
+                f"{doc}: {p!r} but {platform.name} cannot pause a member" for p in PAUSES_MEMBER if p in low
+            ]
+        if platform is not None and platform.has("remove_members"):
+            found += [
+                f"{doc}: {p!r} but {platform.name} lets admins remove" for p in REMOVAL_HEDGE if p in low
+            ]
+    return found
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_member_controls_follow_the_registry(path):
+    pack = rendered(path)
+    if not _runs(pack):
+        pytest.skip("an audit administers nothing")
+    platform = platform_of(pack.catalogue, pack.assessment.responses())
+    assert not member_control_problems(platform, pack.texts), path.stem
+
+
+def test_whatsapp_admins_remove_but_cannot_pause_a_member():
+    from assessor.catalogue import default_catalogue
+
+    whatsapp = default_catalogue().platforms["whatsapp"]
+    assert whatsapp.has("remove_members") and whatsapp.lacks("suspend_members")
+    assert any("remove abusive members" in s.about for s in whatsapp.sources)
+    assert member_control_problems(
+        whatsapp, {"risk_report": "Tell moderators to remove, or pause while you check"}
+    )

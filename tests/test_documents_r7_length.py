@@ -76,10 +76,13 @@ def test_the_policy_statement_sets_out_each_action_once(path):
 def test_the_procedure_and_staff_code_refer_to_the_plan(path):
     pack = rendered(path)
     texts, ctx = pack.texts, pack.context
+    # Since reading r13 (SC 10, RF 5) each sets out what the organisation will put in place once, in
+    # 'we will' form with the action's fallback (a headline alone dropped the fallback and spoke to the
+    # organisation in a code volunteers sign): once, never again elsewhere in the same document.
     for doc in ("procedure", "staff_code"):
         for action in ctx.actions:
             if action.text.strip() != action.headline.strip():
-                assert action.what not in texts[doc], (path.stem, doc, action.number)
+                assert texts[doc].count(action.what) <= 1, (path.stem, doc, action.number)
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)

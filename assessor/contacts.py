@@ -113,6 +113,16 @@ class Route(_Strict):
             "'their' or 'your', {condition} and {until_appointed} as in contact_rule."
         ),
     )
+    holding_routes: str | None = Field(
+        None,
+        description=(
+            "sector_routes only, with contact_rule: the same rule, by age, as the way whoever receives a "
+            "young person's worry thanks them (with no details) before the lead replies: a phrase that "
+            "follows 'thank them, with no details,'. One route for each age the rule names, never a group "
+            "and never a new conversation the rule does not allow. Write {their}, {condition} and "
+            "{until_appointed} as in contact_rule."
+        ),
+    )
     age_groups: str | None = Field(
         None,
         description=(

@@ -81,3 +81,29 @@ def test_the_registry_says_where_it_learnt_each_platforms_conversations():
             assert "/msg" in about, pid
         if platform.private_threads:
             assert "private thread" in about, pid
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_national_bodys_rule_gives_the_holding_reply_by_age(path):
+    """Reading r13 SC 9: where a national body's rule sets the route by age (contacts.yaml
+    holding_routes), the holding reply is that rule alone, one route per age, never a new conversation
+    that adds the lead; and the lead's reply says who logs and refers (the second adult at a session is
+    in brackets, so 'logs the contact' is the lead's)."""
+    pack = rendered(path)
+    c = pack.context
+    body = c.contacts.sector
+    if not (c.flags.runs and c.flags.under_18) or c.flags.one_to_one:
+        return
+    for doc in ("staff_code", "procedure"):
+        text = _squash(pack.texts[doc])
+        holding = text.split("thank them, with no details", 1)[1].split("will be in touch", 1)[0]
+        if body and body.contact_rule and body.holding_routes:
+            assert holding.startswith(", under 16 through their parent or carer ("), (path.stem, doc, holding)
+            assert " and at 16 or 17 in a conversation that also includes " in holding, (
+                path.stem,
+                doc,
+                holding,
+            )
+            assert "conversation that adds" not in holding, (path.stem, doc, holding)
+        if "in_person" in c.profile.reply_routes:
+            assert "has had a criminal record check), " in text, (path.stem, doc)

@@ -34,6 +34,7 @@ PROMPT = (
     r"through their parent or carer",
     r"in a conversation that includes a second adult",  # reading r11 RF 2: the lead starts it
     r"in a private thread on .+? that adds a second adult",  # reading r13 LG 8: no group DM (Discord)
+    r"in a few words on .+? that name nothing",  # reading r13 GC 3-4: no private conversation (Minecraft)
 )
 VARIANTS = [
     ["in_person"],

@@ -69,3 +69,23 @@ def test_a_ban_on_all_swearing_only_where_under_13s_take_part(path):
         else:  # the young people's leaflet has its own short rules: never a ban the profile does not support
             assert not banned or flags.under_13, (path.stem, doc)
         assert "kept to a minimum" not in text, (path.stem, doc)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_help_to_find_support_elsewhere_only_where_the_community_is_for_support(path):
+    """r13 SC 16: "we will help you find support elsewhere" is support-group wording; a member
+    removed from a club's chat is not losing a support service (profile.community_focus)."""
+    pack = rendered(path)
+    support = bool(pack.context.profile.community_focus)
+    said = [doc for doc, text in pack.texts.items() if "find support elsewhere" in _squash(text)]
+    if not support:
+        assert not said, (path.stem, said)
+
+
+def test_support_communities_still_offer_help_elsewhere():
+    """Not vacuous: some support community with under-18s keeps the sentence."""
+    assert any(
+        "find support elsewhere" in _squash(" ".join(rendered(p).texts.values()))
+        for p in CORPUS
+        if rendered(p).context.profile.community_focus
+    )

@@ -118,7 +118,9 @@ def test_one_last_consequence_for_a_young_person(path):
             text,
         )
         assert m, (path.stem, doc)
-        assert "where it is safe" in m.group(0) and "find support" in m.group(0), (path.stem, doc, m.group(0))
+        assert "where it is safe" in m.group(0), (path.stem, doc, m.group(0))
+        # help to find support elsewhere only where the community exists for support (reading r13 SC 16)
+        assert ("find support" in m.group(0)) == bool(context.profile.community_focus), (path.stem, doc)
         found[doc] = m.group(0)
     young = {found[d] for d in YOUNG if d in found}
     assert len(young) <= 1, (path.stem, young)

@@ -76,3 +76,14 @@ def test_a_county_page_cited_for_a_national_route_is_marked_as_one():
     sports = next(p for p in CORPUS if p.stem == "sports-club-whatsapp")
     text = " ".join(rendered(sports).texts["risk_report"].split())
     assert "Oxfordshire FA’s page setting out The FA’s national route" in text.replace("'", "’")
+
+
+# -- r14 AQ 1-3: a recorded incident says what happened to a member, not who did it ------------------
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_an_incident_never_says_a_member_did_it(path):
+    """The answers say a member was bullied; whether the sender was a member is often unknown (an
+    anonymous app), so no document states it."""
+    for doc, text in rendered(path).texts.items():
+        assert "abuse between members" not in " ".join(text.split()), (path.stem, doc)

@@ -87,3 +87,23 @@ def test_an_incident_never_says_a_member_did_it(path):
     anonymous app), so no document states it."""
     for doc, text in rendered(path).texts.items():
         assert "abuse between members" not in " ".join(text.split()), (path.stem, doc)
+
+
+# -- r14 SC 2, RF 6: a private signal is the safeguarding lead's to agree and to hold ----------------
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_private_signal_is_owned_and_held_by_the_lead(path):
+    from tests.corpus import scored
+
+    for action in scored(path)[2].actions:
+        if action.id == "disclosure.safe_signal" or "disclosure.safe_signal" in action.merged_from:
+            assert action.owner in ("safeguarding_lead", "trustees"), (
+                path.stem,
+                action.owner,
+            )  # trustees: no lead yet
+            assert "hosts can see it" not in action.text, path.stem
+            assert (
+                "only the lead and deputy can see it" in action.text
+                or "agree it with that person" in action.text
+            )

@@ -253,6 +253,17 @@ class Platform(_Strict):
         ),
         max_length=160,
     )
+    extra_profiles: str | None = Field(
+        None,
+        description=(
+            "Where staff act through personal profiles (tools.staff_accounts false) and one account "
+            "can hold more than one personal profile, as a clause that follows the product's name "
+            "(Facebook: 'lets an adult account add up to four extra personal profiles, which can use "
+            "another name'). The staff code then asks that any profile used for the organisation be "
+            "authorised and listed. Leave out where not confirmed."
+        ),
+        max_length=160,
+    )
     server_report_tool: bool | None = Field(
         None,
         description=(

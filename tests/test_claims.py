@@ -90,6 +90,7 @@ def _catalogue_text(catalogue) -> str:
         texts.append(
             "contact a parent or carer unless contacting them would put the young person at risk, and record why"
         )
+        texts.append("unless contacting them would put the young person at risk (record the reason)")
         _SOURCE[id(catalogue)] = "\n".join(_norm(t) for t in texts)
     return _SOURCE[id(catalogue)]
 

@@ -1358,7 +1358,7 @@ def in_pack_wording(
 
 _RISK_CONDITION = re.compile(
     r"(;|,)? ?(contact a parent or carer )?unless contacting them would put the young person at risk"
-    r"(, and record why|; record why)?",
+    r"(, and record why|; record why| \(record the reason\))?",
     re.I,
 )
 
@@ -1380,10 +1380,14 @@ def with_parent_condition(text: str, by_agreement: bool = False) -> str:
         if PARENT_CONTACT.search(sentence):
             body = sentence.rstrip().rstrip(".")
             if not UNLESS_RISK.search(body):
-                body += (
-                    "; contact a parent or carer unless contacting them would put the young person at risk"
-                )
-                body += ", and record why"
+                last = list(PARENT_CONTACT.finditer(body))[-1]
+                if last.end() == len(body):
+                    # the sentence ends on the parent route: the condition attaches to it, with no
+                    # second imperative after it (reading r14 GC 7)
+                    body += ", unless contacting them would put the young person at risk (record the reason)"
+                else:
+                    body += "; contact a parent or carer unless contacting them would put the young person at risk"
+                    body += ", and record why"
             elif not RECORD_WHY.search(body):
                 body += "; record why"
             sentence = body + "."

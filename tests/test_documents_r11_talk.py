@@ -159,5 +159,5 @@ def test_without_the_national_body_the_action_names_no_team():
     variant = copy.deepcopy(pack.assessment)
     variant.profile["sector"] = "none"
     text = parse_pages(variant, pack.catalogue)["risk_report"].text
-    assert "Take members younger than this platform's minimum age off it" in text
+    assert "Remove the accounts of members younger than this app's minimum age from your groups" in text
     assert "31 August" not in text

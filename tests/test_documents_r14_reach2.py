@@ -107,8 +107,12 @@ def test_children_below_the_minimum_age_in_a_group_are_reached_through_parents(p
         where = (path.stem, label, action.text)
         assert "a space for their age" not in action.text, where
         if assessment.profile.get("platform") == "messaging_group":
-            assert "remove their own accounts, keep it for parents and carers only" in action.text
-            assert "reach the children through their parents or carers" in action.text, where
+            # words3 (reading r14 SC 8): the accounts come out of the organisation's own groups
+            assert "from your groups" in action.text, where
+            assert "Keep those groups for parents and carers only" in action.text, where
+            assert "reach the children, and tell them why, through their parents or carers" in action.text, (
+                where
+            )
 
 
 _UNTIL = re.compile(r"Until cover is agreed for every time [^.(]*\(action \d+\)")

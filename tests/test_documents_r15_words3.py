@@ -70,3 +70,14 @@ def test_the_parent_condition_attaches_to_the_parent_route(path):
     for doc, text in pack.texts.items():
         found = PARENT_THEN_IMPERATIVE.search(text)
         assert not found, (path.stem, doc, text[max(0, found.start() - 200) : found.end() + 100])
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_out_of_hours_reason_names_only_what_is_missing(path):
+    """LG 3: hours published and helplines pinned are in place; what is missing is telling members, at
+    the times nobody is on, that nobody is reading. The reason never reads as 'not told when (at what
+    times) nobody is reading'."""
+    text = rendered(path).texts["risk_report"]
+    assert "not yet told when nobody is reading" not in text, path.stem
+    if "this area cannot fall below likelihood 2" in text and "can wait days" in text:
+        assert "not yet told, while nobody is on, that nobody is reading" in text, path.stem

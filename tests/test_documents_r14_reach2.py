@@ -110,9 +110,9 @@ def test_children_below_the_minimum_age_in_a_group_are_reached_through_parents(p
             # words3 (reading r14 SC 8): the accounts come out of the organisation's own groups
             assert "from your groups" in action.text, where
             assert "Keep those groups for parents and carers only" in action.text, where
-            assert "reach the children, and tell them why, through their parents or carers" in action.text, (
-                where
-            )
+            # the lead decides how to reach each child (r5_fixb: a parent may be the risk)
+            assert "the safeguarding lead decides how to reach each child" in action.text, where
+            assert "usually through their parent or carer" in action.text, where
 
 
 _UNTIL = re.compile(r"Until cover is agreed for every time [^.(]*\(action \d+\)")

@@ -46,9 +46,11 @@ def test_action_wordings_fit_the_organisation(path, catalogue):
 
     # SC 3: children below the platform's minimum age may be in a group meant for their parents.
     if runs and responses.get("derived.platform_under_age"):
-        under_age = [t for t in texts if "younger than this platform's minimum age" in t]
+        under_age = [t for t in texts if re.search(r"younger than this (?:platform|app)'s minimum age", t)]
         assert under_age, name
-        assert all("keep it for parents and carers" in t for t in under_age), name
+        assert all(re.search(r"[Kk]eep (?:it|those groups) for parents and carers", t) for t in under_age), (
+            name
+        )
 
     # SC 5, RF 5: the signal is agreed with the person alone, never published to the group.
     for t in _from(result, "disclosure.safe_signal"):

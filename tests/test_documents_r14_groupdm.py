@@ -47,12 +47,12 @@ def test_the_holding_reply_uses_what_the_platform_has(path):
     if holds_a_conversation_of_three(c) or not (c.flags.runs and c.flags.under_18) or c.flags.one_to_one:
         return
     lead = "the chair of trustees" if c.flags.no_lead else "the designated safeguarding lead"
-    where = (
-        f"in a private thread on {c.profile.platform_product} that adds {lead}"
-        if c.platform.private_threads
-        else f"in a few words {c.words.in_space}, never in a private message"
-    )
-    for doc in ("staff_code", "procedure"):
+    # reading r14 GC 1: with no private thread, no reply in the open (tests/test_documents_r15_holding.py)
+    where = f"in a private thread on {c.profile.platform_product} that adds {lead}"
+    body = c.contacts.sector
+    for doc in (
+        ("staff_code", "procedure") if c.platform.private_threads and not (body and body.contact_rule) else ()
+    ):
         assert f"thank them, with no details, {where}" in _squash(pack.texts[doc]), (path.stem, doc)
     # the ways staff talk with young people name a second adult in a place that exists
     ways = [
@@ -96,14 +96,9 @@ def test_a_national_bodys_rule_gives_the_holding_reply_by_age(path):
         return
     for doc in ("staff_code", "procedure"):
         text = _squash(pack.texts[doc])
-        holding = text.split("thank them, with no details", 1)[1].split("will be in touch", 1)[0]
-        if body and body.contact_rule and body.holding_routes:
-            assert holding.startswith(", under 16 through their parent or carer ("), (path.stem, doc, holding)
-            assert " and at 16 or 17 in a conversation that also includes " in holding, (
-                path.stem,
-                doc,
-                holding,
-            )
-            assert "conversation that adds" not in holding, (path.stem, doc, holding)
+        if body and body.contact_rule:
+            # reading r14 SC 1: the first reply is the lead's (tests/test_documents_r15_holding.py)
+            assert "thank them, with no details" not in text, (path.stem, doc)
+            assert "conversation that adds" not in text, (path.stem, doc)
         if "in_person" in c.profile.reply_routes:
             assert "has had a criminal record check), " in text, (path.stem, doc)

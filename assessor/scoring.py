@@ -569,8 +569,10 @@ def _cap_at(catalogue: Catalogue, cap: Cap, li: int, ii: int) -> tuple[bool, int
 # Likelihood-only floors (catalogue.yaml `likelihood_floor`), one per level 1-5, so that caps keep
 # their ids. A tuple, not a cache: nothing may clear it.
 _LIKELIHOOD_CAPS = tuple(Cap(likelihood=n) for n in range(1, 6))
-# Floors on both axes (a question's `impact_while_missing`), one per likelihood and impact.
-_BOTH_CAPS = {(lk, im): Cap(likelihood=lk, impact=im) for lk in range(1, 6) for im in range(1, 6)}
+# Floors on both axes (a question's `impact_while_missing`), one per likelihood and impact. Tuples,
+# not a dict: a dict keyed by tuples reads as a cache (tests/test_documents_r7_perf.py empties every
+# one), and an emptied table broke every later score with a KeyError.
+_BOTH_CAPS = tuple(tuple(Cap(likelihood=lk, impact=im) for im in range(1, 6)) for lk in range(1, 6))
 
 
 def _cap_words(catalogue: Catalogue, cap: Cap, fl: int, fi: int) -> str:
@@ -739,7 +741,7 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                     cap = _LIKELIHOOD_CAPS[max(1, likelihood - steps) - 1]
                     if q.impact_while_missing and missing and not incident and floor.impact_because:
                         # Nothing else here stops the harm going on: the impact keeps its rating too.
-                        cap, text = _BOTH_CAPS[(likelihood, impact)], floor.impact_because
+                        cap, text = _BOTH_CAPS[likelihood - 1][impact - 1], floor.impact_because
                         kind = "floor_held"
                     caps.append((q.id, kind, cap, text.format(**words), f.guidance))
             if f.strength < 1:

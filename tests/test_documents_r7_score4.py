@@ -77,7 +77,13 @@ def test_unchecked_adults_with_children_are_limited_now(path):
         return
     for a in result.actions:
         if "staff_conduct.safer_recruitment" in a.sources:
-            assert a.priority == Priority.critical, (path.stem, a.priority.value, a.why)
+            # Critical, unless the plan's critical places are full and it says so (this round's at-once
+            # stop of personal-account messages took a place in the refugee pack: reading r12 GC 2).
+            assert a.priority == Priority.critical or "Critical is kept for the most harmful few" in a.why, (
+                path.stem,
+                a.priority.value,
+                a.why,
+            )
             assert "Until someone's checks are complete" in a.text, (path.stem, a.text)
 
 
@@ -89,7 +95,14 @@ def test_personal_account_contact_stops_now_and_before_devices(path):
     devices = by_source.get("staff_conduct.devices")
     if accounts is not None and "set up" in accounts.text.lower():
         text = accounts.text.lower()
-        assert text.startswith("stop"), (path.stem, text)
+        # The stop comes first: in the accounts action, or (since reading r12 GC 2) as its own critical
+        # at-once instruction elsewhere in the plan, the set-up keeping its own date.
+        stopped = [
+            x
+            for x in result.actions
+            if x.priority == Priority.critical and "personal account" in x.text.lower()
+        ]
+        assert text.startswith("stop") or stopped, (path.stem, text)
         # "now" only where the action is critical (r8 plan, LG 3 / GC 1); otherwise the stop still comes first
         if accounts.priority == Priority.critical:
             assert text.index("now") < text.index("set up"), (path.stem, text)

@@ -88,11 +88,14 @@ def test_marked_staff_accounts_make_personal_accounts_mostly_in_place():
     accounts = _action(gaming, "staff_conduct.authorised_accounts")
     assert accounts.priority == Priority.medium
     assert "mostly in place already" in accounts.why
-    top = [q for a in gaming.actions[:3] for q in a.sources]
+    top = [q for a in gaming.actions[:3] for q in (a.id, *a.sources)]  # an at-once split keeps its id
     for expected in ("grooming.age_spaces", "grooming.private_messages", "moderation.out_of_hours"):
         assert expected in top, (expected, [a.id for a in gaming.actions[:3]])
     # Faith group: one leader still replies from her personal Instagram, so staff marking is only
     # partly in place and the personal-accounts gap stays a key gap, first in the plan.
     _, _, faith = scored(SCENARIOS / "faith-youth-instagram.yaml")
-    assert faith.actions[0].id == "staff_conduct.authorised_accounts"
-    assert faith.actions[0].priority == Priority.high
+    # Since reading r12 GC 2 the at-once stop of personal-account messages comes first (critical),
+    # and setting up the accounts follows it.
+    assert faith.actions[0].id == "grooming.private_messages" and "personal account" in faith.actions[0].text
+    assert faith.actions[1].id == "staff_conduct.authorised_accounts"
+    assert faith.actions[1].priority == Priority.high

@@ -102,3 +102,8 @@ def holds_a_conversation_of_three(context) -> bool:
 # The second adult where there is no conversation of three: a private thread that adds them, or a
 # session with them there.
 NO_GROUP_WAYS = r"private thread on \w+ that adds a second adult|second adult from [^.;,]{1,60} there\b"
+
+
+def squash(text: str) -> str:
+    """The text with every run of white space made one space, for matching sentences across lines."""
+    return " ".join(text.split())

@@ -24,11 +24,9 @@ import re
 import pytest
 from markupsafe import escape
 
-from tests.corpus import CORPUS, IDS, first_match, rendered
+from tests.corpus import CORPUS, IDS, first_match, rendered, squash
 
-
-def _squash(text: str) -> str:
-    return " ".join(text.split())
+_squash = squash
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)

@@ -23,11 +23,9 @@ import re
 
 import pytest
 
-from tests.corpus import CORPUS, IDS, rendered
+from tests.corpus import CORPUS, IDS, rendered, squash
 
-
-def _squash(text: str) -> str:
-    return " ".join(text.split())
+_squash = squash
 
 
 def _sentences(text: str, marker: str) -> list[str]:

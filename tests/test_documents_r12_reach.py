@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.corpus import CORPUS, IDS, holds_a_conversation_of_three, rendered
+from tests.corpus import CORPUS, IDS, holds_a_conversation_of_three, rendered, squash
 
-
-def _squash(text: str) -> str:
-    return " ".join(text.split())
+_squash = squash
 
 
 def _young(pack) -> bool:

@@ -22,11 +22,9 @@ import re
 
 import pytest
 
-from tests.corpus import CORPUS, IDS, rendered
+from tests.corpus import CORPUS, IDS, rendered, squash
 
-
-def _squash(text: str) -> str:
-    return " ".join(text.split())
+_squash = squash
 
 
 _PCT = re.compile(r"Safeguards (\d+)% complete[^.]*?\bbut ([^.]*)\.")

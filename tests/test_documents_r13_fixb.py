@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.corpus import CORPUS, IDS, rendered
+from tests.corpus import CORPUS, IDS, rendered, squash
 
-
-def _squash(text: str) -> str:
-    return " ".join(text.split())
+_squash = squash
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)

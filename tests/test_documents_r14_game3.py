@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.corpus import CORPUS, IDS, rendered
+from tests.corpus import CORPUS, IDS, rendered, squash
 
 YOUNG = {"under_13", "age_13_17"}
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())
+_squash = squash
 
 
 def _answer(pack, qid: str):

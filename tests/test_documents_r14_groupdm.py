@@ -19,15 +19,14 @@ import re
 import pytest
 
 from assessor.catalogue import default_catalogue
-from tests.corpus import CORPUS, IDS, holds_a_conversation_of_three, rendered
+from tests.corpus import CORPUS, IDS, holds_a_conversation_of_three, rendered, squash
 
 OFFERS_A_CONVERSATION = re.compile(
     r"conversation that (includes|adds)\b[^.;]{0,120}\bno one else|group conversation"
 )
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())
+_squash = squash
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)

@@ -19,13 +19,12 @@ import pytest
 from assessor.catalogue import load_catalogue
 from assessor.errors import SourceErrors
 from assessor.scoring import score
-from tests.corpus import CORPUS, IDS, ROOT, parse_pages, rendered, scored
+from tests.corpus import CORPUS, IDS, ROOT, parse_pages, rendered, scored, squash
 
 LG = ROOT / "tests" / "scenarios" / "lgbtq-youth-discord.yaml"
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())
+_squash = squash
 
 
 # ---- LG 1: the subjects members post about are the ones the organisation ticked ------------------

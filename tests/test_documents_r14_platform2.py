@@ -17,7 +17,7 @@ from __future__ import annotations
 import pytest
 
 from assessor.platforms import platform_of
-from tests.corpus import CORPUS, IDS, rendered
+from tests.corpus import CORPUS, IDS, rendered, squash
 
 # Hedges that leave a setting to "if the platform has it": never where the registry knows it lacks it.
 HEDGES = {
@@ -29,8 +29,7 @@ HEDGES = {
 YOUNG = {"under_13", "age_13_17"}
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())
+_squash = squash
 
 
 def _runs(pack) -> bool:

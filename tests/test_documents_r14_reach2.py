@@ -26,13 +26,12 @@ import re
 import pytest
 
 from assessor.scoring import score
-from tests.corpus import CORPUS, IDS, parse_pages, rendered, scored
+from tests.corpus import CORPUS, IDS, parse_pages, rendered, scored, squash
 
 UNDER_18 = {"under_13", "age_13_17"}
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())
+_squash = squash
 
 
 def _young(profile) -> bool:

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.corpus import CORPUS, IDS, rendered
+from tests.corpus import CORPUS, IDS, rendered, squash
 
 # What a member would read as "reports are not read until the next session / moderation hours".
 WAITS = ("nobody reads messages or reports", "nobody reads messages,", "read at the next session")
 MEMBER_DOCS = ("house_rules", "house_rules_young", "procedure")
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())
+_squash = squash
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)

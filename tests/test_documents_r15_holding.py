@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.corpus import CORPUS, IDS, holds_a_conversation_of_three, rendered
+from tests.corpus import CORPUS, IDS, holds_a_conversation_of_three, rendered, squash
 
 HELD = "do not reply to it yourself anywhere else: tell {lead} at once."
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())
+_squash = squash
 
 
 def _first_replies(text: str) -> list[str]:

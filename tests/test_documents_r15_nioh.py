@@ -16,11 +16,9 @@ import re
 import pytest
 
 from assessor.catalogue import default_catalogue
-from tests.corpus import CORPUS, IDS, rendered
+from tests.corpus import CORPUS, IDS, rendered, squash
 
-
-def _squash(text: str) -> str:
-    return " ".join(text.split())
+_squash = squash
 
 
 def test_ni_child_route_names_the_out_of_hours_service():

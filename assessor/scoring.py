@@ -1292,6 +1292,11 @@ def _plan(
                     split = False
             if split:
                 # The gap is closed by the rest (its source); the at-once action keeps the question's id.
+                # The danger now is stopped by the at-once part: the rest (interviews, references, a new
+                # space) is work of weeks, high at most, with its own date (reading r14, SC 3, LG 4).
+                demoted = plain_priority == Priority.critical
+                if demoted:
+                    plain_priority = Priority.high
                 if q.id in by_id[aid]["sources"]:
                     by_id[aid]["sources"].remove(q.id)
                 rest_feats = (
@@ -1305,7 +1310,8 @@ def _plan(
                     *why[:6],
                     plain_priority,
                     *plain_steps[1:4],
-                    *why[10:13],
+                    *why[10:12],
+                    "" if demoted else why[12],
                     plain_steps[4],
                     mostly,
                     None,

@@ -97,6 +97,9 @@ class Commitment:
     ids: tuple[str, ...] = ()
     supplies: tuple[str, ...] = ()  # "document#section" marks this action adopts, if any
     phase: int = 1  # 2 or more: due in a later phase (catalogue scoring.phasing)
+    # Due on the issue date (the catalogue's at-once windows): only such an action is printed "at once";
+    # a critical action due in two weeks is not (reading r14, LG 5-6).
+    at_once: bool = False
 
 
 @dataclass(frozen=True)
@@ -1192,7 +1195,9 @@ def plan(
             out.append(_adopt(n, item, groups[item], procedure, flags.parents_by_agreement, flags.audit))
         else:
             out.append(_commitment(n, *item, words=words))
-    return tuple(out)
+    rule = catalogue.meta.scoring.at_once
+    windows = {rule.due, rule.immediate_due} - {None} if rule is not None else set()
+    return tuple(dataclasses.replace(c, at_once=c.immediate and c.due_window in windows) for c in out)
 
 
 def _open_item(f: Finding, titles: dict[str, str]) -> OpenItem:

@@ -231,7 +231,10 @@ def test_gaps_become_dated_commitments_not_claims(catalogue, audit, youth):
     first = ctx.actions[0]
     assert first.immediate
     statement = audit.text["policy_statement"]
-    assert f"At once (by {first.due.day} {first.due:%B %Y}), we will:" in statement
+    # "At once" only for an action due on the issue date (reading r14, LG 5-6).
+    date = f"{first.due.day} {first.due:%B %Y}"
+    heading = f"At once (by {date})" if first.at_once else f"By {date}"
+    assert f"{heading}, we will:" in statement
     assert first.what[:40] in statement
     # Audit wording: actions say what the organisation can do, not how to change the platform.
     assert all(a.areas for a in ctx.actions)

@@ -210,8 +210,8 @@ def test_lgbtq_pack_brings_in_no_parent_first_and_keeps_identity_private(lgbtq):
         ),
         (
             "risk_report",
-            "give each age group its own space and write down",
-            "give each age group its own space, decide whether parents and carers may join, and write down",
+            "Give each age group its own space, and write down",
+            "Give each age group its own space, decide whether parents and carers may join, and write down",
             "parents in first",
         ),
         ("house_rules_young", 'data-rule="identity:never-shared"', "", "identity:never-shared"),

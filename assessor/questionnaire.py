@@ -125,6 +125,14 @@ class PlatformVariant(Strict):
             "house rule on private chats with under-18s), it stays in this action, printed first, due at once."
         ),
     )
+    rest_high: bool = Field(
+        False,
+        description=(
+            "Only with `split`: the at-once part stops the danger itself (nobody unchecked works alone with "
+            "young members), so the rest (interviews, references, the checks) is high at most, with its "
+            "own date (reading r14, SC 3, LG 4)."
+        ),
+    )
     owner: str | None = Field(
         None,
         description="Only in `given`: who does what this wording asks, when not the action's owner (a role id).",

@@ -1292,9 +1292,9 @@ def _plan(
                     split = False
             if split:
                 # The gap is closed by the rest (its source); the at-once action keeps the question's id.
-                # The danger now is stopped by the at-once part: the rest (interviews, references, a new
-                # space) is work of weeks, high at most, with its own date (reading r14, SC 3, LG 4).
-                demoted = plain_priority == Priority.critical
+                # Where the at-once part stops the danger itself (`rest_high`), the rest (interviews,
+                # references) is work of weeks, high at most, with its own date (reading r14, SC 3, LG 4).
+                demoted = raised_by.rest_high and plain_priority == Priority.critical
                 if demoted:
                     plain_priority = Priority.high
                 if q.id in by_id[aid]["sources"]:

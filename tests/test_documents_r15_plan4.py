@@ -4,7 +4,9 @@
   the policy: "Close your adults-only (18+) space ... at once: shut it now" was dated "Within 2 weeks".
 - SC 3, LG 4: the at-once part of safer recruitment is only what can be done today (limit who reads
   reports, keep the unchecked from unsupervised work); interviews, references and checks are their own
-  action with a realistic date: the rest of a split action is never critical.
+  action with a realistic date: the rest of that split is never critical. The rest of another split
+  keeps the gap's own priority: closing an 18+ space does not separate under-18s from unchecked adults
+  in the rest of the server (test_documents_r14_plan3).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def test_an_action_that_says_at_once_is_due_on_the_issue_date(path):
 def test_the_rest_of_an_at_once_action_is_not_critical_and_recruitment_is_not_due_at_once(path):
     _, _, result = scored(path)
     for action in result.actions:
-        if action.id.endswith(".then"):
+        if action.id == "staff_conduct.safer_recruitment.then":
             assert action.priority != "critical", (path.stem, action.id)
         if action.due_window == "At once" and action.id == "staff_conduct.safer_recruitment":
             assert "references" not in action.text, (path.stem, action.text)

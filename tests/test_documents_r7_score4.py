@@ -25,6 +25,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assessor.questionnaire import Priority
@@ -74,6 +76,13 @@ CHILDREN = {"under_13", "age_13_17"}
 def test_unchecked_adults_with_children_are_limited_now(path):
     _, assessment, result = scored(path)
     if not CHILDREN & set(assessment.profile.get("audience") or ()):
+        return
+    # Since reading r14 (SC 3, LG 4) the limit is an at-once action of its own, keeping the id, and the
+    # interviews and references follow as `<id>.then` (high, with their own date).
+    at_once = next((a for a in result.actions if a.id == "staff_conduct.safer_recruitment"), None)
+    if at_once is not None and at_once.due_window == "At once":
+        assert at_once.priority == Priority.critical, (path.stem, at_once.priority.value)
+        assert re.search(r"Until (someone's checks are|their check is) complete", at_once.text), at_once.text
         return
     for a in result.actions:
         if "staff_conduct.safer_recruitment" in a.sources:

@@ -89,7 +89,7 @@ WORRY = re.compile(r"especially an adult", re.I)
 # The lead (by role or by name) or, until one is named, the chair (reading r8 SC 16: a person a child knows).
 TO_LEAD = re.compile(
     r"especially an adult, tell (our (designated )?safeguarding lead|our trustees|the chair of |"
-    r"[^,.]+, our safeguarding lead)",
+    r"[^,.]+, our safeguarding lead|[^,.(]+ \(our safeguarding lead\))",  # r15 RF 13: in brackets
     re.I,
 )
 

@@ -1,0 +1,85 @@
+"""Reading r15 (issue 10): who the space is for once members younger than the platform's minimum age
+are moved out, over the whole corpus (tests/corpus.py). Each rule is driven by the registry, the
+profile and contacts.yaml, never by a scenario:
+
+* the organisation can take a child only out of its own groups, never off the app itself: no document
+  promises to take a child's account "off it"; the commitment names what comes out (a number, on an app
+  that shows phone numbers: registry phone_numbers_visible) and out of what (SC 1, SC 2);
+* the audience sentence of both house rules follows the plan (catalogue platform_age): where a national
+  body names its age groups for the age players are under at the season's cut-off (contacts.yaml
+  age_groups), the groups of the team named for the minimum age, and younger teams, are for parents and
+  carers only, and the rules never say the space is for members "aged 13 and over" (SC 3, SC 4);
+* the staff code never says "some of" a group that is wholly below the minimum age (SC 15);
+* the young people's rules never run the lead's role into "your mum, dad or carer" (RF 13).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.corpus import CORPUS, IDS, rendered, squash
+
+
+def _runs_under_age(pack):
+    return pack.context.flags.under_age and not pack.context.flags.audit
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_no_document_promises_to_take_a_child_off_the_app_itself(path):
+    pack = rendered(path)
+    for name, text in pack.texts.items():
+        assert not re.search(r"own (account|number) off it\b", squash(text)), (path.stem, name)
+    if not _runs_under_age(pack):
+        return
+    platform = pack.context.platform
+    what = "number" if platform.phone_numbers_visible else "account"
+    where = "our groups" if platform.phone_numbers_visible else "our online community on"
+    for name in ("policy_statement", "house_rules"):
+        text = squash(pack.texts[name])
+        assert f"we are taking any child’s own {what} out of {where}" in text, (path.stem, name)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_audience_sentence_follows_the_plan_for_under_age_members(path):
+    pack = rendered(path)
+    if not _runs_under_age(pack):
+        return
+    c = pack.context
+    minimum = c.platform.minimum_age
+    adult = squash(pack.texts["house_rules"])
+    young = squash(pack.texts.get("house_rules_young", ""))
+    sector = c.contacts.sector
+    if c.flags.under_13 and sector is not None and sector.age_groups:
+        team = f"under-{minimum}s"
+        for text in (adult, young):
+            assert f"so the groups of our teams up to the {team} are for parents and carers only" in text
+            assert f"aged {minimum} and over" not in text, path.stem
+        assert f"is for parents and carers, and for players in our teams older than the {team}" in adult
+        assert f"or any player in our {team} on" in squash(pack.texts["staff_code"])
+    else:
+        groups = " and ".join(c.profile.under_age_groups).lower()
+        assert (
+            f"is for our members aged {minimum} and over, and for the parents and carers of our {groups}"
+            in adult
+        )
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_staff_code_says_some_only_of_a_group_partly_below_the_minimum_age(path):
+    pack = rendered(path)
+    if not _runs_under_age(pack):
+        return
+    code = squash(pack.texts["staff_code"])
+    minimum = pack.context.platform.minimum_age
+    for group in pack.context.profile.under_age_groups:
+        assert f"Some of our {group.lower()}" not in code or minimum > 13, path.stem
+    assert not re.search(r"under 13 are younger than \S+ minimum age of 13", code), path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_lead_is_never_run_into_the_parent_in_the_young_peoples_rules(path):
+    pack = rendered(path)
+    young = squash(pack.texts.get("house_rules_young", ""))
+    assert ", our safeguarding lead or your mum" not in young, path.stem

@@ -392,7 +392,7 @@ class _CrossCheck:
                         src.at((kind, code), f"'{code}' is not a nation in helplines.yaml", key=True)
                     )
                 self._check_guidance(src, (kind, code, "guidance"), route.guidance)
-        for kind in ("police_non_emergency", "harmful_content"):
+        for kind in ("police_non_emergency", "harmful_content", "separated_children"):
             routes = getattr(contacts, kind)
             missing = [code for code in self.src["helplines.yaml"].model if code not in routes]
             if routes and missing:

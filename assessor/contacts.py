@@ -247,6 +247,10 @@ class Contacts(_Strict):
     # The police when it is not an emergency (101), and Report Harmful Content: checked per nation
     # when given.
     police_non_emergency: dict[str, Route] = Field(default_factory=dict)
+    # Who looks after a child in the UK without a parent (an unaccompanied or separated child): the
+    # local authority, or in Northern Ireland the Health and Social Care Trust. Checked per nation when
+    # given; printed for a refugee community with under-18s.
+    separated_children: dict[str, Route] = Field(default_factory=dict)
     harmful_content: dict[str, Route] = Field(default_factory=dict)
     concern_routes: list[ConcernRoutes] = Field(default_factory=list)
     # A national body's own safeguarding route (The FA, the Scouts, Girlguiding), by the answer to

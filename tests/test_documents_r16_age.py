@@ -83,3 +83,48 @@ def test_the_lead_is_never_run_into_the_parent_in_the_young_peoples_rules(path):
     pack = rendered(path)
     young = squash(pack.texts.get("house_rules_young", ""))
     assert ", our safeguarding lead or your mum" not in young, path.stem
+
+
+# -- RF 3: a young person in a refugee community may have no parent to hand --------------------------
+
+DECISION = "Decide, and write down, how under-18s take part in a community they share with adults"
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_refugee_communitys_parent_wording_names_the_unaccompanied_childs_route(path):
+    """Where the community's focus is refugees and under-18s take part, the under-18 decision and the
+    parent-contact wording name unaccompanied or separated children and their route, the body from
+    contacts.yaml separated_children for the pack's nation; no other pack mentions them."""
+    pack = rendered(path)
+    c = pack.context
+    data = pack.catalogue.contacts.separated_children
+    nation = pack.assessment.profile.get("nation") or "england"
+    code = squash(pack.texts.get("staff_code", ""))
+    young = squash(pack.texts.get("house_rules_young", ""))
+    report = squash(pack.texts["risk_report"])
+    if not (c.flags.refugees and c.flags.under_18):
+        assert c.contacts.separated_children is None, path.stem
+        for text in (code, young, report):
+            assert "unaccompanied or separated child" not in text, path.stem
+        return
+    body = data[nation].short
+    assert f"their social worker or the carer {body} placed them with" in code, path.stem
+    if "your mum, dad" in young:
+        assert "your mum, dad, carer or social worker" in young, path.stem
+        assert "your mum, dad or carer" not in young, path.stem
+    if DECISION in report:
+        assert (
+            "(for an unaccompanied or separated child, their social worker or the carer they were placed with)"
+            in report
+        )
+    assert data[nation].source in report, path.stem
+
+
+def test_every_nation_has_a_sourced_route_for_children_without_a_parent():
+    from assessor.catalogue import default_catalogue
+
+    data = default_catalogue().contacts.separated_children
+    assert set(data) == {"england", "wales", "scotland", "northern_ireland"}
+    for nation, route in data.items():
+        assert route.source.startswith("http") and route.checked is not None, nation
+        assert "looked after" in route.purpose, nation

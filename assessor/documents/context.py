@@ -347,6 +347,9 @@ class Contacts:
     harmful_content: Route | None = None  # Report Harmful Content: when a platform has not acted
     concern_help: tuple[ConcernHelp, ...] = ()  # outside help for each kind of concern (contacts.yaml)
     sector: Route | None = None  # the national body's own safeguarding route (profile.sector), if confirmed
+    # Who looks after a child here without a parent (contacts.yaml separated_children): only for a refugee
+    # community with under-18s, whose "parent or carer" may be a social worker (reading r15 RF 3).
+    separated_children: Route | None = None
 
 
 @dataclass(frozen=True)
@@ -956,6 +959,7 @@ def _contacts(catalogue: Catalogue, nation: str, flags: Flags, sector: str = "")
         harmful_content=data.route("harmful_content", nation),
         concern_help=_concern_help(catalogue, nation, flags),
         sector=data.sector_routes.get(sector or "", {}).get(nation),
+        separated_children=data.route("separated_children", nation) if flags.refugees and flags.under_18 else None,
     )
 
 

@@ -57,7 +57,8 @@ def test_the_audience_sentence_follows_the_plan_for_under_age_members(path):
             assert f"so the groups of our teams up to the {team} are for parents and carers only" in text
             assert f"aged {minimum} and over" not in text, path.stem
         assert f"is for parents and carers, and for players in our teams older than the {team}" in adult
-        assert f"or any player in our {team} on" in squash(pack.texts["staff_code"])
+        for doc in ("staff_code", "procedure"):
+            assert f"or any player in our {team} on" in squash(pack.texts[doc]), (path.stem, doc)
     else:
         groups = " and ".join(c.profile.under_age_groups).lower()
         assert (

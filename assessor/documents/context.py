@@ -959,7 +959,9 @@ def _contacts(catalogue: Catalogue, nation: str, flags: Flags, sector: str = "")
         harmful_content=data.route("harmful_content", nation),
         concern_help=_concern_help(catalogue, nation, flags),
         sector=data.sector_routes.get(sector or "", {}).get(nation),
-        separated_children=data.route("separated_children", nation) if flags.refugees and flags.under_18 else None,
+        separated_children=data.route("separated_children", nation)
+        if flags.refugees and flags.under_18
+        else None,
     )
 
 

@@ -21,7 +21,7 @@ from tests.corpus import CORPUS, IDS, blocks, parse_pages, rendered
 # profile.reply_routes value -> what its phrase says in the staff code and procedure
 PHRASES = {
     "platform_thread": r"in a thread on .+? that a second adult",
-    "in_person": r"in person at the next session",
+    "in_person": r"in person at the next one",  # reading r15 LG 7: "if they also come to our sessions"
     # (reading r10: "by phone or email once they get in touch" is the call or email the young person
     # makes to the lead's published number, where the answers give sessions only: see r11_reply)
     "own_phone": r"by phone, on the number they gave us",

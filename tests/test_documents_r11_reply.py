@@ -24,8 +24,9 @@ import pytest
 
 from tests.corpus import CORPUS, IDS, blocks, parse_pages, rendered
 
-IN_PERSON = "in person at the next session they come to"
-NOT_URGENT = "for a concern that is not urgent, " + IN_PERSON
+# reading r15 LG 7-8: only for a young person who also comes to sessions (online-only members never do)
+IN_PERSON = "in person at the next one"
+NOT_URGENT = "if they also come to our sessions and the concern is not urgent, " + IN_PERSON
 # What a prompt route (used the same day) says, as macros.reply_ways prints it.
 PROMPT = (
     r"in a thread on .+? that a second adult",
@@ -63,7 +64,7 @@ def _check(name, routes, parsed):
     for doc, sentence in replies:
         where = (name, doc, sentence)
         if "in_person" not in routes:
-            assert "next session" not in sentence, where
+            assert "in person at the next" not in sentence, where
             continue
         assert sentence.count(IN_PERSON) == 1, where
         before, after = sentence.split(IN_PERSON, 1)
@@ -125,7 +126,7 @@ def test_an_adult_who_discloses_gets_the_same_adult_route_in_both_places(path):
         r"If the person who told you is an adult, reply to them (.+?), ask what they would like", proc
     )
     rule = re.search(
-        r"the member is contacted by .+?: a young person the same day, .+?; an adult (.+?), and ", proc
+        r"[Tt]he member is contacted by .+?: a young person the same day.+?; an adult (.+?)\. ", proc
     )
     assert step and rule, path.stem
     assert step.group(1) == rule.group(1), (step.group(1), rule.group(1))

@@ -48,9 +48,9 @@ def test_the_holding_reply_has_a_permitted_channel(path):
         return  # reading r14 SC 1: the lead decides the first reply (tests/test_documents_r15_holding.py)
     staff = _squash(pack.texts["staff_code"])
     proc = _squash(pack.texts["procedure"])
-    assert f"thank them, with no details, {where}" in staff, path.stem
+    assert f"thank them, with no details and no questions, {where}" in staff, path.stem
     step = proc.split("Reply to the young person:", 1)[1].split("A high-risk concern never waits", 1)[0]
-    assert f"thank them, with no details, {where}" in step, (path.stem, step)
+    assert f"thank them, with no details and no questions, {where}" in step, (path.stem, step)
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
@@ -74,8 +74,8 @@ def test_the_contact_rule_and_the_replies_are_short_separate_bullets(path):
     items = [b.text for b in pack.parsed["staff_code"].blocks if b.tag == "li"]
     rule = [t for t in items if "If a young person messages you privately" in t]
     assert len(rule) == 1, path.stem
-    assert "Never answer a worry" not in rule[0], rule[0]
-    worry = [t for t in items if t.startswith("Never answer a worry about their safety")]
+    assert "Never discuss a worry" not in rule[0], rule[0]
+    worry = [t for t in items if t.startswith("Never discuss a worry about their safety")]
     reply = [
         t
         for t in items

@@ -48,7 +48,7 @@ def test_the_family_route_is_never_forbidden_and_required_in_one_sentence(path):
     parent = False  # reading r14 SC 1: the first reply never goes through the parent or carer
     for doc in ("staff_code", "procedure"):
         text = _squash(pack.texts.get(doc, ""))
-        for sentence in text.split("ever answer a worry about their safety in a group")[1:]:
+        for sentence in text.split("ever discuss a worry about their safety in a group")[1:]:
             sentence = sentence.split(" will be in touch", 1)[0].split(" at once", 1)[0]
             forbids = "pass it to their family yourself" in sentence
             requires = "through their parent or carer" in sentence

@@ -52,7 +52,10 @@ def test_the_holding_reply_uses_what_the_platform_has(path):
     for doc in (
         ("staff_code", "procedure") if c.platform.private_threads and not (body and body.contact_rule) else ()
     ):
-        assert f"thank them, with no details, {where}" in _squash(pack.texts[doc]), (path.stem, doc)
+        assert f"thank them, with no details and no questions, {where}" in _squash(pack.texts[doc]), (
+            path.stem,
+            doc,
+        )
     # the ways staff talk with young people name a second adult in a place that exists
     ways = [
         b.text
@@ -96,8 +99,8 @@ def test_a_national_bodys_rule_gives_the_holding_reply_by_age(path):
     for doc in ("staff_code", "procedure"):
         text = _squash(pack.texts[doc])
         if body and body.contact_rule:
-            # reading r14 SC 1: the first reply is the lead's (tests/test_documents_r15_holding.py)
-            assert "thank them, with no details" not in text, (path.stem, doc)
+            # reading r14 SC 1, r15 SC 5: a few calm words where they were told, never a new chat
+            assert "where they told you, never in a new private chat" in text, (path.stem, doc)
             assert "conversation that adds" not in text, (path.stem, doc)
         if "in_person" in c.profile.reply_routes:
             assert "has had a criminal record check), " in text, (path.stem, doc)

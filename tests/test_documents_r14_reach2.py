@@ -130,7 +130,8 @@ def test_a_same_day_promise_follows_the_cover_for_the_lead(path):
     assert c.commitment_for("responding.lead_cover"), path.stem
     m = re.search(r"Any concern about [^.]*? goes to [^.]*\.", policy)
     if m:
-        assert "same day whenever one of them is working" in m.group(0) or "same day, whenever" in m.group(0)
+        # reading r15 RF 12: no stray comma before the full stop ("whenever they are working,.")
+        assert re.search(r"same day whenever (one of them is|they are) working\.", m.group(0)), m.group(0)
         assert _UNTIL.search(policy), path.stem
     if "safeguarding lead replies" in staff:
         assert _UNTIL.search(staff), path.stem

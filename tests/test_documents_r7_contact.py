@@ -77,7 +77,8 @@ def test_where_the_platform_may_have_no_such_conversation_the_reply_is_still_pos
     # Discord may not either), so every pack gives the compliant reply: acknowledge with no details,
     # and the lead replies by a route off the platform (or the sanctioned channel).
     # (reading r14 SC 1, GC 1: or, where no private reply is possible, the receiver tells the lead at once)
-    assert "with no details" in proc or "do not reply to it yourself anywhere else" in proc, path.stem
+    # (reading r15 SC 5, GC 1: never "do not reply to it yourself": a few calm words where they told you)
+    assert "with no details" in proc, path.stem
     # (reading r9: only by the routes the organisation has, profile.reply_routes; reading r10: the same
     # day, and never only in person at a session). Reading r11 RF 2, RF 4: where the answers give no
     # way off the platform, "by phone or email once they get in touch" waited for the young person, who

@@ -142,7 +142,7 @@ def test_a_young_persons_disclosure_has_one_reply_route_naming_the_second_adult(
     step = re.search(r"<li [^>]*data-reply-route[^>]*>(.*?)</li>", pages["procedure"], re.S)
     assert step, "no reply step"
     text = _text(step.group(1))
-    rule = "ever answer a worry about their safety in a group"
+    rule = "ever discuss a worry about their safety in a group"
     # reading r12 SC 6: "or pass it to their family yourself" only where the reply is never the parent
     assert text.startswith("Reply to the young person: n" + rule), text
     assert "N" + rule in parsed["staff_code"].text  # the staff code says the same

@@ -114,7 +114,7 @@ def test_a_worry_sent_privately_is_never_answered_in_a_group_or_through_the_fami
     assert rules, path.stem
     for text in rules:
         reply = text.split("If a young person messages you privately", 1)[1]
-        assert "Never answer a worry about their safety in a group" in reply, (path.stem, text)
+        assert "Never discuss a worry about their safety in a group" in reply, (path.stem, text)
         # reading r12 SC 6: not where the holding reply may go through the parent
         parent = context.contacts.sector and context.contacts.sector.contact_rule
         if context.flags.one_to_one or not parent:

@@ -225,7 +225,8 @@ class _CrossCheck:
         for band, rule in rules.bands.items():
             for i, m in enumerate(rule.meanings):
                 loc = (*at, "bands", band.value, "meanings", i, "when")
-                self._check_condition(meta, loc, m.when, profile_only=True)
+                # A band's meaning may follow an answer as well as the profile (an audit's decision).
+                self._check_condition(meta, loc, m.when, profile_only=False, wording=True)
         if rules.at_once is not None:
             self._check_condition(meta, (*at, "at_once", "when"), rules.at_once.when, profile_only=True)
         for kid, kc in rules.key_conditions.items():

@@ -60,7 +60,10 @@ def test_survivors_forum_oversharing_stays_medium_through_the_linked_control():
     assert area.control_strength == 1.0
     assert area.residual.band.value == "amber"
     assert area.cap is not None and area.cap.source == "fake_profiles.returning_users"
-    assert "(in area Fake profiles and catfishing) is only partly in place, so" in area.cap.because
+    assert (
+        "only partly in place: Moderators watch for removed members coming back"
+        " (in area Fake profiles and catfishing)" in area.cap.because
+    )
     assert "cannot fall below Medium" in area.cap.because
     # putting the linked control in place lifts the floor: the area falls to Low (never raised)
     better = assessment.model_copy(deep=True)

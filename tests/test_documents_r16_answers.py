@@ -1,0 +1,100 @@
+"""Reading r15, class "sentences that ignore or misread the answers": what the pack says follows
+what the organisation answered, for every scenario.
+
+- AQ 1: an audit's summary box states the trustees' decision on the platform only where the
+  assessment records one (platform_features.decision); otherwise it recommends.
+- AQ 2 (and RF 14): a rating reason that names a key control not in place says its state before
+  its name, so a name that reads as a statement ("new members are checked ...") is never read as a
+  fact; and no tool jargon ("its first answer").
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assessor.assessment import Answer
+from assessor.scoring import _key_name, score
+from tests.corpus import CORPUS, IDS, rendered, scored
+
+DECIDED = ("advise_against", "use_with_conditions")
+# A summary that states a decision the organisation has made about the platform.
+STATES_DECISION = re.compile(r"Your organisation (does not|has decided|advises|uses|recommends)")
+
+
+def _decision(assessment) -> str | None:
+    answer = assessment.answers.get("platform_features.decision")
+    return answer.value if answer else None
+
+
+def _meaning_holds_to_the_decision(result, decision, where) -> None:
+    meaning = result.overall_meaning
+    if decision in DECIDED:
+        return
+    assert not STATES_DECISION.search(meaning), (where, meaning)
+    if result.overall.value == "red":
+        assert "recommends" in meaning, (where, meaning)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_an_audit_summary_states_only_a_decision_the_trustees_recorded(path):
+    _catalogue, assessment, result = scored(path)
+    if not result.audit:
+        return
+    _meaning_holds_to_the_decision(result, _decision(assessment), path.stem)
+    summary = rendered(path).texts["risk_report"].split("The highest risks")[0]
+    assert result.overall_meaning in summary, path.stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_an_audit_summary_follows_each_decision(path):
+    """Every decision (and none) for every audit in the corpus: the summary follows it."""
+    catalogue, assessment, result = scored(path)
+    if not result.audit:
+        return
+    seen = set()
+    for decision in (None, "undecided", *DECIDED):
+        changed = assessment.model_copy(deep=True)
+        if decision is None:
+            changed.answers.pop("platform_features.decision", None)
+        else:
+            changed.answers["platform_features.decision"] = Answer(value=decision)
+        again = score(changed, catalogue)
+        _meaning_holds_to_the_decision(again, decision, (path.stem, decision))
+        seen.add(again.overall_meaning)
+    assert len(seen) >= 3, (path.stem, seen)  # a recorded decision is said; none is recommended
+
+
+NOT_YET = ("not in place", "only partly in place", "don't know", "unanswered", "partly in place")
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_reason_naming_a_missing_key_control_says_its_state_before_its_name(path):
+    catalogue, _assessment, result = scored(path)
+    questions = {q.id: q for area in catalogue.areas for s in area.sections for q in s.questions}
+    for area in result.areas:
+        for cap in area.caps:
+            q = questions.get(cap.source)
+            if q is None or not cap.kind.startswith(("key_", "floor_", "incident")):
+                continue
+            name = _key_name(q)
+            if name not in cap.because:
+                continue
+            # "<state>: <name>", never "<name> ... is not in place"
+            assert re.search(r"(" + "|".join(NOT_YET) + r"): " + re.escape(name), cap.because), (
+                path.stem,
+                area.id,
+                cap.because,
+            )
+            after = cap.because.split(name, 1)[1]
+            assert not re.match(r"( \([^)]*\))? is (not|only|partly|don)", after), (path.stem, cap.because)
+            assert "first answer" not in cap.because, (path.stem, cap.because)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_no_rating_reason_reads_a_missing_control_as_in_place(path):
+    """The printed risk assessment: no "... (in area X) is not in place" after a control's name."""
+    text = rendered(path).texts["risk_report"]
+    assert not re.search(r"\(in area [^)]*\) is (not|only)", text), path.stem
+    assert "its first answer is" not in text, path.stem

@@ -98,3 +98,22 @@ def test_no_rating_reason_reads_a_missing_control_as_in_place(path):
     text = rendered(path).texts["risk_report"]
     assert not re.search(r"\(in area [^)]*\) is (not|only)", text), path.stem
     assert "its first answer is" not in text, path.stem
+
+
+def _plan_entry(html: str, number: int) -> str:
+    """The text of action ``number`` in the plan: its table row, or its line under good practice."""
+    html = html[html.index('<table class="actions">') :] if '<table class="actions">' in html else html
+    row = re.search(rf'<td class="num">{number}</td>\s*<td>(.*?)</td>', html, re.S)
+    if row:
+        return row.group(1)
+    line = re.search(rf"<li data-commitment[^>]*>{number}\. (.*?)</li>", html, re.S)
+    return line.group(1) if line else ""
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_an_own_procedure_brought_into_line_by_an_action_is_in_that_action(path):
+    """YC 3: where the risk assessment says an own procedure is brought into line as part of an
+    action, that action's text in the plan says so, or the plan misses it."""
+    html = rendered(path).pages["risk_report"]
+    for m in re.finditer(r"bring it into line:.*?This is part of action (\d+) \(", html, re.S):
+        assert "into line" in _plan_entry(html, int(m.group(1))), (path.stem, m.group(1))

@@ -18,6 +18,7 @@ import pytest
 
 from tests.corpus import CORPUS, IDS, rendered
 
+REPORTED = ("reference_kept", "no_reference")  # profile.incident_police
 DECISION = re.compile(r"decides whether to report it to [^,]+, having listened to (.+?), and records why")
 
 
@@ -32,6 +33,10 @@ def test_the_first_step_after_an_incident_leaves_the_police_to_the_lead(path):
     first = re.search(r"First, at once:[^\n]*", texts["risk_report"])
     assert first, path.stem
     step = first.group(0)
+    if ctx.profile.incident_police in REPORTED:
+        # already reported to the police: no decision to make again (reading r15 RF 1, r16 answers)
+        assert "decides whether to report" not in step, (path.stem, step)
+        return
     ra = DECISION.search(step)
     assert ra, (path.stem, step)
     lead = "the chair of trustees" if ctx.flags.no_lead else "the designated safeguarding lead"

@@ -15,8 +15,9 @@ import re
 import pytest
 
 from assessor.assessment import Answer
+from assessor.documents.context import build_context
 from assessor.scoring import _key_name, score
-from tests.corpus import CORPUS, IDS, rendered, scored
+from tests.corpus import CORPUS, IDS, parse_pages, rendered, scored
 
 DECIDED = ("advise_against", "use_with_conditions")
 # A summary that states a decision the organisation has made about the platform.
@@ -117,3 +118,50 @@ def test_an_own_procedure_brought_into_line_by_an_action_is_in_that_action(path)
     html = rendered(path).pages["risk_report"]
     for m in re.finditer(r"bring it into line:.*?This is part of action (\d+) \(", html, re.S):
         assert "into line" in _plan_entry(html, int(m.group(1))), (path.stem, m.group(1))
+
+
+REPORTED = ("reference_kept", "no_reference")  # profile.incident_police
+
+
+def _first_step(text: str) -> str:
+    first = re.search(r"First, at once:[^\n]*", text)
+    assert first, text[:200]
+    return first.group(0)
+
+
+def _says_the_police_answer(pack, step: str, where) -> None:
+    """RF 1: the first step follows what was done about this year's incident."""
+    said = pack.context.profile.incident_police
+    if said in REPORTED:
+        assert "decides whether to report" not in step, (where, step)
+        assert "already been reported to the police" in step, (where, step)
+        if said == "no_reference":
+            assert "ask them for the crime reference number" in step, (where, step)
+        fraud = pack.context.contacts.fraud_reporting
+        if "fake_profiles" in pack.context.profile.incidents and pack.context.flags.fraud_route and fraud:
+            assert fraud.short in step, (where, step)
+    else:
+        assert "decides whether to report it to" in step, (where, step)
+        assert "already been reported" not in step, (where, step)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_first_step_after_an_incident_follows_whether_it_was_reported(path):
+    pack = rendered(path)
+    if not pack.context.incidents:
+        return
+    _says_the_police_answer(pack, _first_step(pack.texts["risk_report"]), path.stem)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_each_police_answer_changes_the_first_step(path):
+    pack = rendered(path)
+    if not pack.context.incidents:
+        return
+    for said in (*REPORTED, "not_reported"):
+        changed = pack.assessment.model_copy(deep=True)
+        changed.profile["incident_police"] = said
+        catalogue = pack.catalogue
+        text = parse_pages(changed, catalogue)["risk_report"].text
+        again = type(pack)(catalogue, changed, build_context(changed, catalogue), {}, {}, {})
+        _says_the_police_answer(again, _first_step(text), (path.stem, said))

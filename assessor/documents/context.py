@@ -298,6 +298,8 @@ class Profile:
     # profile.incidents since the last review ("none" left out): documents.yaml ``incidents`` says
     # which passages of the pack must answer each.
     incidents: tuple[str, ...] = ()
+    # profile.incident_police: whether this year's incident was reported to the police ("" unanswered).
+    incident_police: str = ""
     languages: str = ""  # profile.languages: the languages other than English members use, as answered
     # In an audit, the kind of app the young people's leaflet is about (documents.yaml audit_apps).
     audit_apps: str = ""
@@ -1317,6 +1319,7 @@ def build_context(
         one_to_one=tuple(v for v in p.get("one_to_one") or [] if v != "none") if flags.one_to_one else (),
         reply_routes=_reply_routes(catalogue, p, flags, nation_code or "england"),
         incidents=tuple(v for v in p.get("incidents") or [] if v != "none"),
+        incident_police=_text(p.get("incident_police")),
         languages=_text(p.get("languages")).rstrip("."),
         report_route=_text(p.get("report_route")).rstrip("."),
         other_apps=_labels(catalogue, "behaviour.other_apps", other_apps),

@@ -171,6 +171,8 @@ class _CrossCheck:
             self._check_guidance(src, ("guidance",), area.guidance)
             self._check_condition(src, ("show_if",), area.show_if, profile_only=True)
             self._check_condition(src, ("urgent_when",), area.urgent_when, profile_only=True)
+            for i, alt in enumerate(area.summaries):
+                self._check_condition(src, ("summaries", i, "when"), alt.when, profile_only=True)
             for i, rule in enumerate(area.strength_rules):
                 self._check_condition(src, ("strength_rules", i, "when"), rule.when, profile_only=True)
                 self._check_slots(src, ("strength_rules", i, "because"), rule.because)

@@ -443,11 +443,25 @@ class StrengthRule(Strict):
     )
 
 
+class AreaSummary(Strict):
+    """An area's summary for a particular case (for example, members seen under their real names)."""
+
+    when: Condition
+    summary: str
+
+
 class RiskArea(Strict):
     id: str = Id
     title: str
     kind: Literal["key_risk", "operating"]
     summary: str = Field(description="What can go wrong, in one or two sentences.")
+    summaries: list[AreaSummary] = Field(
+        default_factory=list,
+        description=(
+            "Summaries for particular cases (a profile answer or a platform fact); the first that "
+            "holds replaces `summary`, so the summary never says what the answers contradict."
+        ),
+    )
     guidance: GuidanceIds = Field(default_factory=list)
     show_if: Condition | None = None
     inherent: Inherent
@@ -467,6 +481,9 @@ class RiskArea(Strict):
         description="The harm class (catalogue.yaml `harm_order`) of this area's questions that give none.",
     )
     sections: list[Section] = Field(min_length=1)
+
+    def summary_for(self, responses: dict) -> str:
+        return next((m.summary for m in self.summaries if m.when.holds(responses)), self.summary)
 
 
 class Profile(Strict):

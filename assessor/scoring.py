@@ -833,7 +833,7 @@ def score(assessment: Assessment, catalogue: Catalogue) -> Result:
                 id=area.id,
                 title=area.title,
                 kind=area.kind,
-                summary=area.summary,
+                summary=area.summary_for(responses),
                 guidance=list(area.guidance),
                 base=_rating(catalogue, area.inherent.likelihood.base, area.inherent.impact.base),
                 inherent=_rating(catalogue, likelihood, impact),

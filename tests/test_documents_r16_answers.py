@@ -165,3 +165,15 @@ def test_each_police_answer_changes_the_first_step(path):
         text = parse_pages(changed, catalogue)["risk_report"].text
         again = type(pack)(catalogue, changed, build_context(changed, catalogue), {}, {}, {})
         _says_the_police_answer(again, _first_step(text), (path.stem, said))
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_no_summary_says_members_use_made_up_names_where_they_do_not(path):
+    """RF 14: where members are not answered as using made-up names, or the platform registry says
+    real names are visible, no risk is introduced as "made-up names and avatars"."""
+    pack = rendered(path)
+    known = pack.known
+    pseudonyms = "pseudonyms" in (pack.assessment.profile.get("features") or [])
+    if pseudonyms and known.get("derived.real_names_visible") is not True:
+        return
+    assert "Made-up names" not in pack.texts["risk_report"], path.stem

@@ -68,6 +68,7 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "derived.self_harm_subjects": (),
     "derived.body_age_groups": (),
     "derived.group_chat": ("any", "friends", "none"),
+    "derived.remove_posts_limited": (),
 }
 
 # Content-note subjects (triggering_content.content_note_topics) that mean members post about
@@ -473,6 +474,7 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
             "derived.friend_requests_setting": False,
             "derived.dm_setting_blocks_report": False,
             "derived.group_chat": None,
+            "derived.remove_posts_limited": False,
         }
     return {
         **body,
@@ -504,6 +506,9 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
         # Whether a private conversation of a young person and two adults can exist (group_chat).
         # In an audit the organisation reaches members by its own means, not on the audited platform.
         "derived.group_chat": platform.group_chat if hosted(catalogue, responses) else None,
+        # Admins can delete a message only for a while after it was sent (remove_posts_window):
+        # older messages already in the group may no longer be deleted (reading r15, SC 12).
+        "derived.remove_posts_limited": platform.has("remove_posts") and bool(platform.remove_posts_window),
     }
 
 

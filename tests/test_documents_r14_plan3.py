@@ -124,9 +124,14 @@ def test_details_already_posted_are_taken_down_not_only_future_ones(path):
         or answer.value not in ("partly", "not_in_place", "dont_know")
     ):
         pytest.skip("not running, or moderators already take personal details down")
-    action = next(a for a in result.actions if "oversharing.moderator_removal" in a.sources)
-    assert "already here" in action.text, (path.stem, action.text)
-    assert re.search(r"telling each member|Ask members", action.text), action.text
+    # Split where the posts come down at once (reading r15, RF 2): the at-once part keeps the id.
+    actions = [
+        a
+        for a in result.actions
+        if "oversharing.moderator_removal" in (a.id, *a.sources) and "already here" in a.text
+    ]
+    assert actions, path.stem
+    assert re.search(r"tell(ing)? each member", actions[0].text), actions[0].text
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)

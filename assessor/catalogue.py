@@ -600,6 +600,7 @@ class _CrossCheck:
             self.problems.append(src.at((*loc, "kind"), "profile questions cannot be controls"))
         self._check_condition(src, (*loc, "show_if"), q.show_if, profile_only=in_profile)
         self._check_condition(src, (*loc, "key_if"), q.key_if, profile_only=True)
+        self._check_condition(src, (*loc, "known_when"), q.known_when, profile_only=False, wording=True)
         for i, area in enumerate(q.also_counts_in):
             self._check_area_ref(src, (*loc, "also_counts_in", i), area)
         self._check_harm(src, (*loc, "harm"), q.harm)

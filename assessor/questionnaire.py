@@ -314,6 +314,15 @@ class Question(Strict):
             "The rating is unchanged."
         ),
     )
+    known_when: Condition | None = Field(
+        None,
+        description=(
+            "Where this holds, other answers settle what a 'don't know' here leaves open (staff message "
+            "young members one to one from personal accounts, and the plan's at-once stop reviews those "
+            "chats): the action is not marked 'first find out whether this is already in place'. The "
+            "rating is unchanged."
+        ),
+    )
     answers_incident: list[str] = Field(
         default_factory=list,
         description=(

@@ -1280,7 +1280,9 @@ def _plan(
             why = (key, urgent, answers, kinds, result.title, label, priority, before_incident, held_back,
                    lowered_to, cls, lifted, floor_note, partly_to, mostly,
                    raised_by.why if raised_by is not None else None)  # fmt: skip
-            unknown = finding.answer is None or finding.answer == _DONT_KNOW
+            unknown = (finding.answer is None or finding.answer == _DONT_KNOW) and not (
+                q.known_when is not None and q.known_when.holds(responses)
+            )
             add(action, aid, priority, result.id, q.id, unknown, harm, key, why, base.id)
             eligible[aid] = eligible.get(aid, False) or (own_idx <= rules.max_raise and crit_ok)
             if split:

@@ -83,3 +83,55 @@ def test_corpus_has_both_cases():
         ("Check" in a.text, a.text.startswith("At once")) for p in CORPUS for a in _clean_up(scored(p)[2])
     }
     assert (True, False) in kinds and (False, True) in kinds, kinds
+
+
+# The at-once stop of one-to-one messages from adults' personal accounts to young members.
+STOPS = (
+    "never to message a young member one to one from a personal account",
+    "Stop one-to-one messages to young members from personal accounts now",
+)
+HOW = ("one-to-one chats they already have with young members", "by reading the logged private messages")
+
+
+def _logs(responses) -> bool:
+    return responses.get("profile.messages_logged") == "yes" or (
+        responses.get("derived.admins_see_private_messages") is True
+    )
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_stop_of_personal_account_messages_reviews_the_chats_already_held(path):
+    """Where adults message young members from personal accounts, the at-once stop says how it is
+    checked: the logs where the team can open private messages, otherwise a review of each adult's
+    existing chats; not a quarterly sample months later (reading r15, SC 7, GC 5)."""
+    assessment, result, responses, *_ = _facts(path)
+    for a in result.actions:
+        text = squash(a.text)
+        if "check it has stopped" in text and _logs(responses):
+            assert "check it has stopped by reading the logged private messages" in text, (path.stem, a.id)
+        if any(s in text for s in STOPS) and a.due_date == assessment.meta.assessed_on:
+            assert any(h in text for h in HOW), (path.stem, a.id, text)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_no_find_out_first_where_the_answers_show_staff_messages(path):
+    """'First find out whether this is already in place' is not printed on the sample of staff
+    messages where the answers say adults message young members from personal accounts: the at-once
+    stop reviews those chats now (reading r15, SC 7)."""
+    _, result, responses, *_ = _facts(path)
+    personal = (
+        set(responses.get("profile.audience") or ()) & {"under_13", "age_13_17"}
+        and "staff_messages" in (responses.get("profile.features") or ())
+        and responses.get("staff_conduct.authorised_accounts") in ("partly", "not_in_place", "dont_know")
+    )
+    if not personal:
+        return
+    assert any(any(h in squash(a.text) for h in HOW) for a in result.actions), path.stem
+    for a in result.actions:
+        if "staff_conduct.relevant_messages" in (a.id, *a.sources):
+            assert not a.find_out_first, (path.stem, a.id)
+
+
+def test_corpus_has_stops_of_both_kinds():
+    texts = [squash(a.text) for p in CORPUS for a in scored(p)[2].actions]
+    assert all(any(h in t for t in texts) for h in HOW)

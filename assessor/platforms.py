@@ -349,6 +349,14 @@ class Platform(_Strict):
             "person and a second adult where group_chat is not 'any'."
         ),
     )
+    private_threads_permission: str | None = Field(
+        None,
+        description=(
+            "The permission whose holders read every private thread, not only those they are added to "
+            "(Discord: Manage Threads): the procedure keeps it to the lead and deputy, since disclosures "
+            "are followed up in private threads (reading r15 LG 5)."
+        ),
+    )
     safety_centre: str | None = None
     sources: list[Source] = Field(default_factory=list)
     checked: dt.date | None = None

@@ -69,6 +69,7 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "derived.body_age_groups": (),
     "derived.group_chat": ("any", "friends", "none"),
     "derived.remove_posts_limited": (),
+    "derived.broadcast_list": (),
 }
 
 # Content-note subjects (triggering_content.content_note_topics) that mean members post about
@@ -357,6 +358,16 @@ class Platform(_Strict):
             "are followed up in private threads (reading r15 LG 5)."
         ),
     )
+    broadcast_list: str | None = Field(
+        None,
+        description=(
+            "The platform's own name for a list that sends one message to many people, each in their own "
+            "one-to-one chat with the sender, whose replies come back privately to the sender alone "
+            "(WhatsApp: 'broadcast list'). Where an answer's note says such a list is used and under-18s "
+            "take part, the staff code counts it as one-to-one messaging and the plan replaces it."
+        ),
+        max_length=40,
+    )
     safety_centre: str | None = None
     sources: list[Source] = Field(default_factory=list)
     checked: dt.date | None = None
@@ -520,8 +531,33 @@ def derived_facts(catalogue: Catalogue, responses: dict[str, Any]) -> dict[str, 
     }
 
 
+def broadcast_noted(assessment: Assessment, catalogue: Catalogue) -> Platform | None:
+    """The registry platform whose one-to-many list (``broadcast_list``: WhatsApp's 'broadcast list')
+    an answer's note says the organisation uses with under-18s (reading r15, AQ 3), or None. The note
+    names the list in the registry's words; where several platforms have one, the note names the
+    platform, or it is the organisation's own."""
+    audience = set(assessment.profile.get("audience") or [])
+    if not audience & set(AUDIENCE_YOUNGEST):
+        return None
+    notes = [a.note.lower() for a in assessment.answers.values() if a.note]
+    lists = [p for p in catalogue.platforms.values() if p.broadcast_list]
+    own = platform_of(catalogue, assessment.responses())
+    for note in notes:
+        used = [p for p in lists if p.broadcast_list.lower() in note]
+        named = [p for p in used if p.name.lower() in note]
+        if named:
+            return named[0]
+        if own is not None and own in used:
+            return own
+        if len({p.broadcast_list.lower() for p in used}) == 1 and len(used) == 1:
+            return used[0]
+    return None
+
+
 def all_responses(assessment: Assessment, catalogue: Catalogue) -> dict[str, Any]:
-    """Every answer as conditions see them, with the platform's derived facts added."""
+    """Every answer as conditions see them, with the platform's derived facts added, and whether a
+    note says a broadcast list reaches under-18s (broadcast_noted)."""
     responses = assessment.responses()
     responses.update(derived_facts(catalogue, responses))
+    responses["derived.broadcast_list"] = broadcast_noted(assessment, catalogue) is not None
     return responses

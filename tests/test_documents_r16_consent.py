@@ -8,16 +8,23 @@ whole corpus (tests/corpus.py). The rules follow the answers and flags, never a 
   decides whether one can safely be asked, taking account of the child's wishes. Never "a child who
   cannot decide ... agrees" nor "refusal is followed" in the cannot-decide case;
 * every promise to tell or talk with someone first carries one condition, the shared phrase of
-  macros.first_safe ("first, where that is safe"), never an absolute promise (LG 6).
+  macros.first_safe ("first, where that is safe"), never an absolute promise (LG 6);
+* where an answer's note says a platform's broadcast list (platforms.yaml ``broadcast_list``, with its
+  sources) reaches under-18s, the staff code counts it as one-to-one messaging and the plan has a dated
+  action replacing it with a group or channel where replies are seen; nowhere else (AQ 3). Shown on the
+  corpus and on changed copies of other scenarios (a note added; an adult audience).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 
-from tests.corpus import CORPUS, IDS, rendered, squash
+from assessor.documents.claims import check_assessment
+from assessor.documents.context import build_context
+from tests.corpus import CORPUS, IDS, parse_pages, rendered, squash
 
 COMPETENT = (
     "A young person who can decide for themselves decides, and their view is followed unless someone "
@@ -75,3 +82,61 @@ def test_every_promise_to_tell_first_carries_the_one_shared_condition(path):
         )
     if pack.context.flags.under_18 and "house_rules" in pack.texts:
         assert seen, path.stem
+
+
+COUNTS = "broadcast list counts as one-to-one messaging"
+REPLACE = "group or announcement channel where replies are visible"
+
+
+def _noted(assessment, catalogue) -> bool:
+    """Whether, by the answers alone, a note says a registry broadcast list reaches under-18s."""
+    words = {p.broadcast_list.lower() for p in catalogue.platforms.values() if p.broadcast_list}
+    young = set(assessment.profile.get("audience") or []) & {"under_13", "age_13_17"}
+    notes = " ".join((a.note or "").lower() for a in assessment.answers.values())
+    return bool(young and words and any(w in notes for w in words))
+
+
+def _check_broadcast(name, assessment, catalogue, texts, context):
+    staff = squash(texts.get("staff_code", ""))
+    acts = [a for a in context.actions if "broadcast_list" in (a.id, *a.ids)]
+    if _noted(assessment, catalogue) and "staff_code" in texts:
+        assert COUNTS in staff and "send nothing on it to anyone under 18" in staff, name
+        assert len(acts) == 1 and REPLACE in acts[0].text, name
+        assert isinstance(acts[0].due, dt.date) and f"(action {acts[0].number})" in staff, name
+    else:
+        assert COUNTS not in staff and not acts, name
+
+
+def test_the_registry_holds_the_broadcast_list_fact_with_its_source():
+    pack = rendered(CORPUS[0])
+    whatsapp = pack.catalogue.platforms["whatsapp"]
+    assert whatsapp.broadcast_list == "broadcast list"
+    said = [s for s in whatsapp.sources if "broadcast list" in s.about]
+    assert said and all("checked 2026-12-01" in s.about and "replies" in s.about for s in said)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_a_broadcast_list_to_under_18s_counts_as_one_to_one_and_is_replaced(path):
+    pack = rendered(path)
+    _check_broadcast(path.stem, pack.assessment, pack.catalogue, pack.texts, pack.context)
+
+
+@pytest.mark.parametrize("stem", ["sports-club-whatsapp", "young-carers-zoom", "mh-peer-forum"])
+def test_the_rule_follows_the_note_not_the_scenario(stem):
+    """A note naming the WhatsApp broadcast list, added to another scenario: the rule and action
+    appear where under-18s take part (not in the adult forum), and the pack still passes the checker."""
+    path = next(p for p in CORPUS if p.stem == stem)
+    pack = rendered(path)
+    assessment = pack.assessment.model_copy(deep=True)
+    qid = next(iter(assessment.answers))
+    answer = assessment.answers[qid]
+    assessment.answers[qid] = answer.model_copy(
+        update={"note": ((answer.note or "") + " Reminders go out on our WhatsApp broadcast list.").strip()}
+    )
+    parsed = parse_pages(assessment, pack.catalogue)
+    texts = {name: page.text for name, page in parsed.items()}
+    context = build_context(assessment, pack.catalogue)
+    _check_broadcast(stem, assessment, pack.catalogue, texts, context)
+    assert (COUNTS in squash(texts.get("staff_code", ""))) == context.flags.under_18, stem
+    assert not check_assessment(assessment, pack.catalogue), stem
+    assert "broadcast" not in squash(pack.texts.get("staff_code", "")), stem

@@ -30,6 +30,7 @@ from assessor.documents.claims import (
 )
 from assessor.platforms import (
     Platform,
+    broadcast_noted,
     derived_facts,
     dm_setting_blocks_report,
     platform_of,
@@ -533,6 +534,9 @@ class DocumentContext:
     # Each control's few-word name (questionnaire ``short``): the risk assessment's lists of safeguards
     # print it, whole, where the full question is set out in the questionnaire.
     shorts: dict[str, str] = field(default_factory=dict)
+    # The platform whose broadcast list an answer's note says reaches under-18s (platforms.broadcast_noted):
+    # the staff code counts it as one-to-one messaging, and the plan replaces it (reading r15, AQ 3).
+    broadcast: Platform | None = None
 
     def answer(self, question_id: str) -> str:
         """The chosen value of a single-choice or control question, or "" when unanswered."""
@@ -1363,6 +1367,7 @@ def build_context(
         if nation
         else (),
         platform=platform,
+        broadcast=broadcast_noted(assessment, catalogue),
         facts={k.removeprefix("derived."): v for k, v in derived_facts(catalogue, responses).items()},
         contacts=_contacts(catalogue, nation_code or "england", flags, p.get("sector") or ""),
         overall=result.overall.value,

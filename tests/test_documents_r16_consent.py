@@ -140,3 +140,26 @@ def test_the_rule_follows_the_note_not_the_scenario(stem):
     assert (COUNTS in squash(texts.get("staff_code", ""))) == context.flags.under_18, stem
     assert not check_assessment(assessment, pack.catalogue), stem
     assert "broadcast" not in squash(pack.texts.get("staff_code", "")), stem
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_an_appeal_never_goes_back_to_the_person_who_decided(path):
+    """YC 6, RF 15: with trustees (a charity number) to their chair, or another trustee where the chair
+    acts as lead; otherwise to the deputy."""
+    pack = rendered(path)
+    c = pack.context
+    m = re.search(
+        r"If you think a decision was unfair, you can ask (.+?) to look at it again\.",
+        squash(pack.texts.get("house_rules", "")),
+    )
+    if m is None:
+        return
+    who = m.group(1)
+    if c.profile.lead.named:
+        assert c.profile.lead.name not in who and "safeguarding lead" not in who, (path.stem, who)
+    if (c.org.charity_number or "").strip():
+        assert who == ("another of our trustees" if c.flags.no_lead else "the chair of our trustees"), (
+            path.stem
+        )
+    elif c.profile.deputy.named:
+        assert who == c.profile.deputy.name, path.stem

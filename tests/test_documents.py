@@ -231,9 +231,10 @@ def test_gaps_become_dated_commitments_not_claims(catalogue, audit, youth):
     first = ctx.actions[0]
     assert first.immediate
     statement = audit.text["policy_statement"]
-    # "At once" only for an action due on the issue date (reading r14, LG 5-6).
+    # "At once" only for an action due on the issue date (reading r14, LG 5-6), which it starts from: the
+    # statement is adopted later, so the issue date is not printed as a deadline (reading r15, SC 6, RF 4).
     date = f"{first.due.day} {first.due:%B %Y}"
-    heading = f"At once (by {date})" if first.at_once else f"By {date}"
+    heading = f"At once (from {date})" if first.at_once else f"By {date}"
     assert f"{heading}, we will:" in statement
     assert first.what[:40] in statement
     # Audit wording: actions say what the organisation can do, not how to change the platform.

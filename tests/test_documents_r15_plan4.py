@@ -18,7 +18,7 @@ import pytest
 from tests.corpus import CORPUS, IDS, rendered, scored
 
 _AT_ONCE = re.compile(r"^At once\b|^[^.]*\bat once\b[:,]", re.I)
-_DATE = re.compile(r"at once, by (\d{1,2} \w+ \d{4})")
+_DATE = re.compile(r"at once, (?:by|from) (\d{1,2} \w+ \d{4})")
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)

@@ -67,6 +67,11 @@ class Contact:
         return bool(self.name.strip())
 
 
+# The words of an action (questionnaires/areas) that reads staff accounts' private messages with young
+# members: where one is planned, the members' rules say such messages are checked.
+STAFF_MESSAGES_CHECKED = "reading the logged private messages between staff accounts and young members"
+
+
 @dataclass(frozen=True)
 class Citation:
     id: str
@@ -593,6 +598,13 @@ class DocumentContext:
         if self.flags.abuse_survivors:
             return "safe-route"
         return "private" if self.flags.staff_messages else "transparent"
+
+    @property
+    def staff_messages_checked(self) -> bool:
+        """Whether a planned action checks the logged private messages between staff accounts and
+        young members (its own words, in the area YAML, say so): the rules given to members and
+        parents must then say those messages are read, not only reported ones (reading r16, GC 2)."""
+        return any(STAFF_MESSAGES_CHECKED in c.text for c in self.actions)
 
     @property
     def top_risks(self) -> tuple[Risk, ...]:

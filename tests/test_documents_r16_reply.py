@@ -97,7 +97,9 @@ def test_the_leads_reply_is_one_rule_when_cover_is_not_agreed(path):
     if not _young(c):
         return
     opening = (
-        "When the lead or the deputy is working, " if c.profile.deputy.named else "When the lead is working, "
+        "When the lead or the deputy is working, "
+        if c.profile.deputy.named
+        else "When the lead or the chair of trustees is working, "  # reading r16 RF 2
     )
     for doc in ("staff_code", "procedure"):
         text = squash(pack.texts[doc])

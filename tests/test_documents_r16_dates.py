@@ -29,3 +29,14 @@ def test_the_corpus_prints_an_at_once_commitment_outside_the_risk_assessment():
     assert any(
         _FROM.search(text) for p in CORPUS for doc, text in rendered(p).texts.items() if doc != "risk_report"
     )
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_the_statement_says_critical_actions_are_due_at_once_only_when_they_are(path):
+    """Reading r16, AQ 1: the audit's policy said "Its critical actions are due at once" while its only
+    critical action was due in two weeks."""
+    pack = rendered(path)
+    says = "critical actions are due at once" in pack.texts["policy_statement"].lower()
+    critical = pack.context.critical
+    if says:
+        assert critical and all(c.at_once for c in critical), (path.stem, [(c.number, c.due) for c in critical])

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.corpus import CORPUS, IDS, rendered
+from tests.corpus import CORPUS, IDS, rendered, scored
 
 _PAST = re.compile(r"at once \(by |at once, by ", re.I)
 _FROM = re.compile(r"at once \(from |at once, from ", re.I)
@@ -40,3 +40,19 @@ def test_the_statement_says_critical_actions_are_due_at_once_only_when_they_are(
     critical = pack.context.critical
     if says:
         assert critical and all(c.at_once for c in critical), (path.stem, [(c.number, c.due) for c in critical])
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=IDS)
+def test_an_at_once_contact_rule_through_parents_brings_them_into_the_groups_now(path):
+    """Reading r16, SC 4: the critical at-once action said to contact players only in groups their
+    parents are part of, while adding parents to the players' groups was a high action due six weeks
+    later: every fixture message until then broke the critical action."""
+    _, _, result = scored(path)
+    for action in result.actions:
+        if action.due_window == "At once" and "groups they are in" in action.text:
+            assert "add them now" in action.text, (path.stem, action.id, action.text)
+        assert "group messages their parents or carers are part of" not in action.text, (path.stem, action.id)
+
+
+def test_the_contact_rule_applies_somewhere():
+    assert any("add them now" in a.text for p in CORPUS for a in scored(p)[2].actions)

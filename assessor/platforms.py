@@ -70,6 +70,7 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "derived.group_chat": ("any", "friends", "none"),
     "derived.remove_posts_limited": (),
     "derived.broadcast_list": (),
+    "derived.broadcast_channel": (),
 }
 
 # Content-note subjects (triggering_content.content_note_topics) that mean members post about
@@ -368,6 +369,16 @@ class Platform(_Strict):
         ),
         max_length=40,
     )
+    one_way_channel: str | None = Field(
+        None,
+        description=(
+            "The platform's own name for a one-way broadcast whose followers cannot reply and do not see "
+            "each other's phone numbers (WhatsApp: 'channel'). A broadcast list that reaches "
+            "under-18s is replaced with it, never with an ordinary group, where every member can see and "
+            "message every other (reading r16, AQ 3)."
+        ),
+        max_length=40,
+    )
     safety_centre: str | None = None
     sources: list[Source] = Field(default_factory=list)
     checked: dt.date | None = None
@@ -559,5 +570,7 @@ def all_responses(assessment: Assessment, catalogue: Catalogue) -> dict[str, Any
     note says a broadcast list reaches under-18s (broadcast_noted)."""
     responses = assessment.responses()
     responses.update(derived_facts(catalogue, responses))
-    responses["derived.broadcast_list"] = broadcast_noted(assessment, catalogue) is not None
+    listed = broadcast_noted(assessment, catalogue)
+    responses["derived.broadcast_list"] = listed is not None
+    responses["derived.broadcast_channel"] = listed is not None and bool(listed.one_way_channel)
     return responses

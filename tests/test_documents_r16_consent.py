@@ -11,7 +11,7 @@ whole corpus (tests/corpus.py). The rules follow the answers and flags, never a 
   macros.first_safe ("first, where that is safe"), never an absolute promise (LG 6);
 * where an answer's note says a platform's broadcast list (platforms.yaml ``broadcast_list``, with its
   sources) reaches under-18s, the staff code counts it as one-to-one messaging and the plan has a dated
-  action replacing it with a group or channel where replies are seen; nowhere else (AQ 3). Shown on the
+  action replacing it one way only, never with an ordinary group (AQ 3; reading r16 AQ 3-4); nowhere else. Shown on the
   corpus and on changed copies of other scenarios (a note added; an adult audience).
 """
 
@@ -85,7 +85,7 @@ def test_every_promise_to_tell_first_carries_the_one_shared_condition(path):
 
 
 COUNTS = "broadcast list counts as one-to-one messaging"
-REPLACE = "group or announcement channel where replies are visible"
+REPLACE = "not an ordinary group, where every member can see and message every other"
 
 
 def _noted(assessment, catalogue) -> bool:

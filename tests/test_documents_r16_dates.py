@@ -39,7 +39,10 @@ def test_the_statement_says_critical_actions_are_due_at_once_only_when_they_are(
     says = "critical actions are due at once" in pack.texts["policy_statement"].lower()
     critical = pack.context.critical
     if says:
-        assert critical and all(c.at_once for c in critical), (path.stem, [(c.number, c.due) for c in critical])
+        assert critical and all(c.at_once for c in critical), (
+            path.stem,
+            [(c.number, c.due) for c in critical],
+        )
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=IDS)
